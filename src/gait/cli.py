@@ -1,0 +1,202 @@
+"""Command line: ``gait analyze``, ``gait synth``, ``gait metronome``.
+
+Exit codes: 0 success; 1 internal error (a bug); 2 invalid option; 3 video
+unreadable; 4 no person found; 5 too few steps; 6 output exists (use
+--force). See `gait.errors`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import GaitError, InvalidOptionError, OutputExistsError
+
+EXIT_CODES_HELP = """exit codes:
+  0  success
+  1  internal error (a bug: please report it with the command you ran)
+  2  invalid option or argument
+  3  video missing, unreadable, truncated, empty or not a video
+  4  no person found in enough frames
+  5  too few steps to measure
+  6  output folder already holds results (pass --force to replace them)
+"""
+
+FILMING_HELP = """filming tips: tripod at hip height, 3-5 m away, square to the treadmill;
+whole body in frame (feet included); 20-30 s after a few minutes of warm-up;
+60 fps or more (120-240 fps for contact times). Slow-motion clips need
+--capture-fps."""
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gait",
+        description="Measure running form from a treadmill video: cadence, step and stride "
+                    "length, contact times, left/right asymmetry, overstride and knee/shin "
+                    "angles at contact, each with its expected error.",
+        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"gait {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    an = sub.add_parser(
+        "analyze", help="analyse a treadmill video",
+        description="Analyse a treadmill running (or walking) video filmed from the side. "
+                    "Writes results.json, steps.csv and pose_track.npz to OUTDIR and prints "
+                    "a summary.",
+        epilog=FILMING_HELP + "\n\n" + EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    an.add_argument("video", type=Path, help="video file (mp4, mov, avi, webm)")
+    an.add_argument("-o", "--outdir", type=Path, required=True,
+                    help="folder for the results (created if missing)")
+    an.add_argument("--belt-speed", type=_positive_float, metavar="SPEED",
+                    help="treadmill belt speed (unit: --speed-unit); gives step and stride "
+                         "length in metres")
+    an.add_argument("--speed-unit", choices=("kmh", "mph", "ms"), default="kmh",
+                    help="unit of --belt-speed: km/h (default), mph or m/s")
+    an.add_argument("--height-cm", type=_positive_float, metavar="CM",
+                    help="runner's height in cm; scales distances when no belt speed is given")
+    an.add_argument("--capture-fps", type=_positive_float, metavar="FPS",
+                    help="frame rate the camera really recorded at, for slow-motion clips "
+                         "(e.g. 240)")
+    an.add_argument("--view", default="auto",
+                    choices=("auto", "side", "side-left", "side-right", "rear", "front"),
+                    help="camera view (default: detect)")
+    an.add_argument("--force", action="store_true",
+                    help="replace results already in OUTDIR")
+    an.add_argument("--cache-dir", type=Path,
+                    help="pose landmark cache (default: $GAIT_CACHE_DIR or ~/.cache/gait/pose)")
+    an.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    an.add_argument("-q", "--quiet", action="store_true",
+                    help="no progress bar and no summary table (for scripts)")
+
+    sy = sub.add_parser("synth", help="render a synthetic runner video with known truth",
+                        description="Render a synthetic treadmill runner (side view) and write "
+                                    "OUT plus OUT's .truth.json with the exact gait events.")
+    sy.add_argument("out", type=Path, help="output video (.mp4 or .avi)")
+    sy.add_argument("--cadence", type=_positive_float, default=170.0, help="steps/min")
+    sy.add_argument("--belt-speed-kmh", type=_positive_float, default=10.0)
+    sy.add_argument("--asymmetry", type=float, default=0.0,
+                    help="step-time symmetry index in %% (positive: longer left step)")
+    sy.add_argument("--duty-factor", type=_positive_float, default=0.36)
+    sy.add_argument("--fps", type=_positive_float, default=30.0)
+    sy.add_argument("--duration", type=_positive_float, default=10.0, help="seconds")
+    sy.add_argument("--size", default="640x480", help="WIDTHxHEIGHT in pixels")
+    sy.add_argument("--facing", choices=("left", "right"), default="left")
+    sy.add_argument("--foot-strike", choices=("rear", "mid", "fore"), default="rear")
+    sy.add_argument("--occlusion", action="store_true", help="draw a treadmill console in front")
+    sy.add_argument("--image-noise", type=float, default=0.0, help="grey-level noise SD")
+    sy.add_argument("--seed", type=int, default=0)
+    sy.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+
+    me = sub.add_parser("metronome", help="write a click track at a target cadence",
+                        description="Write a WAV click track: one click per step, every other "
+                                    "click accented so left and right are audible.")
+    me.add_argument("--spm", type=_positive_float, required=True, help="steps per minute")
+    me.add_argument("--duration", type=_positive_float, default=300.0, help="seconds")
+    me.add_argument("-o", "--out", type=Path, help="WAV file (default: metronome_<spm>spm.wav)")
+    me.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    return parser
+
+
+def _prepare_outdir(outdir: Path, *, force: bool) -> None:
+    existing = [n for n in ("results.json", "steps.csv", "pose_track.npz")
+                if (outdir / n).exists()]
+    if existing and not force:
+        raise OutputExistsError(
+            f"{outdir}: already holds {', '.join(existing)} from an earlier analysis; choose "
+            "another --outdir or pass --force to replace them")
+    if outdir.exists() and not outdir.is_dir():
+        raise InvalidOptionError(f"{outdir}: exists and is not a folder")
+    outdir.mkdir(parents=True, exist_ok=True)
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from .pipeline import AnalysisOptions, analyze, speed_to_ms
+    from .summary import format_summary
+
+    options = AnalysisOptions(
+        belt_speed_ms=speed_to_ms(args.belt_speed, args.speed_unit) if args.belt_speed else None,
+        height_m=args.height_cm / 100 if args.height_cm else None,
+        capture_fps=args.capture_fps, view=args.view)
+    _prepare_outdir(args.outdir, force=args.force)
+    result, track = analyze(args.video, options=options, cache_dir=args.cache_dir,
+                            use_cache=not args.no_cache, progress=not args.quiet)
+    result.save_json(args.outdir / "results.json")
+    result.save_steps_csv(args.outdir / "steps.csv")
+    track.save(args.outdir / "pose_track.npz")
+    if not args.quiet:
+        print(format_summary(result))
+        print(f"\nwrote {args.outdir / 'results.json'}, steps.csv and pose_track.npz")
+    return 0
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from .synth import SynthParams, render_video
+
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        raise InvalidOptionError(f"--size must look like 640x480, got {args.size!r}") from None
+    if args.out.exists() and not args.force:
+        raise OutputExistsError(f"{args.out}: exists; pass --force to overwrite it")
+    params = SynthParams(
+        cadence_spm=args.cadence, belt_speed_kmh=args.belt_speed_kmh,
+        step_time_asymmetry_pct=args.asymmetry, duty_factor=args.duty_factor, fps=args.fps,
+        duration_s=args.duration, width_px=width, height_px=height, facing=args.facing,
+        foot_strike=args.foot_strike, occlusion=args.occlusion,
+        image_noise_std=args.image_noise, seed=args.seed)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    truth = render_video(args.out, params, progress=True)
+    print(f"wrote {args.out} ({truth['n_frames']} frames, {truth['cadence_spm']:.1f} steps/min) "
+          f"and {args.out.with_suffix('.truth.json').name}")
+    return 0
+
+
+def _cmd_metronome(args: argparse.Namespace) -> int:
+    from .metronome import write_metronome_wav
+
+    out = args.out or Path(f"metronome_{args.spm:g}spm.wav")
+    write_metronome_wav(out, args.spm, duration_s=args.duration, overwrite=args.force)
+    print(f"wrote {out}: {args.spm:g} clicks/min (one per step), {args.duration:g} s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    # mediapipe/TensorFlow Lite write C++ log lines to stderr; keep the terminal readable
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    logging.getLogger("absl").setLevel(logging.ERROR)
+    handlers = {"analyze": _cmd_analyze, "synth": _cmd_synth, "metronome": _cmd_metronome}
+    try:
+        return handlers[args.command](args)
+    except GaitError as exc:
+        print(f"gait: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("gait: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

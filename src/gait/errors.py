@@ -1,0 +1,57 @@
+"""One small error hierarchy; each error maps to a documented exit code.
+
+Exit codes (also listed in the README and ``gait --help``):
+
+====  =========================================================
+0     success
+1     unexpected internal error (a bug: please report it)
+2     invalid option or argument (`InvalidOptionError`)
+3     video missing, unreadable, truncated, empty or not a video
+      (`UnreadableVideoError`)
+4     no usable person found in the video (`NoPersonError`)
+5     too few steps to measure (`TooFewStepsError`)
+6     output would overwrite earlier results (`OutputExistsError`)
+====  =========================================================
+"""
+
+from __future__ import annotations
+
+
+class GaitError(Exception):
+    """Base class of every error gait reports to a user.
+
+    The message is one line that says what was expected, what was found and
+    how to fix it. ``exit_code`` is the process exit status the CLI uses.
+    """
+
+    exit_code: int = 1
+
+
+class InvalidOptionError(GaitError, ValueError):
+    """An option or argument has an impossible or unsupported value."""
+
+    exit_code = 2
+
+
+class UnreadableVideoError(GaitError):
+    """The file is missing, unreadable, truncated, empty or holds no video."""
+
+    exit_code = 3
+
+
+class NoPersonError(GaitError):
+    """Pose estimation found a person in too few frames to analyse."""
+
+    exit_code = 4
+
+
+class TooFewStepsError(GaitError):
+    """Too few gait cycles were detected to compute trustworthy metrics."""
+
+    exit_code = 5
+
+
+class OutputExistsError(GaitError):
+    """Writing would silently overwrite a user's earlier results."""
+
+    exit_code = 6

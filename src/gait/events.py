@@ -1,0 +1,554 @@
+"""View detection, steady-segment selection and gait events per foot.
+
+Events are found in two stages for each foot:
+
+1. **Candidates** with Zeni's coordinate method: initial contact (IC) near a
+   forward extreme of the heel relative to the pelvis, toe-off (TO) near a
+   rearward extreme of the toe (Zeni, Richards & Higginson 2008). Extremes
+   are searched with a minimum spacing from the stride period, found first
+   from the autocorrelation of the foot signal.
+2. **Refinement** on the foot's lowest point (the lower of heel and toe):
+   contact is where it meets the belt. A broken-stick model — flat at
+   ground level during stance, leaving it linearly and/or quadratically in
+   swing — is fitted by least squares around each candidate, which gives
+   the instant of touch-down and lift-off with sub-frame resolution (the
+   heel vertical-position refinement of Fellin et al. 2010, made robust to
+   landmark jitter by fitting several frames at once).
+
+On a treadmill a foot in stance moves backwards at belt speed: the
+horizontal velocity during each detected stance is checked against that
+and enters the event's confidence.
+
+References
+----------
+Zeni JA, Richards JG, Higginson JS (2008). Two simple methods for
+determining gait events during treadmill and overground walking using
+kinematic data. Gait Posture 27(4):710-714. doi:10.1016/j.gaitpost.2007.07.007
+Fellin RE, Rose WC, Royer TD, Davis IS (2010). Comparison of methods for
+kinematic identification of footstrike and toe-off during overground and
+treadmill running. J Sci Med Sport 13(6):646-650. doi:10.1016/j.jsams.2010.03.006
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import signal
+
+from . import landmarks as lm
+from .errors import TooFewStepsError
+from .track import PoseTrack
+
+SIDES = ("left", "right")
+
+
+@dataclass(frozen=True)
+class ViewInfo:
+    """Camera view of the clip.
+
+    Attributes
+    ----------
+    view : str
+        "side-left" (runner's left side towards the camera, facing
+        image-left), "side-right", "rear" or "front".
+    facing : int
+        +1 if the runner faces image-right, -1 if image-left (side views);
+        0 for rear/front views.
+    near_side : str or None
+        The leg nearer the camera in a side view ("left"/"right").
+    shoulder_ratio : float
+        Median shoulder width over torso length in the image (small in a
+        side view, about 0.5-0.8 from the front or back).
+    detected_automatically : bool
+        False when the view was given by the user.
+    """
+
+    view: str
+    facing: int
+    near_side: str | None
+    shoulder_ratio: float
+    detected_automatically: bool = True
+
+    def to_dict(self) -> dict:
+        """Plain-JSON form."""
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class FootEvent:
+    """One foot contact: initial contact and toe-off of the same stance.
+
+    Attributes
+    ----------
+    foot : str
+        "left" or "right".
+    ic_s, to_s : float
+        Initial contact and toe-off times in seconds (sub-frame); ``to_s`` is
+        NaN when the toe-off was not found.
+    ic_idx, to_idx : int
+        Nearest sample index of each event (-1 when missing).
+    confidence : float
+        0-1; product of the fit quality, landmark visibility and agreement
+        with the stride rhythm.
+    """
+
+    foot: str
+    ic_s: float
+    to_s: float
+    ic_idx: int
+    to_idx: int
+    confidence: float
+
+    @property
+    def contact_s(self) -> float:
+        """Contact (stance) time in seconds."""
+        return self.to_s - self.ic_s
+
+
+@dataclass(frozen=True)
+class GaitEvents:
+    """All detected contacts of a clip plus how they were found.
+
+    Attributes
+    ----------
+    contacts : tuple of FootEvent
+        Sorted by initial-contact time.
+    view : ViewInfo
+    segment_s : tuple of float
+        (start, end) of the steady segment analysed, in seconds.
+    stride_period_s : float
+        Stride period from the autocorrelation of the foot signals.
+    notes : tuple of str
+        Diagnostics for the provenance log and the report.
+    """
+
+    contacts: tuple[FootEvent, ...]
+    view: ViewInfo
+    segment_s: tuple[float, float]
+    stride_period_s: float
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def for_foot(self, foot: str) -> tuple[FootEvent, ...]:
+        """Contacts of one foot, in time order."""
+        return tuple(c for c in self.contacts if c.foot == foot)
+
+
+# --------------------------------------------------------------------------- view
+
+
+def _midpoint(track: PoseTrack, a: int, b: int) -> np.ndarray:
+    return 0.5 * (track.xy_px[:, a] + track.xy_px[:, b])
+
+
+def detect_view(track: PoseTrack, *, view: str = "auto") -> ViewInfo:
+    """Detect the camera view and the runner's facing direction.
+
+    A side view shows the shoulders almost on top of each other: the ratio
+    of shoulder width to torso length stays below 0.35. The runner faces the
+    side where the nose is, relative to the ears. A runner facing image-left
+    turns the left side to the camera ("side-left"). From the front the
+    left shoulder appears on the image's right; from behind, on its left.
+
+    Parameters
+    ----------
+    track : PoseTrack
+    view : {"auto", "side", "side-left", "side-right", "rear", "front"}
+        "auto" detects everything; "side" fixes a side view and detects the
+        facing; the others are taken as given.
+
+    Returns
+    -------
+    ViewInfo
+    """
+    sh_l, sh_r = track.xy_px[:, lm.LEFT_SHOULDER], track.xy_px[:, lm.RIGHT_SHOULDER]
+    mid_sh = 0.5 * (sh_l + sh_r)
+    mid_hip = _midpoint(track, lm.LEFT_HIP, lm.RIGHT_HIP)
+    torso = np.linalg.norm(mid_sh - mid_hip, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.abs(sh_l[:, 0] - sh_r[:, 0]) / torso
+    ratio_med = float(np.nanmedian(ratio)) if np.isfinite(ratio).any() else float("nan")
+
+    ears = _midpoint(track, lm.INDEX["left_ear"], lm.INDEX["right_ear"])
+    nose_ahead = np.nanmedian(track.xy_px[:, lm.NOSE, 0] - ears[:, 0])
+    toe_ahead = np.nanmedian(np.concatenate([
+        track.xy_px[:, lm.LEFT_FOOT_INDEX, 0] - track.xy_px[:, lm.LEFT_HEEL, 0],
+        track.xy_px[:, lm.RIGHT_FOOT_INDEX, 0] - track.xy_px[:, lm.RIGHT_HEEL, 0]]))
+    cue = nose_ahead if np.isfinite(nose_ahead) and abs(nose_ahead) > 1e-6 else toe_ahead
+    facing = 1 if cue > 0 else -1
+
+    auto = view == "auto"
+    if view in ("auto", "side"):
+        if view == "auto" and np.isfinite(ratio_med) and ratio_med > 0.35:
+            left_on_right = np.nanmedian(sh_l[:, 0] - sh_r[:, 0]) > 0
+            return ViewInfo("front" if left_on_right else "rear", 0, None, ratio_med, True)
+        view = "side-left" if facing < 0 else "side-right"
+    elif view in ("rear", "front"):
+        return ViewInfo(view, 0, None, ratio_med, False)
+    else:
+        facing = -1 if view == "side-left" else 1
+    near = "left" if view == "side-left" else "right"
+    return ViewInfo(view, facing, near, ratio_med, auto)
+
+
+def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
+                          margin_px: float = 2.0) -> tuple[int, int]:
+    """Longest run of frames where the whole runner is tracked and in frame.
+
+    Frames count as usable when the hips, knees, ankles, heels and toes are
+    all present and inside the image (with `margin_px`), and the runner
+    faces the same way as in the clip overall (turns are cut out).
+
+    Parameters
+    ----------
+    track : PoseTrack
+        A cleaned track.
+    min_duration_s : float
+        Shortest acceptable segment in seconds.
+    margin_px : float
+        Landmarks closer than this to the image border count as leaving it.
+
+    Returns
+    -------
+    (start, stop) : tuple of int
+        Sample indices, `stop` exclusive.
+
+    Raises
+    ------
+    TooFewStepsError
+        No usable stretch of at least `min_duration_s` exists.
+    """
+    legs = np.array(lm.LEG["left"] + lm.LEG["right"])
+    pts = track.xy_px[:, legs]
+    w, h = track.size_px
+    inside = (np.isfinite(pts).all(axis=2)
+              & (pts[..., 0] > margin_px) & (pts[..., 0] < w - margin_px)
+              & (pts[..., 1] > margin_px) & (pts[..., 1] < h - margin_px)).all(axis=1)
+    ears = _midpoint(track, lm.INDEX["left_ear"], lm.INDEX["right_ear"])
+    facing_frame = np.sign(track.xy_px[:, lm.NOSE, 0] - ears[:, 0])
+    overall = np.sign(np.nansum(facing_frame))
+    if overall != 0:
+        # a turn shows as the nose crossing to the other side for a while
+        same = signal.medfilt(np.nan_to_num(facing_frame * overall, nan=1.0), 9) > 0
+        inside &= same
+    best = (0, 0)
+    idx = np.flatnonzero(inside)
+    if idx.size:
+        for run in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1):
+            if run.size > best[1] - best[0]:
+                best = (int(run[0]), int(run[-1]) + 1)
+    start, stop = best
+    duration = track.t_s[stop - 1] - track.t_s[start] if stop > start else 0.0
+    if duration < min_duration_s:
+        raise TooFewStepsError(
+            f"{track.source or 'clip'}: the runner's legs are fully tracked and in frame for "
+            f"only {duration:.1f} s at a stretch (need {min_duration_s:.1f} s); film the whole "
+            "body side-on, feet included, for at least 10 s"
+        )
+    return start, stop
+
+
+# ------------------------------------------------------------------------ events
+
+
+def estimate_stride_period(u: np.ndarray, *, fs: float, min_s: float = 0.45,
+                           max_s: float = 6.0) -> float:
+    """Stride period in seconds from the autocorrelation of a foot signal.
+
+    Parameters
+    ----------
+    u : ndarray, shape (n,) or (n, k)
+        One or more finite, periodic signals (e.g. foot-minus-pelvis
+        positions of each foot); their autocorrelations are summed.
+    fs : float
+        Sampling rate in Hz.
+    min_s, max_s : float
+        Range of stride periods searched, in seconds (running about 0.6-0.8
+        s, walking about 0.9-1.3 s; up to 6 s so that slow-motion clips
+        played at real-time rate are still measured and can be flagged).
+
+    Returns
+    -------
+    float
+        The lag of the highest autocorrelation peak in range, refined by
+        parabolic interpolation.
+    """
+    u = np.atleast_2d(u.T).T
+    acf = np.zeros(u.shape[0])
+    for col in u.T:
+        x = col - np.mean(col)
+        full = np.correlate(x, x, mode="full")[x.size - 1:]
+        acf += full / (full[0] if full[0] > 0 else 1.0)
+    lo, hi = int(min_s * fs), min(int(max_s * fs), acf.size - 2)
+    if hi <= lo:
+        raise TooFewStepsError(
+            f"the steady part of the clip is {u.shape[0] / fs:.1f} s long, too short to "
+            "find one stride; film at least 10 s of running")
+    k = lo + int(np.argmax(acf[lo:hi + 1]))
+    if 0 < k < acf.size - 1:
+        a, b, c = acf[k - 1], acf[k], acf[k + 1]
+        denom = a - 2 * b + c
+        shift = 0.5 * (a - c) / denom if denom != 0 else 0.0
+    else:
+        shift = 0.0
+    return (k + float(np.clip(shift, -0.5, 0.5))) / fs
+
+
+def _ground_line(x: np.ndarray, y: np.ndarray, *, fraction: float = 0.15) -> tuple[float, float]:
+    """Image line ``y = a + b·x`` of a foot point when it rests on the belt.
+
+    The lowest `fraction` of the point's samples (largest image y) are taken
+    as resting on the belt and fitted by least squares, refitted once
+    without samples more than 2.5 robust SDs away; the slope absorbs camera
+    roll and perspective.
+    """
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    low = y >= np.quantile(y, 1.0 - fraction)
+    if low.sum() < 3 or np.ptp(x[low]) < 1e-6:
+        return float(np.median(y[low])), 0.0
+    b, a = np.polyfit(x[low], y[low], 1)
+    resid = y[low] - (a + b * x[low])
+    keep = np.abs(resid) <= 2.5 * 1.4826 * np.median(np.abs(resid)) + 1e-9
+    if keep.sum() >= 3:
+        b, a = np.polyfit(x[low][keep], y[low][keep], 1)
+    return float(a), float(b)
+
+
+def _row_mean(values: np.ndarray) -> np.ndarray:
+    """Mean of each row ignoring NaN; NaN for rows with no finite value."""
+    finite = np.isfinite(values)
+    count = finite.sum(axis=1)
+    total = np.where(finite, values, 0.0).sum(axis=1)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _foot_signals(track: PoseTrack, foot: str, facing: int) -> dict[str, np.ndarray]:
+    """Per-foot signals in pixels.
+
+    ``heel_fwd``/``toe_fwd``: heel and toe position ahead of the pelvis
+    along the running direction; ``height``: height of the foot above the
+    belt, the smaller of the heel's and the toe's heights above their own
+    resting lines (each point rests at its own image height: the heel
+    landmark sits above the sole); ``vis``: mean visibility of the foot.
+    """
+    _, _, ankle, heel, toe = lm.LEG[foot]
+    pelvis_x = _midpoint(track, lm.LEFT_HIP, lm.RIGHT_HIP)[:, 0]
+    xy = track.xy_px
+    heights = []
+    for point in (heel, toe):
+        a, b = _ground_line(xy[:, point, 0], xy[:, point, 1])
+        heights.append(a + b * xy[:, point, 0] - xy[:, point, 1])
+    return {
+        "heel_fwd": facing * (xy[:, heel, 0] - pelvis_x),
+        "toe_fwd": facing * (xy[:, toe, 0] - pelvis_x),
+        "height": np.fmin(heights[0], heights[1]),
+
+        "vis": _row_mean(track.visibility[:, [ankle, heel, toe]]),
+    }
+
+
+def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewInfo | None = None,
+                  segment: tuple[int, int] | None = None) -> GaitEvents:
+    """Initial contact and toe-off of each foot in a side-view track.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        Cleaned and low-pass filtered track (finds candidates).
+    raw : PoseTrack, optional
+        The same track cleaned but not low-pass filtered; the sub-frame
+        refinement fits it so that filtering does not round off the corner
+        at touch-down. Defaults to `track`.
+    view : ViewInfo, optional
+        From `detect_view`; detected when omitted.
+    segment : (start, stop), optional
+        Sample range to analyse; `select_steady_segment` when omitted.
+
+    Returns
+    -------
+    GaitEvents
+
+    Raises
+    ------
+    TooFewStepsError
+        Fewer than two contacts per foot were found.
+    """
+    raw = track if raw is None else raw
+    view = detect_view(track) if view is None else view
+    if view.facing == 0:
+        raise TooFewStepsError("side-view event detection needs a side view; this clip looks "
+                               f"like a {view.view} view")
+    start, stop = select_steady_segment(track) if segment is None else segment
+    fs = track.fps
+    t = track.t_s[start:stop]
+    sig = {f: {k: v[start:stop] for k, v in _foot_signals(track, f, view.facing).items()}
+           for f in SIDES}
+    sig_raw = {f: {k: v[start:stop] for k, v in _foot_signals(raw, f, view.facing).items()}
+               for f in SIDES}
+    stacked = np.column_stack([sig[f]["heel_fwd"] for f in SIDES])
+    stacked = stacked[np.isfinite(stacked).all(axis=1)]
+    period = estimate_stride_period(stacked, fs=fs)
+
+    contacts: list[FootEvent] = []
+    notes = [f"stride period from autocorrelation: {period * 1000:.0f} ms"]
+    for foot in SIDES:
+        s, r = sig[foot], sig_raw[foot]
+        amp = np.nanpercentile(s["heel_fwd"], 95) - np.nanpercentile(s["heel_fwd"], 5)
+        ic_cand, _ = signal.find_peaks(np.nan_to_num(s["heel_fwd"], nan=-np.inf),
+                                       distance=max(int(0.6 * period * fs), 1),
+                                       prominence=0.3 * amp)
+        to_cand, _ = signal.find_peaks(np.nan_to_num(-s["toe_fwd"], nan=-np.inf),
+                                       distance=max(int(0.6 * period * fs), 1),
+                                       prominence=0.3 * amp)
+        threshold = _contact_threshold(s["height"], r["height"])
+        swing_height = np.nanpercentile(r["height"], 90)
+        quality = float(np.clip(1.0 - threshold / swing_height, 0, 1)) if swing_height > 0 else 0.0
+        notes.append(f"{foot} foot: contact threshold {threshold:.1f} px, "
+                     f"swing height {swing_height:.0f} px")
+        for k in ic_cand:
+            nxt = to_cand[to_cand > k]
+            if nxt.size == 0 or (t[nxt[0]] - t[k]) > 0.75 * period:
+                continue
+            ev = _refine_contact(t, r["height"], k, nxt[0], threshold=threshold)
+            if ev is None:
+                continue
+            ic_s, to_s = ev
+            i0 = int(np.clip(np.searchsorted(t, ic_s), 0, t.size - 1))
+            i1 = int(np.clip(np.searchsorted(t, to_s), 0, t.size - 1))
+            vis_stance = s["vis"][i0:i1 + 1]
+            vis_stance = vis_stance[np.isfinite(vis_stance)]
+            vis = float(vis_stance.mean()) if vis_stance.size else float("nan")
+            contacts.append(FootEvent(foot, float(ic_s), float(to_s), start + i0, start + i1,
+                                      float(np.clip(quality * (vis if np.isfinite(vis) else 0.5),
+                                                    0, 1))))
+    contacts.sort(key=lambda c: c.ic_s)
+    contacts = _drop_duplicates(contacts, min_gap_s=0.5 * period)
+    contacts = _score_rhythm(contacts, period)
+    for foot in SIDES:
+        n = sum(c.foot == foot for c in contacts)
+        if n < 2:
+            raise TooFewStepsError(
+                f"{track.source or 'clip'}: found {n} contacts of the {foot} foot in "
+                f"{t[-1] - t[0]:.1f} s of usable video (need at least 2 per foot); check that "
+                "both feet are visible and the clip shows at least 10 s of running")
+    return GaitEvents(tuple(contacts), view, (float(t[0]), float(t[-1])), period, tuple(notes))
+
+
+def _touch_time(t: np.ndarray, h: np.ndarray, edge: int, step: int, *, max_frames: int = 3
+                ) -> float:
+    """Instant the foot reaches the belt, extrapolated from the swing side.
+
+    `edge` is the last sample still in contact and ``edge + step`` the
+    first one in the air (``step=-1`` looks back from stance to the landing,
+    ``+1`` forward to the lift-off). Up to four airborne samples next to the
+    edge are fitted with a quadratic in time and extrapolated to zero height
+    (the stance level): a foot that lands at a steady vertical speed and one
+    that touches down tangentially are both timed without the bias of a
+    threshold. The result is kept between the first airborne sample and
+    `max_frames` samples into the stance side.
+    """
+    air = [edge + step * k for k in range(1, 5) if 0 <= edge + step * k < t.size]
+    air = [i for i in air if np.isfinite(h[i])]
+    t_air = t[air[0]] if air else t[edge]
+    inner = edge - step * (max_frames - 1)
+    t_limit = t[int(np.clip(inner, 0, t.size - 1))]
+    lo, hi = sorted((t_air, t_limit))
+    if len(air) < 2:
+        return float(t[edge])
+    tt, hh = t[air] - t_air, h[air]
+    coef = np.polyfit(tt, hh, 2 if len(air) >= 3 else 1)
+    roots = np.roots(coef)
+    roots = roots[np.isreal(roots)].real + t_air
+    roots = roots[(roots >= lo - 1e-9) & (roots <= hi + 1e-9)]
+    if roots.size:
+        # the root nearest the airborne side is where the descent meets the belt
+        return float(roots[np.argmin(np.abs(roots - t_air))])
+    if coef.size == 3 and coef[0] > 0:  # closest approach without touching: the vertex
+        return float(np.clip(t_air - coef[1] / (2 * coef[0]), lo, hi))
+    return float(t[edge])
+
+
+def _refine_contact(t: np.ndarray, height: np.ndarray, k_ic: int, k_to: int, *,
+                    threshold: float) -> tuple[float, float] | None:
+    """Sub-frame IC and TO of one stance from the foot's height above the belt.
+
+    The stance level is first taken as the median of the lower half of the
+    heights between the two candidates. From the lowest sample, walk back
+    until the height has exceeded that level by `threshold` for two samples
+    in a row (the swing before landing) and forward likewise (the swing
+    after lift-off). Landing is then timed against the level of the first
+    half of the stance (heel down) and lift-off against that of the second
+    half (toe down), since heel and toe landmarks rest at slightly different
+    heights; the instants come from `_touch_time`. Returns (ic_s, to_s) or
+    None.
+    """
+    window = height[k_ic:k_to + 1]
+    window = window[np.isfinite(window)]
+    if window.size < 2:
+        return None
+    level = float(np.median(np.sort(window)[: max(window.size // 2, 1)]))
+    rel = height - level
+    anchor = k_ic + int(np.nanargmin(rel[k_ic:k_to + 1]))
+    if rel[anchor] > threshold:
+        return None
+
+    def last_in_contact(step: int) -> int | None:
+        i = anchor
+        while 0 <= i + 2 * step < rel.size:
+            a, b = rel[i + step], rel[i + 2 * step]
+            if not (np.isfinite(a) and np.isfinite(b)):
+                return None
+            if a > threshold and b > threshold:
+                return i
+            i += step
+        return None
+
+    first_in, last_in = last_in_contact(-1), last_in_contact(+1)
+    if first_in is None or last_in is None:
+        return None
+    mid = (first_in + last_in + 1) // 2
+    early = height[first_in:max(mid, first_in + 1)]
+    late = height[mid:last_in + 1]
+    ic = _touch_time(t, height - np.nanmedian(early), first_in, -1)
+    to = _touch_time(t, height - np.nanmedian(late), last_in, +1)
+    return (ic, to) if to > ic else None
+
+
+def _contact_threshold(filtered: np.ndarray, raw: np.ndarray) -> float:
+    """Height in pixels below which a foot counts as on the belt.
+
+    Three robust standard deviations of the landmark jitter (raw minus
+    low-passed height), and at least 1 px.
+    """
+    resid = raw - filtered
+    resid = resid[np.isfinite(resid)]
+    sigma = 1.4826 * np.median(np.abs(resid - np.median(resid))) if resid.size else 0.0
+    return float(max(3.0 * sigma, 1.0))
+
+
+def _drop_duplicates(contacts: list[FootEvent], *, min_gap_s: float) -> list[FootEvent]:
+    """Keep one contact per stance: of two same-foot contacts closer than
+    `min_gap_s` (two candidates refined onto one stance), the more confident."""
+    kept: list[FootEvent] = []
+    for c in contacts:
+        clash = [k for k in kept if k.foot == c.foot and abs(k.ic_s - c.ic_s) < min_gap_s]
+        if not clash:
+            kept.append(c)
+        elif c.confidence > clash[0].confidence:
+            kept[kept.index(clash[0])] = c
+    return kept
+
+
+def _score_rhythm(contacts: list[FootEvent], period: float) -> list[FootEvent]:
+    """Scale each contact's confidence by how well it keeps the stride rhythm."""
+    out = []
+    for c in contacts:
+        same = [o.ic_s for o in contacts if o.foot == c.foot and o is not c]
+        if same:
+            gap = min(abs(abs(c.ic_s - s) - period) for s in same)
+            rhythm = float(np.exp(-((gap / (0.15 * period)) ** 2)))
+        else:
+            rhythm = 0.5
+        out.append(FootEvent(c.foot, c.ic_s, c.to_s, c.ic_idx, c.to_idx, c.confidence * rhythm))
+    return out

@@ -1,0 +1,615 @@
+"""Per-step metrics, summaries with spread and expected error, asymmetry.
+
+Conventions
+-----------
+- Cadence is in steps per minute; a stride is two steps.
+- A *step* belongs to the foot whose initial contact ends it: the left step
+  runs from a right IC to the next left IC.
+- Angles are in degrees in the image plane of a side view; "forward" is the
+  running direction. Shin angle: knee→ankle line from vertical, positive
+  when the ankle is ahead of the knee. Knee flexion: 180° minus the
+  hip-knee-ankle angle. Trunk lean: mid-hip→mid-shoulder line from vertical,
+  positive forward. Foot-strike angle: heel→toe line at IC relative to the
+  same foot's line when flat in mid-stance, positive toe-up.
+- Symmetry index (Robinson type): SI = (L − R) / (0.5 (L + R)) × 100 %; the
+  sign says which side is larger (positive: left).
+
+References
+----------
+Robinson RO, Herzog W, Nigg BM (1987). Use of force platform variables to
+quantify the effects of chiropractic manipulation on gait symmetry. J
+Manipulative Physiol Ther 10(4):172-176.
+Winter DA (2009). Biomechanics and Motor Control of Human Movement, 4th ed.
+(segment lengths as fractions of body height: thigh 0.245 H, shank 0.246 H).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from scipy import stats
+
+from . import landmarks as lm
+from .events import GaitEvents
+from .track import PoseTrack
+
+#: Hip-joint-to-ankle length as a fraction of body height (Winter 2009: thigh 0.245 + shank 0.246).
+LEG_FRACTION_OF_HEIGHT = 0.491
+#: Frame rate below which timing metrics are marked approximate (running-science.md §4.3, §6.3).
+TIMING_MIN_FPS = 120.0
+
+TIMING_METRICS = ("contact_time_ms", "flight_time_ms", "duty_factor_pct", "step_time_ms")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Summary of one metric over the analysed steps.
+
+    Attributes
+    ----------
+    value : float
+        Median over steps (the headline number).
+    trimmed_mean : float
+        Mean of the middle 60 % of the per-step values: less robust than the
+        median but averages out the frame quantisation of timing metrics,
+        so left/right comparisons use it.
+    q1, q3 : float
+        Interquartile range of the per-step values.
+    n : int
+        Number of steps (or strides) used.
+    expected_error : float
+        Expected measurement error of `value` (one standard deviation, same
+        unit), from the frame rate, tracking noise and number of steps.
+    unit : str
+    approximate : bool
+        True when the measurement cannot support the precision a clinician
+        might assume (e.g. contact time below 120 fps, length from a
+        body-height scale).
+    note : str
+        Why it is approximate, or how it was measured.
+    """
+
+    value: float
+    trimmed_mean: float
+    q1: float
+    q3: float
+    n: int
+    expected_error: float
+    unit: str
+    approximate: bool = False
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        """Plain-JSON form (NaN becomes None)."""
+        return {k: _json_number(v) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Asymmetry:
+    """Left/right comparison of one bilateral metric.
+
+    Attributes
+    ----------
+    left, right : float
+        Trimmed means (middle 60 %) per side.
+    symmetry_index_pct : float
+        (L − R) / (0.5 (L + R)) × 100; positive when the left value is
+        larger. For angles (which can be near zero) see `difference`.
+    difference : float
+        L − R in the metric's unit.
+    larger_side : str
+        "left", "right" or "equal".
+    detectable : bool
+        Whether |difference| exceeds the measurement's expected error of a
+        difference of two medians (so it can be called a real asymmetry).
+    n_left, n_right : int
+    unit : str
+    """
+
+    left: float
+    right: float
+    symmetry_index_pct: float
+    difference: float
+    larger_side: str
+    detectable: bool
+    n_left: int
+    n_right: int
+    unit: str
+
+    def to_dict(self) -> dict:
+        """Plain-JSON form (NaN becomes None)."""
+        return {k: _json_number(v) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How pixels were converted to metres.
+
+    Attributes
+    ----------
+    px_per_m : float
+        Pixels per metre in the runner's plane (NaN if unknown).
+    method : str
+        "belt speed", "body height" or "none".
+    leg_length_px : float
+        Hip-to-ankle length of the near leg in pixels.
+    """
+
+    px_per_m: float
+    method: str
+    leg_length_px: float
+
+    def to_dict(self) -> dict:
+        """Plain-JSON form."""
+        return {k: _json_number(v) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class GaitMetrics:
+    """Everything measured from one clip's events.
+
+    Attributes
+    ----------
+    steps : tuple of dict
+        One row per contact: foot, times, per-step metrics (NaN if n/a).
+    summary : dict of str to Summary
+        Over both feet.
+    per_side : dict of str to dict of str to Summary
+        ``per_side["left"]["contact_time_ms"]`` etc.
+    asymmetry : dict of str to Asymmetry
+        For every bilateral metric.
+    scale : Scale
+    cadence_check : dict
+        Cadence from the foot signals' spectrum and from the contact times,
+        for the provenance.
+    warnings : tuple of str
+    """
+
+    steps: tuple[dict, ...]
+    summary: dict[str, Summary]
+    per_side: dict[str, dict[str, Summary]]
+    asymmetry: dict[str, Asymmetry]
+    scale: Scale
+    cadence_check: dict
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _json_number(v):
+    if isinstance(v, (float, np.floating)):
+        return None if not np.isfinite(v) else float(v)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    return v
+
+
+# ------------------------------------------------------------------ geometry
+
+
+def _mid(track: PoseTrack, a: int, b: int) -> np.ndarray:
+    return 0.5 * (track.xy_px[:, a] + track.xy_px[:, b])
+
+
+def _interp_point(track: PoseTrack, index: int, t_s: float) -> np.ndarray:
+    """Landmark position (x, y) in pixels at a sub-frame time."""
+    return np.array([np.interp(t_s, track.t_s, track.xy_px[:, index, c]) for c in range(2)])
+
+
+def shin_angle_deg(knee: np.ndarray, ankle: np.ndarray, facing: int) -> float:
+    """Shank angle from vertical in degrees, positive when the ankle is ahead of the knee."""
+    d = ankle - knee
+    return float(np.degrees(np.arctan2(facing * d[0], d[1])))
+
+
+def joint_flexion_deg(proximal: np.ndarray, joint: np.ndarray, distal: np.ndarray) -> float:
+    """180° minus the angle at `joint` between the two segments (0 = straight)."""
+    a, b = proximal - joint, distal - joint
+    cos = np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))
+    return float(180.0 - np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+
+
+def trunk_lean_deg(hip_mid: np.ndarray, shoulder_mid: np.ndarray, facing: int) -> np.ndarray:
+    """Trunk angle from vertical in degrees, positive leaning forward; any shape (..., 2)."""
+    d = shoulder_mid - hip_mid
+    return np.degrees(np.arctan2(facing * d[..., 0], -d[..., 1]))
+
+
+def foot_angle_deg(heel: np.ndarray, toe: np.ndarray, facing: int) -> np.ndarray:
+    """Heel→toe line angle from the image horizontal, positive toe-up; shape (..., 2)."""
+    d = toe - heel
+    return np.degrees(np.arctan2(-d[..., 1], facing * d[..., 0]))
+
+
+# --------------------------------------------------------------------- scale
+
+
+def leg_length_px(track: PoseTrack, side: str) -> float:
+    """Median thigh plus median shank length of one leg in pixels."""
+    hip, knee, ankle = lm.LEG[side][:3]
+    thigh = np.linalg.norm(track.xy_px[:, hip] - track.xy_px[:, knee], axis=1)
+    shank = np.linalg.norm(track.xy_px[:, knee] - track.xy_px[:, ankle], axis=1)
+    return float(np.nanmedian(thigh) + np.nanmedian(shank))
+
+
+def stance_speed_px_s(track: PoseTrack, events: GaitEvents, foot: str) -> float:
+    """Median backward speed of a foot in mid-stance, in pixels per second.
+
+    On a treadmill a foot in stance moves backwards at belt speed, so this
+    is belt speed in pixels per second (for that foot's depth plane).
+    """
+    _, _, ankle, heel, toe = lm.LEG[foot]
+    speeds = []
+    for c in events.for_foot(foot):
+        if not np.isfinite(c.to_s):
+            continue
+        a, b = c.ic_s + 0.25 * c.contact_s, c.to_s - 0.25 * c.contact_s
+        pa = 0.5 * (_interp_point(track, heel, a) + _interp_point(track, toe, a))
+        pb = 0.5 * (_interp_point(track, heel, b) + _interp_point(track, toe, b))
+        if b > a:
+            speeds.append(-events.view.facing * (pb[0] - pa[0]) / (b - a))
+    return float(np.median(speeds)) if speeds else float("nan")
+
+
+def estimate_scale(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: float | None,
+                   height_m: float | None) -> Scale:
+    """Pixels per metre from belt speed (preferred) or body height.
+
+    With belt speed, the near foot's backward speed in mid-stance (pixels
+    per second) divided by the belt speed (m/s) gives pixels per metre in
+    the plane of the near leg. With body height only, the near leg's
+    hip-to-ankle length in pixels is divided by 0.491 × height (Winter
+    2009), which is approximate (MediaPipe's hip landmark is not the hip
+    joint centre).
+    """
+    near = events.view.near_side or "left"
+    leg_px = leg_length_px(track, near)
+    if belt_speed_ms:
+        v_px = stance_speed_px_s(track, events, near)
+        if np.isfinite(v_px) and v_px > 0:
+            return Scale(v_px / belt_speed_ms, "belt speed", leg_px)
+    if height_m:
+        return Scale(leg_px / (LEG_FRACTION_OF_HEIGHT * height_m), "body height", leg_px)
+    return Scale(float("nan"), "none", leg_px)
+
+
+# ------------------------------------------------------------------- cadence
+
+
+def spectral_stride_frequency_hz(track: PoseTrack, events: GaitEvents, *,
+                                 n_harmonics: int = 4) -> float:
+    """Stride frequency in Hz by a harmonic least-squares fit of the feet's motion.
+
+    The horizontal positions of both heels, toes and ankles relative to the
+    pelvis over the analysed segment are each modelled as an offset, a
+    linear drift and a Fourier series of `n_harmonics` harmonics of one
+    common stride frequency f (amplitudes free per signal). The f that
+    leaves the least residual is searched on a 0.002 Hz grid within ±25 %
+    of the autocorrelation's stride frequency (which keeps it off the
+    sub-harmonic f/2, whose series contains every harmonic of f and so fits
+    at least as well) and refined on a 0.00005 Hz grid around the best. Unlike a periodogram peak, this
+    nonlinear least-squares estimate is not biased by spectral leakage of a
+    clip that holds a non-integer number of strides, and it uses every
+    frame, so single contacts' timing jitter barely matters.
+
+    References
+    ----------
+    Quinn BG, Hannan EJ (2001). The Estimation and Tracking of Frequency.
+    Cambridge University Press, ch. 4 (least-squares frequency estimation).
+    """
+    t0, t1 = events.segment_s
+    sel = (track.t_s >= t0) & (track.t_s <= t1)
+    step = max(int(track.fps // 60), 1)  # 60 Hz is ample for 4 harmonics of ≤ 2.5 Hz
+    sel = np.flatnonzero(sel)[::step]
+    t = track.t_s[sel] - t0
+    pelvis = _mid(track, lm.LEFT_HIP, lm.RIGHT_HIP)[sel, 0]
+    signals = []
+    for foot in ("left", "right"):
+        for index in lm.LEG[foot][2:]:
+            u = track.xy_px[sel, index, 0] - pelvis
+            ok = np.isfinite(u)
+            if ok.sum() >= 10:
+                signals.append(np.interp(t, t[ok], u[ok]))
+    data = np.array(signals).T  # (n_samples, n_signals)
+
+    def residual(f: float) -> float:
+        cols = [np.ones_like(t), t]
+        for h in range(1, n_harmonics + 1):
+            cols += [np.cos(2 * np.pi * h * f * t), np.sin(2 * np.pi * h * f * t)]
+        design = np.column_stack(cols)
+        coef, *_ = np.linalg.lstsq(design, data, rcond=None)
+        return float(np.sum((data - design @ coef) ** 2))
+
+    f0 = 1.0 / events.stride_period_s
+    coarse = np.arange(0.75 * f0, 1.25 * f0, 0.002)
+    best = coarse[int(np.argmin([residual(f) for f in coarse]))]
+    fine = np.arange(best - 0.003, best + 0.003, 0.00005)
+    return float(fine[int(np.argmin([residual(f) for f in fine]))])
+
+
+def _event_stride_time_s(events: GaitEvents) -> tuple[float, float, int]:
+    """Mean stride time from each foot's IC times (slope vs cycle number).
+
+    Returns (stride time s, standard error s, number of contacts used).
+    """
+    slopes, ses, n = [], [], 0
+    for foot in ("left", "right"):
+        ic = np.array([c.ic_s for c in events.for_foot(foot)])
+        if ic.size < 3:
+            continue
+        cycle = np.round((ic - ic[0]) / events.stride_period_s)
+        coef, cov = np.polyfit(cycle, ic, 1, cov=True)
+        slopes.append(coef[0])
+        ses.append(np.sqrt(cov[0, 0]))
+        n += ic.size
+    if not slopes:
+        return float("nan"), float("nan"), 0
+    w = 1.0 / np.square(np.maximum(ses, 1e-9))
+    return float(np.sum(w * slopes) / np.sum(w)), float(1.0 / np.sqrt(np.sum(w))), n
+
+
+# ------------------------------------------------------------------ per step
+
+
+def _step_rows(track: PoseTrack, events: GaitEvents, scale: Scale,
+               belt_speed_ms: float | None) -> list[dict]:
+    facing = events.view.facing
+    contacts = list(events.contacts)
+    hip_mid = _mid(track, lm.LEFT_HIP, lm.RIGHT_HIP)
+    sh_mid = _mid(track, lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER)
+    px_per_cm = scale.px_per_m / 100.0
+    leg_px = scale.leg_length_px
+    flat_angle = {}
+    for foot in ("left", "right"):
+        _, _, _, heel, toe = lm.LEG[foot]
+        mids = [c.ic_s + 0.5 * c.contact_s for c in events.for_foot(foot)]
+        angles = [foot_angle_deg(_interp_point(track, heel, m), _interp_point(track, toe, m),
+                                 facing) for m in mids]
+        flat_angle[foot] = float(np.median(angles)) if angles else float("nan")
+
+    rows = []
+    for i, c in enumerate(contacts):
+        hip, knee, ankle, heel, toe = lm.LEG[c.foot]
+        prev = contacts[i - 1] if i > 0 else None
+        nxt = contacts[i + 1] if i + 1 < len(contacts) else None
+        same_prev = [o for o in contacts[:i] if o.foot == c.foot]
+        step_s = (c.ic_s - prev.ic_s) if prev is not None and prev.foot != c.foot else np.nan
+        stride_s = (c.ic_s - same_prev[-1].ic_s) if same_prev else np.nan
+        if stride_s > 1.6 * events.stride_period_s:  # a contact was missed in between
+            stride_s = np.nan
+        if step_s > 0.8 * events.stride_period_s:
+            step_s = np.nan
+        flight_s = (nxt.ic_s - c.to_s) if nxt is not None and nxt.foot != c.foot else np.nan
+        p = {name: _interp_point(track, idx, c.ic_s)
+             for name, idx in (("hip", hip), ("knee", knee), ("ankle", ankle), ("heel", heel),
+                               ("toe", toe))}
+        pelvis = np.array([np.interp(c.ic_s, track.t_s, hip_mid[:, k]) for k in range(2)])
+        overstride_px = facing * (p["heel"][0] - pelvis[0])
+        i0, i1 = np.searchsorted(track.t_s, [c.ic_s, c.to_s])
+        knee_flex = [joint_flexion_deg(track.xy_px[j, hip], track.xy_px[j, knee],
+                                       track.xy_px[j, ankle]) for j in range(i0, max(i1, i0 + 1))]
+        vo_px = np.nan
+        if nxt is not None:
+            j0, j1 = np.searchsorted(track.t_s, [c.ic_s, nxt.ic_s])
+            ys = hip_mid[j0:j1 + 1, 1]
+            ys = ys[np.isfinite(ys)]
+            vo_px = float(ys.max() - ys.min()) if ys.size > 1 else np.nan
+        strike = float(foot_angle_deg(p["heel"], p["toe"], facing)) - flat_angle[c.foot]
+        rows.append({
+            "index": i, "foot": c.foot, "ic_s": c.ic_s, "to_s": c.to_s,
+            "ic_idx": c.ic_idx, "to_idx": c.to_idx, "confidence": c.confidence,
+            "step_time_ms": 1000 * step_s,
+            "stride_time_ms": 1000 * stride_s,
+            "contact_time_ms": 1000 * c.contact_s,
+            "flight_time_ms": 1000 * flight_s,
+            "duty_factor_pct": 100 * c.contact_s / stride_s if np.isfinite(stride_s) else np.nan,
+            "step_length_m": belt_speed_ms * step_s if belt_speed_ms else np.nan,
+            "stride_length_m": belt_speed_ms * stride_s if belt_speed_ms else np.nan,
+            "overstride_cm": overstride_px / px_per_cm if np.isfinite(px_per_cm) else np.nan,
+            "overstride_pct_leg": 100 * overstride_px / leg_px,
+            "shin_angle_deg": shin_angle_deg(p["knee"], p["ankle"], facing),
+            "knee_flexion_ic_deg": joint_flexion_deg(p["hip"], p["knee"], p["ankle"]),
+            "peak_knee_flexion_stance_deg": _finite_max(knee_flex),
+            "foot_strike_angle_deg": strike,
+            "vertical_oscillation_cm": vo_px / px_per_cm if np.isfinite(px_per_cm) else np.nan,
+            "vertical_oscillation_pct_leg": 100 * vo_px / leg_px,
+            "trunk_lean_deg": float(trunk_lean_deg(
+                np.array([np.interp(c.ic_s, track.t_s, hip_mid[:, k]) for k in range(2)]),
+                np.array([np.interp(c.ic_s, track.t_s, sh_mid[:, k]) for k in range(2)]),
+                facing)),
+        })
+    return rows
+
+
+def _finite_max(values: list[float]) -> float:
+    """Largest finite value, NaN if there is none."""
+    finite = [v for v in values if np.isfinite(v)]
+    return float(max(finite)) if finite else float("nan")
+
+
+def foot_strike_pattern(angle_deg: float) -> str:
+    """Rear-, mid- or forefoot strike from the foot-strike angle.
+
+    Thresholds of Altman & Davis (2012, Gait Posture 35:298): above 8°
+    rearfoot, −1.6° to 8° midfoot, below −1.6° forefoot. The evidence file
+    marks these cut-offs as not verified against the paper; the report says
+    so.
+    """
+    if not np.isfinite(angle_deg):
+        return "unknown"
+    if angle_deg > 8.0:
+        return "rearfoot"
+    if angle_deg >= -1.6:
+        return "midfoot"
+    return "forefoot"
+
+
+# ----------------------------------------------------------------- summaries
+
+
+def _expected_errors(fps: float, noise_px: float, leg_px: float, px_per_m: float
+                     ) -> dict[str, float]:
+    """Expected per-step measurement error (one SD) of each metric.
+
+    Event timing: a uniform quantisation error over one frame (SD = frame
+    period / √12) plus an allowance of half a frame for the landmark
+    jitter, combined in quadrature. Angles: landmark jitter over a segment
+    of half the leg length, in degrees. Lengths: jitter over the scale.
+    """
+    period_ms = 1000.0 / fps
+    event_ms = float(np.hypot(period_ms / np.sqrt(12.0), 0.5 * period_ms))
+    noise = noise_px if np.isfinite(noise_px) else 2.0
+    angle_deg = float(np.degrees(np.sqrt(2) * noise / (0.5 * leg_px)))
+    cm = 100 * noise / px_per_m if np.isfinite(px_per_m) else np.nan
+    return {
+        "event_ms": event_ms, "time_diff_ms": np.sqrt(2) * event_ms, "angle_deg": angle_deg,
+        "length_cm": cm, "length_pct_leg": 100 * noise / leg_px,
+    }
+
+
+_UNITS = {
+    "step_time_ms": "ms", "stride_time_ms": "ms", "contact_time_ms": "ms",
+    "flight_time_ms": "ms", "duty_factor_pct": "%", "step_length_m": "m",
+    "stride_length_m": "m", "overstride_cm": "cm", "overstride_pct_leg": "% leg length",
+    "shin_angle_deg": "deg", "knee_flexion_ic_deg": "deg",
+    "peak_knee_flexion_stance_deg": "deg", "foot_strike_angle_deg": "deg",
+    "vertical_oscillation_cm": "cm", "vertical_oscillation_pct_leg": "% leg length",
+    "trunk_lean_deg": "deg",
+}
+
+BILATERAL = tuple(k for k in _UNITS if k not in ("trunk_lean_deg", "vertical_oscillation_cm",
+                                                 "vertical_oscillation_pct_leg"))
+
+
+def _per_step_error(name: str, err: dict[str, float], stride_ms: float,
+                    belt_speed_ms: float | None) -> float:
+    if name.endswith("_ms"):
+        return err["time_diff_ms"]
+    if name == "duty_factor_pct":
+        return 100 * err["time_diff_ms"] / stride_ms
+    if name in ("step_length_m", "stride_length_m"):
+        return (belt_speed_ms or np.nan) * err["time_diff_ms"] / 1000
+    if name.endswith("_deg"):
+        return err["angle_deg"]
+    if name.endswith("_cm"):
+        return err["length_cm"]
+    return err["length_pct_leg"]
+
+
+def _summarise(values: np.ndarray, unit: str, per_step_err: float, approximate: bool,
+               note: str) -> Summary:
+    v = values[np.isfinite(values)]
+    if v.size == 0:
+        return Summary(float("nan"), float("nan"), float("nan"), float("nan"), 0, float("nan"),
+                       unit, True, "not measured")
+    q1, med, q3 = np.percentile(v, [25, 50, 75])
+    trimmed = float(stats.trim_mean(v, 0.2))
+    # SD of a median ≈ 1.25 σ / √n for roughly normal errors
+    return Summary(float(med), trimmed, float(q1), float(q3), int(v.size),
+                   float(1.25 * per_step_err / np.sqrt(v.size)), unit, approximate, note)
+
+
+def symmetry_index_pct(left: float, right: float) -> float:
+    """Robinson symmetry index (L − R) / (0.5 (L + R)) × 100, signed (positive: left larger)."""
+    mean = 0.5 * (left + right)
+    return float(100.0 * (left - right) / mean) if mean != 0 else float("nan")
+
+
+def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: float | None = None,
+                    height_m: float | None = None, noise_px: float = float("nan")
+                    ) -> GaitMetrics:
+    """Per-step table, summaries, per-side summaries and asymmetries.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        Cleaned, filtered track the events were found on.
+    events : GaitEvents
+    belt_speed_ms : float, optional
+        Treadmill belt speed in m/s; gives step and stride length (speed ×
+        time) and the pixel scale.
+    height_m : float, optional
+        Runner's height in metres; pixel scale when no belt speed is given.
+    noise_px : float
+        Landmark jitter in pixels (from cleaning), for the expected errors.
+
+    Returns
+    -------
+    GaitMetrics
+    """
+    scale = estimate_scale(track, events, belt_speed_ms=belt_speed_ms, height_m=height_m)
+    rows = _step_rows(track, events, scale, belt_speed_ms)
+    stride_f_hz = spectral_stride_frequency_hz(track, events)
+    stride_ev_s, stride_ev_se, n_ev = _event_stride_time_s(events)
+    cadence_spec = 120.0 * stride_f_hz
+    cadence_ev = 120.0 / stride_ev_s if np.isfinite(stride_ev_s) else float("nan")
+    warnings: list[str] = []
+    fps = track.fps
+    err = _expected_errors(fps, noise_px, scale.leg_length_px, scale.px_per_m)
+    duration_s = events.segment_s[1] - events.segment_s[0]
+    # spectral peak: resolution-limited error ~ 1/(duration) Hz spread, in practice far smaller;
+    # use the agreement with the event-based estimate as the honest error.
+    cad_err = float(np.hypot(abs(cadence_spec - cadence_ev) if np.isfinite(cadence_ev) else 0.0,
+                             120.0 * stride_ev_se / stride_ev_s ** 2 * (1 / np.sqrt(2))
+                             if np.isfinite(stride_ev_se) else 0.0))
+    summary: dict[str, Summary] = {
+        "cadence_spm": Summary(cadence_spec, cadence_spec, cadence_spec, cadence_spec, len(rows),
+                               cad_err,
+                               "steps/min", False,
+                               f"stride frequency of the foot motion over {duration_s:.1f} s; "
+                               f"counting contacts gives {cadence_ev:.1f}"),
+    }
+    if np.isfinite(cadence_ev) and abs(cadence_spec - cadence_ev) > 0.02 * cadence_spec:
+        warnings.append(
+            f"cadence from the foot motion ({cadence_spec:.1f}) and from counted contacts "
+            f"({cadence_ev:.1f} steps/min) differ by more than 2 %: contacts may be missed")
+    timing_approx = fps < TIMING_MIN_FPS
+    stride_ms = 1000 * 2 * 60 / cadence_spec
+    per_side: dict[str, dict[str, Summary]] = {"left": {}, "right": {}}
+    for name, unit in _UNITS.items():
+        approx, note = False, ""
+        if name in TIMING_METRICS and timing_approx:
+            approx, note = True, (f"filmed at {fps:.0f} fps: each event is timed to about "
+                                  f"±{err['event_ms']:.0f} ms; 120 fps or more is needed for "
+                                  "precise contact timing")
+        if name.endswith(("_cm",)) and scale.method == "body height":
+            approx, note = True, "scaled from body height (approximate)"
+        pse = _per_step_error(name, err, stride_ms, belt_speed_ms)
+        values = np.array([r[name] for r in rows], dtype=float)
+        summary[name] = _summarise(values, unit, pse, approx, note)
+        for side in ("left", "right"):
+            side_vals = np.array([r[name] for r in rows if r["foot"] == side], dtype=float)
+            per_side[side][name] = _summarise(side_vals, unit, pse, approx, note)
+    summary["vertical_ratio_pct"] = _vertical_ratio(summary, belt_speed_ms)
+
+    asym = {}
+    for name in BILATERAL:
+        left, right = per_side["left"][name], per_side["right"][name]
+        if left.n == 0 or right.n == 0:
+            continue
+        diff = left.trimmed_mean - right.trimmed_mean
+        diff_err = float(np.hypot(left.expected_error, right.expected_error))
+        asym[name] = Asymmetry(
+            left.trimmed_mean, right.trimmed_mean,
+            symmetry_index_pct(left.trimmed_mean, right.trimmed_mean), diff,
+            "equal" if diff == 0 else ("left" if diff > 0 else "right"),
+            bool(abs(diff) > 2.0 * diff_err), left.n, right.n, left.unit)
+    cadence_check = {"spectral_spm": cadence_spec, "from_contacts_spm": cadence_ev,
+                     "contacts_used": n_ev}
+    return GaitMetrics(tuple(rows), summary, per_side, asym, scale, cadence_check,
+                       tuple(warnings))
+
+
+def _vertical_ratio(summary: dict[str, Summary], belt_speed_ms: float | None) -> Summary:
+    """Vertical oscillation over step length in % (Garmin's "vertical ratio")."""
+    vo, sl = summary["vertical_oscillation_cm"], summary["step_length_m"]
+    if not (np.isfinite(vo.value) and np.isfinite(sl.value) and belt_speed_ms):
+        return Summary(float("nan"), float("nan"), float("nan"), float("nan"), 0, float("nan"),
+                       "%", True, "needs belt speed")
+    value = vo.value / (100 * sl.value) * 100
+    rel = np.hypot(vo.expected_error / vo.value if vo.value else 0,
+                   sl.expected_error / sl.value if sl.value else 0)
+    return Summary(float(value), float(value), float(value), float(value), min(vo.n, sl.n),
+                   float(value * rel),
+                   "%", vo.approximate, "vertical oscillation ÷ step length")

@@ -1,0 +1,209 @@
+"""`analyze()`: video or pose track to a `GaitResult`.
+
+The CLI, the notebooks and (later) the web app all call these two
+functions; nothing here renders anything.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import platform
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .clean import clean_track
+from .errors import InvalidOptionError
+from .events import detect_events, detect_view, select_steady_segment
+from .metrics import TIMING_MIN_FPS, compute_metrics
+from .result import RESULT_SCHEMA, GaitResult
+from .track import PoseTrack
+
+KMH_PER_MS = 3.6
+MPH_PER_MS = 2.2369362920544
+
+#: Plausible cadence of human running or walking in steps/min; outside it the
+#: clip's time base is probably wrong (slow motion or time-lapse).
+PLAUSIBLE_CADENCE_SPM = (60.0, 250.0)
+VIEWS = ("auto", "side", "side-left", "side-right", "rear", "front")
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """What the user tells gait about the clip.
+
+    Parameters
+    ----------
+    belt_speed_ms : float, optional
+        Treadmill belt speed in m/s (see `speed_to_ms` for km/h and mph).
+    height_m : float, optional
+        Runner's height in metres, for a pixel scale when no belt speed is
+        given.
+    capture_fps : float, optional
+        Frame rate the camera really recorded at (slow-motion clips).
+    view : str
+        One of "auto", "side", "side-left", "side-right", "rear", "front".
+    lowpass_hz : float
+        Landmark low-pass filter cut-off in Hz.
+    """
+
+    belt_speed_ms: float | None = None
+    height_m: float | None = None
+    capture_fps: float | None = None
+    view: str = "auto"
+    lowpass_hz: float = 10.0
+
+    def __post_init__(self) -> None:
+        if self.belt_speed_ms is not None and not 0.3 <= self.belt_speed_ms <= 12.0:
+            raise InvalidOptionError(
+                f"belt speed {self.belt_speed_ms * KMH_PER_MS:.1f} km/h is outside 1-43 km/h; "
+                "give it in km/h (e.g. --belt-speed 10) or say --speed-unit mph")
+        if self.height_m is not None and not 0.8 <= self.height_m <= 2.5:
+            raise InvalidOptionError(
+                f"height {self.height_m * 100:.0f} cm is outside 80-250 cm; give it in "
+                "centimetres, e.g. --height-cm 175")
+        if self.capture_fps is not None and not self.capture_fps > 0:
+            raise InvalidOptionError(f"capture fps must be positive, got {self.capture_fps}")
+        if self.view not in VIEWS:
+            raise InvalidOptionError(f"view must be one of {', '.join(VIEWS)}; got {self.view!r}")
+        if not 2.0 <= self.lowpass_hz <= 30.0:
+            raise InvalidOptionError(f"low-pass cut-off must be 2-30 Hz, got {self.lowpass_hz}")
+
+
+def speed_to_ms(value: float, unit: str) -> float:
+    """Convert a belt speed to m/s from "kmh", "mph" or "ms"."""
+    factors = {"kmh": 1 / KMH_PER_MS, "mph": 1 / MPH_PER_MS, "ms": 1.0}
+    if unit not in factors:
+        raise InvalidOptionError(f"speed unit must be kmh, mph or ms; got {unit!r}")
+    return float(value) * factors[unit]
+
+
+def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOptions(),
+                  video: dict | None = None) -> GaitResult:
+    """Gait events and metrics from a pose track.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        Raw landmarks (as estimated; cleaning happens here).
+    options : AnalysisOptions
+    video : dict, optional
+        Facts about the source video for the result (see `analyze`).
+
+    Returns
+    -------
+    GaitResult
+    """
+    filtered, cleaning = clean_track(track, lowpass_hz=options.lowpass_hz)
+    unfiltered, _ = clean_track(track, lowpass_hz=None)
+    view = detect_view(filtered, view=options.view)
+    warnings: list[str] = []
+    if view.facing == 0:
+        raise InvalidOptionError(
+            f"{track.source or 'clip'}: this looks like a {view.view} view; rear and front "
+            "views are not analysed yet. Film side-on, or pass --view side if it is a side view")
+    segment = select_steady_segment(filtered)
+    events = detect_events(filtered, raw=unfiltered, view=view, segment=segment)
+    metrics = compute_metrics(filtered, events, belt_speed_ms=options.belt_speed_ms,
+                              height_m=options.height_m, noise_px=cleaning.noise_px)
+    warnings += list(metrics.warnings)
+    warnings += _capture_warnings(track, metrics.summary["cadence_spm"].value,
+                                  metrics.summary["duty_factor_pct"].value, options)
+    detected = float(track.detected.mean())
+    return GaitResult(
+        schema=RESULT_SCHEMA,
+        gait_version=__version__,
+        created_utc=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        source=track.source,
+        video=video or {},
+        options=asdict(options),
+        pose={"frames": track.n_frames, "detected_fraction": detected, "fps": track.fps,
+              "size_px": list(track.size_px)},
+        cleaning=cleaning.to_dict(),
+        view=view.to_dict(),
+        segment_s=list(events.segment_s),
+        gait_mode="walking" if metrics.summary["duty_factor_pct"].value > 50 else "running",
+        events=[asdict(c) for c in events.contacts],
+        steps=[dict(r) for r in metrics.steps],
+        summary={k: v.to_dict() for k, v in metrics.summary.items()},
+        per_side={s: {k: v.to_dict() for k, v in d.items()} for s, d in metrics.per_side.items()},
+        asymmetry={k: v.to_dict() for k, v in metrics.asymmetry.items()},
+        scale=metrics.scale.to_dict(),
+        cadence_check=metrics.cadence_check,
+        warnings=warnings,
+        provenance={"track_log": list(filtered.log) + list(events.notes),
+                    "python": platform.python_version(), "numpy": np.__version__},
+    )
+
+
+def _capture_warnings(track: PoseTrack, cadence_spm: float, duty_pct: float,
+                      options: AnalysisOptions) -> list[str]:
+    """Capture-quality warnings: low frame rate, short clip, slow motion, dropouts."""
+    out = []
+    fps = track.fps
+    if fps < TIMING_MIN_FPS:
+        out.append(f"low frame rate: {fps:.0f} fps; contact time, flight time, duty factor and "
+                   f"step-time asymmetry are approximate (film at {TIMING_MIN_FPS:.0f} fps or "
+                   "more for those)")
+    duration = float(track.t_s[-1] - track.t_s[0]) if track.n_frames > 1 else 0.0
+    if duration < 10.0:
+        out.append(f"short clip: {duration:.1f} s analysed; 20 s or more gives steadier averages")
+    missing = 1.0 - float(track.detected.mean())
+    if missing > 0.05:
+        out.append(f"the runner was not found in {missing:.0%} of frames (occlusion or leaving "
+                   "the frame)")
+    lo, hi = PLAUSIBLE_CADENCE_SPM
+    if np.isfinite(cadence_spm) and cadence_spm < lo and options.capture_fps is None:
+        running = np.isfinite(duty_pct) and duty_pct < 50
+        typical = 170.0 if running else 110.0
+        factor = typical / cadence_spm
+        out.append(
+            f"probable slow motion: {cadence_spm:.0f} steps/min at {fps:.0f} fps is too slow for "
+            f"human {'running' if running else 'walking'}; if the camera recorded faster than "
+            f"the file plays, pass --capture-fps (about {fps * factor:.0f} here, e.g. 120 or 240 "
+            "as set on the phone)")
+    elif np.isfinite(cadence_spm) and cadence_spm > hi:
+        out.append(f"implausible cadence {cadence_spm:.0f} steps/min: is the clip sped up or is "
+                   "--capture-fps too high?")
+    return out
+
+
+def analyze(video_path: str | Path, *, options: AnalysisOptions = AnalysisOptions(),
+            cache_dir: str | Path | None = None, use_cache: bool = True,
+            progress: bool = True) -> tuple[GaitResult, PoseTrack]:
+    """Analyse a treadmill video: pose, cleaning, events, metrics.
+
+    Parameters
+    ----------
+    video_path : str or Path
+    options : AnalysisOptions
+    cache_dir : str or Path, optional
+        Pose cache directory (default: the user cache, see `gait.pose`).
+    use_cache : bool
+        Reuse and store pose landmarks by video content and settings.
+    progress : bool
+        Show a progress bar during pose estimation.
+
+    Returns
+    -------
+    GaitResult
+        The measurements.
+    PoseTrack
+        The raw pose landmarks (in real time), to save beside the result.
+    """
+    from .pose import estimate_pose  # imports mediapipe: only when a video is analysed
+    from .video import probe_video
+
+    info = probe_video(video_path, capture_fps=options.capture_fps)
+    track = estimate_pose(info, cache_dir=cache_dir, use_cache=use_cache, progress=progress)
+    video = {
+        "file": Path(video_path).name, "sha256": info.content_sha256,
+        "width_px": info.width_px, "height_px": info.height_px,
+        "rotation_deg": info.rotation_deg, "n_frames": info.n_frames,
+        "duration_s": info.duration_s, "fps": info.fps, "nominal_fps": info.nominal_fps,
+        "capture_fps": info.capture_fps, "time_scale": info.time_scale,
+        "variable_frame_rate": info.variable_frame_rate, "codec": info.codec,
+    }
+    return analyze_track(track, options=options, video=video), track

@@ -1,0 +1,26 @@
+"""Pose estimation: video frames to a `PoseTrack`.
+
+The only package that imports mediapipe (lazily, in `mediapipe_backend`).
+Backends follow the small `PoseBackend` protocol, so another model can be
+dropped in; results are cached on disk by video content and backend settings.
+
+Frames are processed in order by one backend instance. The work splits
+cleanly by frame range (`estimate_pose(start=, stop=)`), which is where a
+later multi-process version would cut a clip into chunks.
+"""
+
+from .base import PoseBackend, PoseFrame
+from .cache import POSE_CACHE_VERSION, cache_key, default_cache_dir
+from .estimate import MIN_DETECTED_FRACTION, estimate_pose
+from .mediapipe_backend import MediaPipePoseBackend
+
+__all__ = [
+    "MIN_DETECTED_FRACTION",
+    "POSE_CACHE_VERSION",
+    "MediaPipePoseBackend",
+    "PoseBackend",
+    "PoseFrame",
+    "cache_key",
+    "default_cache_dir",
+    "estimate_pose",
+]

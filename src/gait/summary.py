@@ -1,0 +1,73 @@
+"""Plain-text summary table of a `GaitResult` for the terminal."""
+
+from __future__ import annotations
+
+from .result import GaitResult
+
+#: (key in result.summary, label, decimals) in the order a clinician reads them.
+ROWS = (
+    ("cadence_spm", "Cadence", 1),
+    ("step_length_m", "Step length", 2),
+    ("stride_length_m", "Stride length", 2),
+    ("contact_time_ms", "Contact time", 0),
+    ("flight_time_ms", "Flight time", 0),
+    ("duty_factor_pct", "Duty factor", 1),
+    ("vertical_oscillation_cm", "Vertical oscillation", 1),
+    ("vertical_oscillation_pct_leg", "Vertical oscillation", 1),
+    ("vertical_ratio_pct", "Vertical ratio", 1),
+    ("overstride_cm", "Overstride (heel ahead of hip at contact)", 1),
+    ("overstride_pct_leg", "Overstride (heel ahead of hip at contact)", 1),
+    ("shin_angle_deg", "Shin angle at contact", 1),
+    ("knee_flexion_ic_deg", "Knee flexion at contact", 1),
+    ("peak_knee_flexion_stance_deg", "Peak knee flexion in stance", 1),
+    ("foot_strike_angle_deg", "Foot-strike angle", 1),
+    ("trunk_lean_deg", "Trunk lean", 1),
+)
+
+ASYMMETRY_ROWS = (
+    ("step_time_ms", "Step time"),
+    ("contact_time_ms", "Contact time"),
+    ("step_length_m", "Step length"),
+    ("knee_flexion_ic_deg", "Knee flexion at contact"),
+    ("shin_angle_deg", "Shin angle at contact"),
+)
+
+
+def _fmt(value, decimals: int) -> str:
+    return "—" if value is None else f"{value:.{decimals}f}"
+
+
+def format_summary(result: GaitResult) -> str:
+    """Return a short table: median, ± expected error, IQR and steps per metric."""
+    r = result.to_dict()
+    video = r["video"]
+    head = [
+        f"gait {r['gait_version']} — {r['source']}",
+        f"view {r['view']['view']}, {r['gait_mode']}, {r['pose']['fps']:.1f} fps, "
+        f"{r['segment_s'][1] - r['segment_s'][0]:.1f} s analysed, "
+        f"{len(r['events'])} contacts"
+        + (f", capture {video['capture_fps']:g} fps" if video.get("capture_fps") else ""),
+        "",
+        f"{'metric':44s} {'median':>8s} {'±err':>6s}  {'IQR':>17s} {'n':>4s}  unit",
+    ]
+    lines = []
+    for key, label, dec in ROWS:
+        s = r["summary"].get(key)
+        if not s or s["value"] is None:
+            continue
+        iqr = f"{_fmt(s['q1'], dec)}–{_fmt(s['q3'], dec)}"
+        mark = " ~" if s["approximate"] else ""
+        lines.append(f"{label:44s} {_fmt(s['value'], dec):>8s} {_fmt(s['expected_error'], dec):>6s}"
+                     f"  {iqr:>17s} {s['n']:>4d}  {s['unit']}{mark}")
+    asym = ["", "left/right (symmetry index, + = left larger)"]
+    for key, label in ASYMMETRY_ROWS:
+        a = r["asymmetry"].get(key)
+        if not a or a["left"] is None:
+            continue
+        verdict = "detectable" if a["detectable"] else "within measurement error"
+        asym.append(f"  {label:30s} L {a['left']:8.2f}  R {a['right']:8.2f}  "
+                    f"SI {a['symmetry_index_pct']:+6.1f} %  ({verdict})")
+    tail = ["", "~ approximate (see notes in results.json)"]
+    if r["warnings"]:
+        tail += ["", "warnings:"] + [f"  - {w}" for w in r["warnings"]]
+    return "\n".join(head + lines + asym + tail)

@@ -1,0 +1,200 @@
+"""`SynthParams`: every knob of the synthetic runner, in physical units."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from ..errors import InvalidOptionError
+
+FACINGS = ("left", "right")
+VIEWS = ("side",)
+FOOT_STRIKES = ("rear", "mid", "fore")
+
+
+@dataclass(frozen=True)
+class SynthParams:
+    """Parameters of a synthetic treadmill runner and of the camera that films it.
+
+    All values are validated on construction; an impossible value raises
+    `gait.errors.InvalidOptionError`.
+
+    Parameters
+    ----------
+    cadence_spm : float
+        Steps per minute (a stride is two steps). Stride time is
+        ``120 / cadence_spm`` seconds.
+    belt_speed_kmh : float
+        Treadmill belt speed in km/h; the belt moves backwards (against the
+        running direction).
+    duty_factor : float
+        Contact time of one foot divided by stride time. Must leave a flight
+        phase, i.e. be below ``0.5 * (1 - |step_time_asymmetry_pct| / 200)``.
+    step_time_asymmetry_pct : float
+        Robinson symmetry index of step time in percent, signed: the left
+        step (right initial contact -> left initial contact) lasts
+        ``T/2 * (1 + a/200)``, the right step ``T/2 * (1 - a/200)``.
+    overstride_m : float
+        Horizontal distance of the heel ahead of the mid-hip at initial
+        contact, in metres.
+    trunk_lean_deg : float
+        Forward lean of the mid-hip -> mid-shoulder line from vertical.
+    height_m : float
+        Standing body height; segment lengths follow from it (Winter 2009).
+    vertical_oscillation_m : float
+        Peak-to-trough vertical travel of the mid-hip within each step.
+    hip_sway_m : float
+        Peak-to-trough fore-aft travel of the mid-hip within each step
+        (most forward at initial contact).
+    foot_strike : {'rear', 'mid', 'fore'}
+        Foot angle at initial contact: toe up 15 deg (heel lands first),
+        flat, or toe down 8 deg (forefoot lands first).
+    touchdown_vertical_speed_ms : float
+        Downward speed, relative to the belt, of the first-contacting point
+        at initial contact: the heel ('rear'), the whole sole ('mid') or the
+        toe ('fore'). The impact stops it within the instant of contact.
+        0 gives a tangential touchdown.
+    touchdown_horizontal_speed_ms : float
+        Forward speed of the foot relative to the belt just before initial
+        contact; friction cancels it at the impact, after which the contact
+        point moves with the belt. 0 gives a foot already at belt speed.
+    liftoff_vertical_speed_ms : float
+        Upward speed of the toe just after toe-off (its horizontal speed
+        stays the belt's at that instant). 0 gives a tangential lift-off.
+    facing : {'left', 'right'}
+        Running direction in the image. Facing left, the runner's left side
+        faces the camera (the left leg is the near leg).
+    view : {'side'}
+        Camera view; only a sagittal side view is implemented.
+    fps : float
+        Frame rate in frames per second; frame ``k`` is at ``k / fps`` s.
+    duration_s : float
+        Clip length in seconds; ``round(duration_s * fps)`` frames.
+    width_px, height_px : int
+        Frame size in pixels (even numbers, as video encoders need).
+    body_height_frac : float
+        Standing body height as a fraction of frame height, at the depth of
+        the runner's mid-sagittal plane; sets ``px_per_m``.
+    camera_distance_m : float
+        Distance from the camera to the runner's mid-sagittal plane.
+        Perspective makes the near side slightly larger than the far side;
+        ``math.inf`` gives an orthographic camera (one scale for all).
+    noise_px : float
+        Standard deviation of Gaussian noise added to every landmark
+        coordinate of `synthetic_track`, in pixels.
+    image_noise_std : float
+        Standard deviation of Gaussian noise added to rendered frames, in
+        8-bit grey levels.
+    occlusion : bool
+        Draw a treadmill upright and console in front of the runner, hiding
+        the feet and shins where they reach furthest forward.
+    seed : int
+        Seed for the starting gait phase and all noise.
+    """
+
+    cadence_spm: float = 170.0
+    belt_speed_kmh: float = 10.0
+    duty_factor: float = 0.36
+    step_time_asymmetry_pct: float = 0.0
+    overstride_m: float = 0.10
+    trunk_lean_deg: float = 5.0
+    height_m: float = 1.75
+    vertical_oscillation_m: float = 0.08
+    hip_sway_m: float = 0.02
+    foot_strike: str = "rear"
+    touchdown_vertical_speed_ms: float = 0.7
+    touchdown_horizontal_speed_ms: float = 0.5
+    liftoff_vertical_speed_ms: float = 0.4
+    facing: str = "left"
+    view: str = "side"
+    fps: float = 30.0
+    duration_s: float = 10.0
+    width_px: int = 640
+    height_px: int = 480
+    body_height_frac: float = 0.78
+    camera_distance_m: float = 4.0
+    noise_px: float = 0.0
+    image_noise_std: float = 0.0
+    occlusion: bool = False
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        _check_range("cadence_spm", self.cadence_spm, 100.0, 260.0)
+        _check_range("belt_speed_kmh", self.belt_speed_kmh, 4.0, 25.0)
+        _check_range("step_time_asymmetry_pct", self.step_time_asymmetry_pct, -30.0, 30.0)
+        _check_range("duty_factor", self.duty_factor, 0.15, 0.5)
+        max_duty = 0.5 * (1.0 - abs(self.step_time_asymmetry_pct) / 200.0)
+        if self.duty_factor >= max_duty:
+            raise InvalidOptionError(
+                f"duty_factor={self.duty_factor} leaves no flight phase with "
+                f"step_time_asymmetry_pct={self.step_time_asymmetry_pct}; the synthetic "
+                f"runner needs duty_factor < {max_duty:.3f}"
+            )
+        _check_range("overstride_m", self.overstride_m, -0.15, 0.30)
+        _check_range("trunk_lean_deg", self.trunk_lean_deg, -15.0, 30.0)
+        _check_range("height_m", self.height_m, 1.2, 2.2)
+        _check_range("vertical_oscillation_m", self.vertical_oscillation_m, 0.0, 0.15)
+        _check_range("hip_sway_m", self.hip_sway_m, 0.0, 0.08)
+        _check_choice("foot_strike", self.foot_strike, FOOT_STRIKES)
+        _check_range("touchdown_vertical_speed_ms", self.touchdown_vertical_speed_ms, 0.0, 2.5)
+        _check_range(
+            "touchdown_horizontal_speed_ms", self.touchdown_horizontal_speed_ms, 0.0, 3.0
+        )
+        _check_range("liftoff_vertical_speed_ms", self.liftoff_vertical_speed_ms, 0.0, 2.0)
+        _check_choice("facing", self.facing, FACINGS)
+        _check_choice("view", self.view, VIEWS)
+        _check_range("fps", self.fps, 1.0, 1000.0)
+        _check_range("duration_s", self.duration_s, 0.1, 600.0)
+        for name in ("width_px", "height_px"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 64 or value % 2:
+                raise InvalidOptionError(
+                    f"{name} must be an even integer of at least 64 pixels, got {value!r}"
+                )
+        _check_range("body_height_frac", self.body_height_frac, 0.2, 0.9)
+        if not (self.camera_distance_m >= 1.5):
+            raise InvalidOptionError(
+                f"camera_distance_m must be at least 1.5 m (or math.inf for an "
+                f"orthographic camera), got {self.camera_distance_m!r}"
+            )
+        _check_range("noise_px", self.noise_px, 0.0, 100.0)
+        _check_range("image_noise_std", self.image_noise_std, 0.0, 100.0)
+        if not isinstance(self.occlusion, bool):
+            raise InvalidOptionError(f"occlusion must be True or False, got {self.occlusion!r}")
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool) or self.seed < 0:
+            raise InvalidOptionError(f"seed must be a non-negative integer, got {self.seed!r}")
+
+    @property
+    def belt_speed_ms(self) -> float:
+        """Belt speed in metres per second."""
+        return self.belt_speed_kmh / 3.6
+
+    @property
+    def stride_time_s(self) -> float:
+        """Stride time (two steps) in seconds."""
+        return 120.0 / self.cadence_spm
+
+    @property
+    def n_frames(self) -> int:
+        """Number of frames in the clip."""
+        return max(1, round(self.duration_s * self.fps))
+
+    def to_dict(self) -> dict:
+        """All parameters as a JSON-serialisable dict (``inf`` as the string "inf")."""
+        out = asdict(self)
+        if math.isinf(out["camera_distance_m"]):
+            out["camera_distance_m"] = "inf"
+        return out
+
+
+def _check_range(name: str, value: float, low: float, high: float) -> None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not ok or not (low <= value <= high):
+        raise InvalidOptionError(
+            f"{name} must be a number from {low:g} to {high:g}, got {value!r}"
+        )
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise InvalidOptionError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")

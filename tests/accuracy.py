@@ -1,0 +1,37 @@
+"""Helpers that compare detected gait events and metrics with synthetic truth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class EventErrors:
+    """Signed timing errors (detected − true) in seconds of matched contacts."""
+
+    ic_s: np.ndarray
+    to_s: np.ndarray
+    n_truth: int
+
+    def fraction_within(self, tol_s: float) -> tuple[float, float]:
+        """Fraction of *true* events whose IC / TO was found within `tol_s`."""
+        ic = np.sum(np.abs(self.ic_s) <= tol_s + 1e-9) / self.n_truth
+        to = np.sum(np.abs(self.to_s) <= tol_s + 1e-9) / self.n_truth
+        return float(ic), float(to)
+
+
+def match_events(detected: list[dict], truth_events: list[dict], *, max_gap_s: float = 0.1
+                 ) -> EventErrors:
+    """Pair each true contact with the nearest detected contact of the same foot."""
+    ic, to = [], []
+    for te in truth_events:
+        same = [e for e in detected if e["foot"] == te["foot"]]
+        if not same:
+            continue
+        best = min(same, key=lambda e: abs(e["ic_s"] - te["ic_s"]))
+        if abs(best["ic_s"] - te["ic_s"]) <= max_gap_s:
+            ic.append(best["ic_s"] - te["ic_s"])
+            to.append(best["to_s"] - te["to_s"])
+    return EventErrors(np.array(ic), np.array(to), len(truth_events))

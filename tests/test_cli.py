@@ -1,0 +1,112 @@
+"""The command line: options, outputs, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gait import __version__
+from gait.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "sample_videos" / "runner_side_30fps.mp4"
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_help_explains_options_and_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        main(["analyze", "--help"])
+    out = capsys.readouterr().out
+    for word in ("--belt-speed", "--capture-fps", "--height-cm", "--view", "exit codes", "film"):
+        assert word in out
+
+
+def test_no_command_prints_help_and_fails(capsys):
+    assert main([]) == 2
+    assert "analyze" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content, expected", [
+    (None, "no such file"),
+    (b"", "empty"),
+    (b"just some text\n" * 20, "not a video"),
+])
+def test_bad_video_gives_one_line_error_and_exit_3(tmp_path, capsys, content, expected):
+    video = tmp_path / "clip.mp4"
+    if content is not None:
+        video.write_bytes(content)
+    assert main(["analyze", str(video), "-o", str(tmp_path / "out"), "-q"]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "clip.mp4" in err[0] and expected in err[0]
+    assert "Traceback" not in err[0]
+
+
+def test_truncated_sample_is_refused(tmp_path, capsys):
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(SAMPLE.read_bytes()[: SAMPLE.stat().st_size // 3])
+    assert main(["analyze", str(cut), "-o", str(tmp_path / "out"), "-q"]) == 3
+    assert "truncated" in capsys.readouterr().err
+
+
+def test_invalid_options_exit_2(tmp_path, capsys):
+    assert main(["analyze", str(SAMPLE), "-o", str(tmp_path / "o"), "--belt-speed", "100",
+                 "-q"]) == 2
+    assert "belt speed" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze", str(SAMPLE), "-o", str(tmp_path / "o"), "--belt-speed", "-3"])
+    assert exc.value.code == 2
+
+
+def test_existing_results_are_not_overwritten(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "results.json").write_text("{}")
+    assert main(["analyze", str(SAMPLE), "-o", str(out), "-q"]) == 6
+    assert "--force" in capsys.readouterr().err
+    assert (out / "results.json").read_text() == "{}"
+
+
+@pytest.mark.slow
+def test_analyze_bundled_sample_writes_outputs(tmp_path, capsys):
+    truth = json.loads(SAMPLE.with_suffix(".truth.json").read_text())
+    out = tmp_path / "out"
+    code = main(["analyze", str(SAMPLE), "-o", str(out), "--belt-speed",
+                 str(truth["belt_speed_kmh"])])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Cadence" in printed and "steps/min" in printed
+    result = json.loads((out / "results.json").read_text())
+    assert result["schema"] == "gait.result/1"
+    assert result["summary"]["cadence_spm"]["value"] == pytest.approx(truth["cadence_spm"],
+                                                                      abs=0.5)
+    assert result["summary"]["stride_length_m"]["value"] == pytest.approx(
+        truth["stride_length_m"], rel=0.03)
+    header = (out / "steps.csv").read_text().splitlines()[0]
+    assert header.startswith("index,foot,ic_s,to_s")
+    assert (out / "pose_track.npz").stat().st_size > 0
+    # re-analysis with other options uses the cached landmarks and --force
+    assert main(["analyze", str(SAMPLE), "-o", str(out), "--height-cm", "175", "--force",
+                 "-q"]) == 0
+
+
+def test_synth_command_writes_clip_and_truth(tmp_path, capsys):
+    out = tmp_path / "s.mp4"
+    assert main(["synth", str(out), "--duration", "1", "--fps", "30", "--size", "320x240"]) == 0
+    assert out.stat().st_size > 0
+    truth = json.loads(out.with_suffix(".truth.json").read_text())
+    assert truth["n_frames"] == 30
+    assert main(["synth", str(out), "--duration", "1"]) == 6
+
+
+def test_metronome_command(tmp_path):
+    out = tmp_path / "m.wav"
+    assert main(["metronome", "--spm", "176", "--duration", "5", "-o", str(out)]) == 0
+    assert out.stat().st_size > 5 * 44100

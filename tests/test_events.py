@@ -1,0 +1,95 @@
+"""Gait events and metrics on synthetic landmark tracks with known truth."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from accuracy import match_events
+from gait.errors import TooFewStepsError
+from gait.events import detect_view, estimate_stride_period, select_steady_segment
+from gait.pipeline import AnalysisOptions, analyze_track
+from gait.synth import SynthParams, synthetic_track
+
+
+def _analyse(params: SynthParams, **corruption):
+    track, truth = synthetic_track(params, **corruption)
+    result = analyze_track(track, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]))
+    return result.to_dict(), truth
+
+
+KNOWN_SHORTFALL = pytest.mark.xfail(
+    strict=True, reason="30 fps at 200 steps/min: step-time asymmetry off by 2.3 points (issue 3)")
+
+
+@pytest.mark.parametrize("fps, cadence, asymmetry", [
+    pytest.param(fps, cad, asym, marks=KNOWN_SHORTFALL if (fps, cad) == (30, 200) else ())
+    for fps in (30, 60, 120, 240) for cad, asym in ((150, 0.0), (175, 8.0), (200, -15.0))
+])
+def test_clean_track_events_within_one_frame(fps, cadence, asymmetry):
+    params = SynthParams(fps=fps, cadence_spm=cadence, step_time_asymmetry_pct=asymmetry,
+                         duty_factor=0.32, duration_s=10, seed=int(fps + cadence))
+    result, truth = _analyse(params)
+    errors = match_events(result["events"], truth["events"])
+    ic_ok, to_ok = errors.fraction_within(1.0 / fps)
+    assert ic_ok >= 0.9, f"IC within one frame: {ic_ok:.0%}, errors ms {errors.ic_s * 1000}"
+    assert to_ok >= 0.9, f"TO within one frame: {to_ok:.0%}, errors ms {errors.to_s * 1000}"
+    s = result["summary"]
+    assert s["cadence_spm"]["value"] == pytest.approx(truth["cadence_spm"], abs=0.2)
+    assert result["asymmetry"]["step_time_ms"]["symmetry_index_pct"] == pytest.approx(
+        truth["step_time_asymmetry_pct"], abs=1.5)
+    assert s["stride_length_m"]["value"] == pytest.approx(truth["stride_length_m"], rel=0.02)
+
+
+@pytest.mark.parametrize("fps, cadence, asymmetry, noise_px, dropout", [
+    (30, 150, 0.0, 1.0, 0.05),
+    (30, 200, 15.0, 1.5, 0.05),
+    (60, 170, 5.0, 1.0, 0.05),
+    (60, 185, -10.0, 2.0, 0.03),
+    (120, 160, 10.0, 1.0, 0.05),
+    (240, 175, 15.0, 1.5, 0.05),
+])
+def test_cadence_and_stride_length_with_noise_dropouts_and_swaps(fps, cadence, asymmetry,
+                                                                 noise_px, dropout):
+    params = SynthParams(fps=fps, cadence_spm=cadence, step_time_asymmetry_pct=asymmetry,
+                         noise_px=noise_px, duty_factor=0.33, duration_s=10, seed=7)
+    result, truth = _analyse(params, dropout_frac=dropout, swap_runs=3)
+    s = result["summary"]
+    assert s["cadence_spm"]["value"] == pytest.approx(truth["cadence_spm"], abs=0.2)
+    assert s["stride_length_m"]["value"] == pytest.approx(truth["stride_length_m"], rel=0.02)
+    assert result["cleaning"]["swapped_frames"] >= 1
+
+
+@pytest.mark.parametrize("facing, view", [("left", "side-left"), ("right", "side-right")])
+def test_view_and_facing_detected(facing, view):
+    track, _ = synthetic_track(SynthParams(facing=facing, duration_s=4))
+    info = detect_view(track)
+    assert info.view == view
+    assert info.facing == (-1 if facing == "left" else 1)
+    assert info.near_side == ("left" if facing == "left" else "right")
+
+
+def test_view_override_is_respected():
+    track, _ = synthetic_track(SynthParams(facing="left", duration_s=4))
+    assert detect_view(track, view="side-right").view == "side-right"
+    assert not detect_view(track, view="side-right").detected_automatically
+
+
+def test_stride_period_from_autocorrelation():
+    t = np.arange(0, 10, 1 / 60)
+    u = np.sin(2 * np.pi * t / 0.7) + 0.3 * np.sin(4 * np.pi * t / 0.7)
+    assert estimate_stride_period(u, fs=60) == pytest.approx(0.7, abs=0.005)
+
+
+def test_steady_segment_cuts_frames_without_legs():
+    track, _ = synthetic_track(SynthParams(duration_s=8))
+    xy = track.xy_px.copy()
+    xy[:60] = np.nan  # runner not yet in view for the first 2 s
+    start, stop = select_steady_segment(track.with_changes("test", xy_px=xy))
+    assert start == 60 and stop == track.n_frames
+
+
+def test_too_short_clip_is_refused_clearly():
+    track, _ = synthetic_track(SynthParams(duration_s=1.2))
+    with pytest.raises(TooFewStepsError, match="need 2.0 s"):
+        select_steady_segment(track)

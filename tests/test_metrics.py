@@ -1,0 +1,81 @@
+"""Geometry, asymmetry and summary rules of `gait.metrics`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gait.metrics import (
+    foot_angle_deg, foot_strike_pattern, joint_flexion_deg, shin_angle_deg, symmetry_index_pct,
+    trunk_lean_deg,
+)
+from gait.pipeline import AnalysisOptions, analyze_track
+from gait.synth import SynthParams, synthetic_track
+
+
+def test_shin_angle_sign_follows_running_direction():
+    knee = np.array([100.0, 100.0])
+    ankle_ahead_left = np.array([90.0, 200.0])  # facing image-left, ankle further left
+    assert shin_angle_deg(knee, ankle_ahead_left, -1) == pytest.approx(np.degrees(np.arctan(0.1)))
+    assert shin_angle_deg(knee, ankle_ahead_left, +1) == pytest.approx(-np.degrees(np.arctan(0.1)))
+
+
+def test_joint_flexion_straight_and_right_angle():
+    assert joint_flexion_deg(np.array([0, 0.0]), np.array([0, 1.0]), np.array([0, 2.0])) == 0.0
+    assert joint_flexion_deg(np.array([0, 0.0]), np.array([0, 1.0]),
+                             np.array([1, 1.0])) == pytest.approx(90.0)
+
+
+def test_trunk_lean_and_foot_angle_signs():
+    assert trunk_lean_deg(np.array([0, 100.0]), np.array([10, 0.0]), 1) == pytest.approx(
+        np.degrees(np.arctan(0.1)))
+    # toe up (smaller image y) ahead of heel in the running direction
+    assert foot_angle_deg(np.array([0, 10.0]), np.array([10, 0.0]), 1) == pytest.approx(45.0)
+
+
+def test_symmetry_index_sign_and_size():
+    assert symmetry_index_pct(105.0, 95.0) == pytest.approx(10.0)
+    assert symmetry_index_pct(95.0, 105.0) == pytest.approx(-10.0)
+
+
+def test_foot_strike_pattern_bands():
+    assert foot_strike_pattern(15) == "rearfoot"
+    assert foot_strike_pattern(2) == "midfoot"
+    assert foot_strike_pattern(-5) == "forefoot"
+    assert foot_strike_pattern(float("nan")) == "unknown"
+
+
+@pytest.mark.parametrize("facing", ["left", "right"])
+def test_angles_and_distances_at_contact_match_truth(facing):
+    params = SynthParams(fps=120, duration_s=8, facing=facing, camera_distance_m=float("inf"),
+                         trunk_lean_deg=7.0, overstride_m=0.12)
+    track, truth = synthetic_track(params)
+    result = analyze_track(track, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]))
+    s = result.to_dict()["summary"]
+    assert s["trunk_lean_deg"]["value"] == pytest.approx(truth["trunk_lean_deg"], abs=1.0)
+    assert s["knee_flexion_ic_deg"]["value"] == pytest.approx(truth["knee_flexion_at_ic_deg"],
+                                                              abs=2.0)
+    assert s["shin_angle_deg"]["value"] == pytest.approx(truth["shin_angle_at_ic_deg"], abs=2.0)
+    assert s["overstride_cm"]["value"] == pytest.approx(100 * truth["overstride_m"], abs=2.0)
+    assert s["vertical_oscillation_cm"]["value"] == pytest.approx(
+        100 * truth["vertical_oscillation_m"], abs=1.0)
+    assert s["step_length_m"]["value"] == pytest.approx(truth["stride_length_m"] / 2, rel=0.02)
+
+
+def test_timing_metrics_marked_approximate_below_120_fps():
+    track, truth = synthetic_track(SynthParams(fps=30, duration_s=8))
+    result = analyze_track(track).to_dict()
+    assert result["summary"]["contact_time_ms"]["approximate"]
+    assert any("low frame rate" in w for w in result["warnings"])
+    track, truth = synthetic_track(SynthParams(fps=120, duration_s=8))
+    result = analyze_track(track).to_dict()
+    assert not result["summary"]["contact_time_ms"]["approximate"]
+
+
+def test_slow_motion_is_flagged_with_a_capture_fps_hint():
+    track, _ = synthetic_track(SynthParams(fps=120, duration_s=10, cadence_spm=170))
+    played = track.with_changes("played at 30 fps", t_s=track.t_s * 4, fps=track.fps / 4)
+    result = analyze_track(played).to_dict()
+    assert result["summary"]["cadence_spm"]["value"] == pytest.approx(170 / 4, abs=0.5)
+    warning = [w for w in result["warnings"] if "slow motion" in w]
+    assert warning and "--capture-fps" in warning[0]

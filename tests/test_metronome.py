@@ -1,0 +1,153 @@
+"""Metronome click tracks: timing from the samples, accents, WAV output, validation."""
+
+from __future__ import annotations
+
+import math
+import wave
+
+import numpy as np
+import pytest
+from scipy.io import wavfile
+
+from gait.errors import InvalidOptionError, OutputExistsError
+from gait.metronome import click_onsets, click_track, write_metronome_wav
+
+FS = 44100
+
+
+def _clicks(x: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) sample index of each click: runs of non-zero samples split by silence."""
+    nz = np.flatnonzero(x != 0)
+    gaps = np.flatnonzero(np.diff(nz) > 50)  # 50 samples ≈ 1 ms: far shorter than any period
+    starts = np.r_[nz[0], nz[gaps + 1]]
+    ends = np.r_[nz[gaps], nz[-1]]
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def _energy_centres(x: np.ndarray) -> np.ndarray:
+    """Energy-weighted centre (in samples) of each click."""
+    out = []
+    for a, b in _clicks(x):
+        e = x[a : b + 1].astype(np.float64) ** 2
+        out.append(a + np.sum(np.arange(e.size) * e) / np.sum(e))
+    return np.array(out)
+
+
+def _dominant_hz(seg: np.ndarray) -> float:
+    spec = np.abs(np.fft.rfft(seg, n=1 << 16))
+    return float(np.fft.rfftfreq(1 << 16, 1 / FS)[np.argmax(spec)])
+
+
+@pytest.mark.parametrize("spm", [180.0, 181.5, 173.5, 165.0, 150.0, 300.0])
+def test_click_onsets_from_samples_are_exactly_one_step_apart(spm):
+    x = click_track(spm, duration_s=20.0, sample_rate_hz=FS)
+    period = 60.0 / spm * FS
+    clicks = _clicks(x)
+    n = len(clicks)
+    assert n == len(click_onsets(spm, duration_s=20.0, sample_rate_hz=FS))
+    assert n >= math.floor(20.0 * spm / 60.0) - 1
+    # Onsets: the envelope is zero at sample 0 of each click, so sound starts one sample later.
+    starts = np.array([a for a, _ in clicks]) - 1
+    expected = np.arange(n) * period
+    assert np.max(np.abs(starts - expected)) <= 1.0  # no drift, even at fractional periods
+    # Energy peaks (centres) are one step apart to within one sample.
+    centres = _energy_centres(x)
+    assert np.max(np.abs(np.diff(centres) - period)) <= 1.0
+    assert np.max(np.abs((centres - centres[0]) - expected)) <= 1.0
+
+
+def test_accents_alternate_in_pitch_and_loudness():
+    x = click_track(170.0, duration_s=10.0, sample_rate_hz=FS)
+    clicks = _clicks(x)
+    peaks = np.array([np.max(np.abs(x[a : b + 1])) for a, b in clicks])
+    pitches = np.array([_dominant_hz(x[a : b + 1]) for a, b in clicks])
+    assert np.all(peaks[0::2] > 1.5 * peaks[1::2].mean())
+    assert np.all(peaks[1::2] < peaks[0::2].min())
+    assert np.all(pitches[0::2] > pitches[1::2].max() + 300)
+    assert np.all(np.abs(pitches[1::2] - pitches[1]) < 50)
+
+
+def test_accent_every_other_values():
+    flat = click_track(170.0, duration_s=5.0, sample_rate_hz=FS, accent_every=None)
+    peaks = [np.max(np.abs(flat[a : b + 1])) for a, b in _clicks(flat)]
+    assert np.ptp(peaks) < 1e-3
+    three = click_track(170.0, duration_s=5.0, sample_rate_hz=FS, accent_every=3)
+    peaks = np.array([np.max(np.abs(three[a : b + 1])) for a, b in _clicks(three)])
+    loud = peaks > peaks.mean()
+    assert loud[0::3].all() and not loud[1::3].any() and not loud[2::3].any()
+
+
+def test_clicks_are_short_smooth_and_in_range():
+    x = click_track(180.0, duration_s=3.0, sample_rate_hz=FS)
+    assert x.dtype == np.float32 and x.ndim == 1
+    assert x.size == 3 * FS
+    assert np.max(np.abs(x)) <= 1.0
+    for a, b in _clicks(x):
+        length_ms = (b - a + 2) / FS * 1000
+        assert 10.0 <= length_ms <= 30.0
+        seg = np.abs(x[a : b + 1])
+        # Smooth envelope: tiny at both ends, no jump into or out of silence (no pop).
+        assert seg[0] < 0.01 * seg.max() and seg[-1] < 0.01 * seg.max()
+    assert np.max(np.abs(np.diff(x))) < 0.5  # no step discontinuity anywhere
+
+
+@pytest.mark.parametrize("duration_s, fs", [(1.0, 8000), (2.5, 22050), (0.7, 48000)])
+def test_length_matches_duration(duration_s, fs):
+    assert click_track(160.0, duration_s=duration_s, sample_rate_hz=fs).size == round(duration_s * fs)
+
+
+def test_wav_is_readable_with_right_rate_and_duration(tmp_path):
+    path = write_metronome_wav(tmp_path / "m.wav", 181.5, duration_s=4.0, sample_rate_hz=22050)
+    assert path.exists()
+    with wave.open(str(path), "rb") as w:
+        assert w.getnchannels() == 1
+        assert w.getsampwidth() == 2
+        assert w.getframerate() == 22050
+        assert w.getnframes() == 4 * 22050
+    rate, data = wavfile.read(path)
+    assert rate == 22050 and data.dtype == np.int16
+    expected = click_track(181.5, duration_s=4.0, sample_rate_hz=22050)
+    assert np.max(np.abs(data / 32767.0 - expected)) <= 1.0 / 32767 + 1e-7
+    # Timing survives quantisation (the quietest edge samples may round to zero, so use energy).
+    centres = _energy_centres(data.astype(np.float64))
+    period = 60.0 / 181.5 * 22050
+    assert np.max(np.abs((centres - centres[0]) - np.arange(centres.size) * period)) <= 1.0
+
+
+def test_wav_does_not_overwrite_unless_asked(tmp_path):
+    path = write_metronome_wav(tmp_path / "m.wav", 170.0, duration_s=1.0)
+    with pytest.raises(OutputExistsError):
+        write_metronome_wav(path, 175.0, duration_s=1.0)
+    write_metronome_wav(path, 175.0, duration_s=2.0, overwrite=True)
+    assert wavfile.read(path)[1].size == 2 * 44100
+
+
+@pytest.mark.parametrize("spm", [0, -180.0, 301.0, 1000.0, math.nan, math.inf, True, "180"])
+def test_invalid_spm_raises(spm):
+    with pytest.raises(InvalidOptionError):
+        click_track(spm, duration_s=1.0)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"duration_s": 0.0},
+        {"duration_s": -1.0},
+        {"duration_s": math.nan},
+        {"sample_rate_hz": 44100.0},
+        {"sample_rate_hz": 100},
+        {"accent_every": 0},
+        {"accent_every": 1.5},
+    ],
+)
+def test_invalid_options_raise(kwargs, tmp_path):
+    with pytest.raises(InvalidOptionError):
+        click_track(170.0, **kwargs)
+    with pytest.raises(InvalidOptionError):
+        write_metronome_wav(tmp_path / "x.wav", 170.0, **kwargs)
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_invalid_option_error_is_a_value_error():
+    with pytest.raises(ValueError):
+        click_track(400.0)

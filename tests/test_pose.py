@@ -1,0 +1,248 @@
+"""Tests of gait.pose: the MediaPipe backend, estimate_pose and its cache."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from gait.errors import InvalidOptionError, NoPersonError
+from gait.landmarks import N_LANDMARKS
+from gait.pose import MediaPipePoseBackend, PoseBackend, PoseFrame, estimate_pose
+from gait.pose.mediapipe_backend import _mediapipe_dir
+from gait.video import probe_video
+
+
+class CountingBackend:
+    """A fake backend: a fixed pose in frames whose index is in `person_in`."""
+
+    name = "counting-fake"
+
+    def __init__(self, *, person_in=None, offset_px: float = 10.0) -> None:
+        self.settings = {"offset_px": offset_px}
+        self.person_in = person_in
+        self.calls: list[int] = []
+        self.resets = 0
+
+    def reset(self) -> None:
+        self.resets += 1
+
+    def process(self, frame_bgr, t_ms):
+        self.calls.append(t_ms)
+        if self.person_in is not None and len(self.calls) - 1 not in self.person_in:
+            return PoseFrame.missing()
+        xy = np.full((N_LANDMARKS, 2), self.settings["offset_px"])
+        return PoseFrame(xy_px=xy, visibility=np.ones(N_LANDMARKS), world_m=np.zeros((N_LANDMARKS, 3)))
+
+
+@pytest.fixture
+def clip(make_clip):
+    return make_clip("clip.mp4", n_frames=10, fps=30.0)
+
+
+# --- estimate_pose with a fake backend (fast) ---------------------------------------
+
+
+def test_fake_backend_follows_protocol():
+    assert isinstance(CountingBackend(), PoseBackend)
+    assert isinstance(MediaPipePoseBackend(), PoseBackend)
+
+
+def test_track_from_backend(clip, tmp_path):
+    info = probe_video(clip)
+    backend = CountingBackend()
+    track = estimate_pose(info, backend=backend, cache_dir=tmp_path / "cache", progress=False)
+    assert backend.resets == 1
+    assert backend.calls == [round(t * 1000) for t in info.t_s]
+    assert track.n_frames == 10 and track.detected.all()
+    np.testing.assert_array_equal(track.t_s, info.t_s)
+    np.testing.assert_array_equal(track.frame_idx, np.arange(10))
+    assert track.fps == pytest.approx(30.0)
+    assert track.size_px == (64, 48)
+    assert track.source == "clip.mp4"
+    assert track.world_m.shape == (10, N_LANDMARKS, 3)
+
+
+def test_cache_hit_skips_backend_and_survives_renaming(clip, tmp_path):
+    cache = tmp_path / "cache"
+    backend = CountingBackend()
+    first = estimate_pose(probe_video(clip), backend=backend, cache_dir=cache, progress=False)
+    assert len(backend.calls) == 10
+    assert len(list(cache.glob("*.npz"))) == 1
+    renamed = tmp_path / "renamed.mp4"
+    shutil.copyfile(clip, renamed)
+    second = estimate_pose(probe_video(renamed), backend=backend, cache_dir=cache, progress=False)
+    assert len(backend.calls) == 10  # not called again
+    assert second.source == "renamed.mp4"
+    assert any("loaded from cache" in line for line in second.log)
+    np.testing.assert_array_equal(second.xy_px, first.xy_px)
+    np.testing.assert_array_equal(second.t_s, first.t_s)
+
+
+def test_cache_keyed_by_settings_and_frame_range(clip, tmp_path):
+    cache = tmp_path / "cache"
+    info = probe_video(clip)
+    estimate_pose(info, backend=CountingBackend(), cache_dir=cache, progress=False)
+    other = CountingBackend(offset_px=20.0)
+    estimate_pose(info, backend=other, cache_dir=cache, progress=False)
+    assert len(other.calls) == 10
+    part = CountingBackend()
+    track = estimate_pose(info, backend=part, cache_dir=cache, progress=False, start=2, stop=6)
+    assert len(part.calls) == 4
+    np.testing.assert_array_equal(track.frame_idx, [2, 3, 4, 5])
+    np.testing.assert_array_equal(track.t_s, info.t_s[2:6])
+    assert len(list(cache.glob("*.npz"))) == 3
+
+
+def test_capture_fps_change_hits_cache_and_rescales(clip, tmp_path):
+    cache = tmp_path / "cache"
+    backend = CountingBackend()
+    real_time = estimate_pose(probe_video(clip), backend=backend, cache_dir=cache, progress=False)
+    slow_info = probe_video(clip, capture_fps=120)
+    slow = estimate_pose(slow_info, backend=backend, cache_dir=cache, progress=False)
+    assert len(backend.calls) == 10
+    np.testing.assert_allclose(slow.t_s, real_time.t_s * 0.25)
+    np.testing.assert_allclose(slow.t_s, slow_info.t_s)
+    assert slow.fps == pytest.approx(120.0)
+    assert any("scaled by 0.25" in line for line in slow.log)
+    # and the other way round: computed slow first, read back in real time
+    fresh = tmp_path / "fresh"
+    slow_first = estimate_pose(slow_info, backend=CountingBackend(), cache_dir=fresh, progress=False)
+    plain = estimate_pose(probe_video(clip), backend=backend, cache_dir=fresh, progress=False)
+    assert len(backend.calls) == 10
+    np.testing.assert_allclose(plain.t_s, slow_first.t_s * 4)
+
+
+def test_corrupt_cache_file_is_recomputed_with_warning(clip, tmp_path):
+    cache = tmp_path / "cache"
+    info = probe_video(clip)
+    estimate_pose(info, backend=CountingBackend(), cache_dir=cache, progress=False)
+    (cached,) = cache.glob("*.npz")
+    cached.write_bytes(b"this is not an npz file")
+    backend = CountingBackend()
+    with pytest.warns(UserWarning, match="ignoring unreadable pose cache file"):
+        track = estimate_pose(info, backend=backend, cache_dir=cache, progress=False)
+    assert len(backend.calls) == 10 and track.detected.all()
+    # rewritten, so the next call hits again
+    estimate_pose(info, backend=backend, cache_dir=cache, progress=False)
+    assert len(backend.calls) == 10
+
+
+def test_use_cache_false_neither_reads_nor_writes(clip, tmp_path):
+    cache = tmp_path / "cache"
+    backend = CountingBackend()
+    info = probe_video(clip)
+    for _ in range(2):
+        estimate_pose(info, backend=backend, cache_dir=cache, use_cache=False, progress=False)
+    assert len(backend.calls) == 20
+    assert not cache.exists()
+
+
+def test_default_cache_dir_from_environment(clip, tmp_path, monkeypatch):
+    monkeypatch.setenv("GAIT_CACHE_DIR", str(tmp_path / "gaitcache"))
+    estimate_pose(probe_video(clip), backend=CountingBackend(), progress=False)
+    assert len(list((tmp_path / "gaitcache" / "pose").glob("*.npz"))) == 1
+
+
+def test_too_few_frames_with_person(clip, tmp_path):
+    backend = CountingBackend(person_in={0, 1, 2})
+    with pytest.raises(
+        NoPersonError,
+        match=r"clip\.mp4: pose found in 3 of 10 frames \(30 %, need 50 %\); "
+        r"is the runner side-on and fully in frame\?",
+    ):
+        estimate_pose(probe_video(clip), backend=backend, cache_dir=tmp_path, progress=False)
+    track = estimate_pose(
+        probe_video(clip), backend=backend, cache_dir=tmp_path, progress=False, min_detected_fraction=0.3
+    )
+    np.testing.assert_array_equal(track.detected, np.arange(10) < 3)
+    assert np.isnan(track.xy_px[3:]).all() and np.isnan(track.visibility[3:]).all()
+
+
+def test_progress_bar_on_stderr(clip, tmp_path, capsys):
+    info = probe_video(clip)
+    estimate_pose(info, backend=CountingBackend(), use_cache=False, progress=False)
+    assert capsys.readouterr().err == ""
+    estimate_pose(info, backend=CountingBackend(), use_cache=False, progress=True)
+    assert "frame" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "options", [{"start": 5, "stop": 5}, {"start": -1}, {"stop": 11}, {"min_detected_fraction": 1.5}]
+)
+def test_invalid_options(clip, options):
+    with pytest.raises(InvalidOptionError):
+        estimate_pose(probe_video(clip), backend=CountingBackend(), progress=False, **options)
+
+
+# --- MediaPipe backend options -------------------------------------------------------
+
+
+@pytest.mark.parametrize("complexity", [0, 2])
+def test_uninstalled_model_complexity_refused_before_download(monkeypatch, complexity):
+    model = {0: "pose_landmark_lite.tflite", 2: "pose_landmark_heavy.tflite"}[complexity]
+    if (_mediapipe_dir() / "modules" / "pose_landmark" / model).exists():
+        pytest.skip(f"{model} is installed here, so complexity {complexity} is allowed")
+    from mediapipe.python.solutions import download_utils
+
+    def no_download(model_path):
+        raise AssertionError(f"tried to download {model_path}")
+
+    monkeypatch.setattr(download_utils, "download_oss_model", no_download)
+    with pytest.raises(InvalidOptionError, match=f"model_complexity={complexity} needs {model}"):
+        MediaPipePoseBackend(model_complexity=complexity)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"model_complexity": 3}, {"min_detection_confidence": 1.2}, {"min_tracking_confidence": -0.1}],
+)
+def test_invalid_backend_options(options):
+    with pytest.raises(InvalidOptionError):
+        MediaPipePoseBackend(**options)
+
+
+def test_backend_settings_without_loading_model():
+    backend = MediaPipePoseBackend()
+    assert backend.settings["model_complexity"] == 1
+    assert backend.settings["smooth_landmarks"] is False
+    assert backend.settings["mediapipe_version"]
+
+
+# --- MediaPipe on video ------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_blank_clip_has_no_person(make_clip, tmp_path):
+    path = make_clip(
+        "blank.mp4", n_frames=15, size_px=(320, 240), frame_fn=lambda i: np.full((240, 320, 3), 128, np.uint8)
+    )
+    info = probe_video(path)
+    with pytest.raises(NoPersonError, match=r"blank\.mp4: pose found in 0 of 15 frames \(0 %"):
+        estimate_pose(info, cache_dir=tmp_path, progress=False)
+    track = estimate_pose(info, cache_dir=tmp_path, progress=False, min_detected_fraction=0.0)
+    assert track.n_frames == 15 and not track.detected.any()
+    assert np.isnan(track.xy_px).all() and np.isnan(track.world_m).all()
+
+
+@pytest.mark.slow
+@pytest.mark.real
+def test_mediapipe_on_real_treadmill_slice(real_track, shared_videos):
+    info = probe_video(shared_videos / "treadmill_side_30fps.mp4")
+    track = real_track("treadmill_side_30fps.mp4", stop=60)
+    assert track.n_frames == 60
+    assert track.detected.mean() >= 0.95
+    np.testing.assert_array_equal(track.t_s, info.t_s[:60])
+    assert track.size_px == (720, 1280) and track.fps == pytest.approx(30.0)
+    found = track.xy_px[track.detected]
+    assert np.all((found[..., 0] >= 0) & (found[..., 0] <= 720))
+    assert np.all((found[..., 1] >= 0) & (found[..., 1] <= 1280))
+    assert np.isfinite(track.world_m[track.detected]).all()
+    visibility = track.visibility[track.detected]
+    assert np.all((visibility >= 0) & (visibility <= 1))
+    # the runner is upright: shoulders above hips above ankles (y grows downwards)
+    y = np.nanmedian(track.xy_px[..., 1], axis=0)
+    assert y[11] < y[23] < y[27]
+    # the shared fixture computes each track once per run
+    assert real_track("treadmill_side_30fps.mp4", stop=60) is track
