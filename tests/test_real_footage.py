@@ -57,3 +57,12 @@ def test_every_clip_analyses_or_fails_with_a_clear_error(real_track, name):
         return
     assert result["summary"]["cadence_spm"]["value"] > 0
     assert result["events"]
+
+
+def test_slow_motion_clip_is_flagged(real_track):
+    track = real_track("treadmill_side_slowmo.mp4")
+    try:
+        messages = analyze_track(track).to_dict()["warnings"]
+    except GaitError as exc:
+        messages = [str(exc)]
+    assert any("slow motion" in m and "--capture-fps" in m for m in messages), messages

@@ -252,7 +252,7 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
 
 
 def estimate_stride_period(u: np.ndarray, *, fs: float, min_s: float = 0.45,
-                           max_s: float = 6.0) -> float:
+                           max_s: float = 10.0) -> float:
     """Stride period in seconds from the autocorrelation of a foot signal.
 
     Parameters
@@ -264,7 +264,7 @@ def estimate_stride_period(u: np.ndarray, *, fs: float, min_s: float = 0.45,
         Sampling rate in Hz.
     min_s, max_s : float
         Range of stride periods searched, in seconds (running about 0.6-0.8
-        s, walking about 0.9-1.3 s; up to 6 s so that slow-motion clips
+        s, walking about 0.9-1.3 s; up to 10 s so that slow-motion clips
         played at real-time rate are still measured and can be flagged).
 
     Returns
@@ -280,6 +280,11 @@ def estimate_stride_period(u: np.ndarray, *, fs: float, min_s: float = 0.45,
         full = np.correlate(x, x, mode="full")[x.size - 1:]
         acf += full / (full[0] if full[0] > 0 else 1.0)
     lo, hi = int(min_s * fs), min(int(max_s * fs), acf.size - 2)
+    # a slow signal's autocorrelation is still high at short lags: search only
+    # beyond its first zero crossing, where the first true period peak lies
+    below = np.flatnonzero(acf[1:] < 0)
+    if below.size:
+        lo = max(lo, int(below[0]) + 1)
     if hi <= lo:
         raise TooFewStepsError(
             f"the steady part of the clip is {u.shape[0] / fs:.1f} s long, too short to "

@@ -25,7 +25,7 @@ Winter DA (2009). Biomechanics and Motor Control of Human Movement, 4th ed.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 from scipy import stats
@@ -581,6 +581,15 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
         for side in ("left", "right"):
             side_vals = np.array([r[name] for r in rows if r["foot"] == side], dtype=float)
             per_side[side][name] = _summarise(side_vals, unit, pse, approx, note)
+    if belt_speed_ms:
+        # the mean step and stride over the clip follow from cadence, which is measured far more
+        # precisely than any single step: speed × 60 / cadence (running-science.md §6.4, §7)
+        for name, steps_per in (("step_length_m", 1), ("stride_length_m", 2)):
+            per_step = summary[name]
+            mean_len = belt_speed_ms * 60.0 * steps_per / cadence_spec
+            rel_err = cad_err / cadence_spec
+            summary[name] = replace(per_step, value=mean_len, expected_error=mean_len * rel_err,
+                                    note="belt speed × 60 / cadence; IQR from single steps")
     summary["vertical_ratio_pct"] = _vertical_ratio(summary, belt_speed_ms)
 
     asym = {}

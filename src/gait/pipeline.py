@@ -15,8 +15,10 @@ import numpy as np
 
 from . import __version__
 from .clean import clean_track
-from .errors import InvalidOptionError
-from .events import detect_events, detect_view, select_steady_segment
+from . import landmarks as lm
+from .errors import InvalidOptionError, TooFewStepsError
+from .events import ViewInfo, detect_events, detect_view, estimate_stride_period, \
+    select_steady_segment
 from .metrics import TIMING_MIN_FPS, compute_metrics
 from .result import RESULT_SCHEMA, GaitResult
 from .track import PoseTrack
@@ -105,7 +107,11 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
             f"{track.source or 'clip'}: this looks like a {view.view} view; rear and front "
             "views are not analysed yet. Film side-on, or pass --view side if it is a side view")
     segment = select_steady_segment(filtered)
-    events = detect_events(filtered, raw=unfiltered, view=view, segment=segment)
+    try:
+        events = detect_events(filtered, raw=unfiltered, view=view, segment=segment)
+    except TooFewStepsError as exc:
+        hint = _slow_motion_hint(filtered, view, segment, options)
+        raise TooFewStepsError(f"{exc}{hint}") from None
     metrics = compute_metrics(filtered, events, belt_speed_ms=options.belt_speed_ms,
                               height_m=options.height_m, noise_px=cleaning.noise_px)
     warnings += list(metrics.warnings)
@@ -136,6 +142,27 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
         provenance={"track_log": list(filtered.log) + list(events.notes),
                     "python": platform.python_version(), "numpy": np.__version__},
     )
+
+
+def _slow_motion_hint(track: PoseTrack, view: ViewInfo, segment: tuple[int, int],
+                      options: AnalysisOptions) -> str:
+    """"; probable slow motion ..." when the foot rhythm is too slow for a human, else ""."""
+    start, stop = segment
+    pelvis = 0.5 * (track.xy_px[start:stop, lm.LEFT_HIP, 0] + track.xy_px[start:stop, lm.RIGHT_HIP, 0])
+    heels = np.column_stack([track.xy_px[start:stop, lm.LEFT_HEEL, 0] - pelvis,
+                             track.xy_px[start:stop, lm.RIGHT_HEEL, 0] - pelvis])
+    heels = heels[np.isfinite(heels).all(axis=1)]
+    if options.capture_fps is not None or heels.shape[0] < 10:
+        return ""
+    try:
+        cadence = 120.0 / estimate_stride_period(heels, fs=track.fps)
+    except TooFewStepsError:
+        return ""
+    if cadence >= PLAUSIBLE_CADENCE_SPM[0]:
+        return ""
+    return (f"; the feet move at about {cadence:.0f} steps/min, too slow for human running or "
+            "walking: probable slow motion, pass --capture-fps (the rate the camera recorded at, "
+            "e.g. 120 or 240)")
 
 
 def _capture_warnings(track: PoseTrack, cadence_spm: float, duty_pct: float,
