@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 1 internal error (a bug); 2 invalid option; 3 video
 unreadable; 4 no person found; 5 too few steps; 6 output exists (use
---force). See `gait.errors`.
+--force); 7 view not supported yet. See `gait.errors`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ EXIT_CODES_HELP = """exit codes:
   4  no person found in enough frames
   5  too few steps to measure
   6  output folder already holds results (pass --force to replace them)
+  7  camera view not supported yet (front or rear)
 """
 
 FILMING_HELP = """filming tips: tripod at hip height, 3-5 m away, square to the treadmill;

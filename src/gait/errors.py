@@ -11,6 +11,7 @@ Exit codes (also listed in the README and ``gait --help``):
 4     no usable person found in the video (`NoPersonError`)
 5     too few steps to measure (`TooFewStepsError`)
 6     output would overwrite earlier results (`OutputExistsError`)
+7     camera view not supported yet (`UnsupportedViewError`)
 ====  =========================================================
 """
 
@@ -55,3 +56,9 @@ class OutputExistsError(GaitError):
     """Writing would silently overwrite a user's earlier results."""
 
     exit_code = 6
+
+
+class UnsupportedViewError(GaitError):
+    """The clip is filmed from a view gait cannot analyse yet (e.g. front or rear)."""
+
+    exit_code = 7

@@ -547,6 +547,15 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
     warnings: list[str] = []
     fps = track.fps
     err = _expected_errors(fps, noise_px, scale.leg_length_px, scale.px_per_m)
+    # Measured event jitter: each stride time is the difference of two IC times, so the robust
+    # spread of stride times over √2 bounds the per-event error from above (it also holds the
+    # runner's own stride-to-stride variability). Use it when it exceeds the model's estimate.
+    strides = np.array([r["stride_time_ms"] for r in rows], dtype=float)
+    strides = strides[np.isfinite(strides)]
+    if strides.size >= 4:
+        jitter_ms = 1.4826 * float(np.median(np.abs(strides - np.median(strides)))) / np.sqrt(2)
+        if jitter_ms > err["event_ms"]:
+            err["event_ms"], err["time_diff_ms"] = jitter_ms, float(np.sqrt(2) * jitter_ms)
     duration_s = events.segment_s[1] - events.segment_s[0]
     # spectral peak: resolution-limited error ~ 1/(duration) Hz spread, in practice far smaller;
     # use the agreement with the event-based estimate as the honest error.

@@ -16,7 +16,7 @@ import numpy as np
 from . import __version__
 from .clean import clean_track
 from . import landmarks as lm
-from .errors import InvalidOptionError, TooFewStepsError
+from .errors import InvalidOptionError, TooFewStepsError, UnsupportedViewError
 from .events import ViewInfo, detect_events, detect_view, estimate_stride_period, \
     select_steady_segment
 from .metrics import TIMING_MIN_FPS, compute_metrics
@@ -103,7 +103,7 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
     view = detect_view(filtered, view=options.view)
     warnings: list[str] = []
     if view.facing == 0:
-        raise InvalidOptionError(
+        raise UnsupportedViewError(
             f"{track.source or 'clip'}: this looks like a {view.view} view; rear and front "
             "views are not analysed yet. Film side-on, or pass --view side if it is a side view")
     segment = select_steady_segment(filtered)
