@@ -79,3 +79,14 @@ def test_slow_motion_is_flagged_with_a_capture_fps_hint():
     assert result["summary"]["cadence_spm"]["value"] == pytest.approx(170 / 4, abs=0.5)
     warning = [w for w in result["warnings"] if "slow motion" in w]
     assert warning and "--capture-fps" in warning[0]
+
+
+def test_timing_asymmetry_below_120_fps_is_never_called_a_finding():
+    track, _ = synthetic_track(SynthParams(fps=30, duration_s=10, step_time_asymmetry_pct=15))
+    asym = analyze_track(track).to_dict()["asymmetry"]["step_time_ms"]
+    assert asym["approximate"] and not asym["detectable"]
+    assert "120 fps" in asym["note"]
+    track, _ = synthetic_track(SynthParams(fps=120, duration_s=10, step_time_asymmetry_pct=15))
+    asym = analyze_track(track).to_dict()["asymmetry"]["step_time_ms"]
+    assert asym["detectable"] and not asym["approximate"]
+    assert asym["symmetry_index_pct"] == pytest.approx(15, abs=1.5)

@@ -101,10 +101,17 @@ class Asymmetry:
     larger_side : str
         "left", "right" or "equal".
     detectable : bool
-        Whether |difference| exceeds the measurement's expected error of a
-        difference of two medians (so it can be called a real asymmetry).
+        Whether |difference| exceeds twice the expected error of a
+        difference of two per-side averages (so it can be called a real
+        asymmetry). Always False for timing-based metrics below 120 fps: in a
+        side view the far foot is partly hidden and its events can be biased
+        by more than a frame, which no spread over steps reveals.
     n_left, n_right : int
     unit : str
+    approximate : bool
+        True when the comparison cannot be trusted to the precision shown.
+    note : str
+        Why it is approximate.
     """
 
     left: float
@@ -116,6 +123,8 @@ class Asymmetry:
     n_left: int
     n_right: int
     unit: str
+    approximate: bool = False
+    note: str = ""
 
     def to_dict(self) -> dict:
         """Plain-JSON form (NaN becomes None)."""
@@ -478,6 +487,10 @@ _UNITS = {
     "trunk_lean_deg": "deg",
 }
 
+#: Bilateral metrics computed from event times (their asymmetry needs ≥ 120 fps).
+_TIMING_BASED_ASYMMETRY = ("step_time_ms", "stride_time_ms", "contact_time_ms", "flight_time_ms",
+                           "duty_factor_pct", "step_length_m", "stride_length_m")
+
 BILATERAL = tuple(k for k in _UNITS if k not in ("trunk_lean_deg", "vertical_oscillation_cm",
                                                  "vertical_oscillation_pct_leg"))
 
@@ -608,11 +621,17 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
             continue
         diff = left.trimmed_mean - right.trimmed_mean
         diff_err = float(np.hypot(left.expected_error, right.expected_error))
+        timing_based = name in _TIMING_BASED_ASYMMETRY
+        unreliable = timing_based and timing_approx
         asym[name] = Asymmetry(
             left.trimmed_mean, right.trimmed_mean,
             symmetry_index_pct(left.trimmed_mean, right.trimmed_mean), diff,
             "equal" if diff == 0 else ("left" if diff > 0 else "right"),
-            bool(abs(diff) > 2.0 * diff_err), left.n, right.n, left.unit)
+            bool(abs(diff) > 2.0 * diff_err) and not unreliable, left.n, right.n, left.unit,
+            approximate=unreliable or left.approximate or right.approximate,
+            note=(f"filmed at {fps:.0f} fps from one side: the far foot's contacts can be "
+                  "timed a frame or more off, so this left/right difference is not a finding; "
+                  "film at 120 fps or more to compare sides" if unreliable else left.note))
     cadence_check = {"spectral_spm": cadence_spec, "from_contacts_spm": cadence_ev,
                      "contacts_used": n_ev}
     return GaitMetrics(tuple(rows), summary, per_side, asym, scale, cadence_check,

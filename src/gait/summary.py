@@ -64,7 +64,8 @@ def format_summary(result: GaitResult) -> str:
         a = r["asymmetry"].get(key)
         if not a or a["left"] is None:
             continue
-        verdict = "detectable" if a["detectable"] else "within measurement error"
+        verdict = ("not assessable at this frame rate" if a["approximate"] and not a["detectable"]
+                   else "detectable" if a["detectable"] else "within measurement error")
         asym.append(f"  {label:30s} L {a['left']:8.2f}  R {a['right']:8.2f}  "
                     f"SI {a['symmetry_index_pct']:+6.1f} %  ({verdict})")
     tail = ["", "~ approximate (see notes in results.json)"]
