@@ -391,9 +391,7 @@ def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewI
            for f in SIDES}
     sig_raw = {f: {k: v[start:stop] for k, v in _foot_signals(raw, f, view.facing).items()}
                for f in SIDES}
-    stacked = np.column_stack([sig[f]["heel_fwd"] for f in SIDES])
-    stacked = stacked[np.isfinite(stacked).all(axis=1)]
-    period = estimate_stride_period(stacked, fs=fs)
+    period = clip_stride_period_s(track, view=view, segment=(start, stop))
 
     contacts: list[FootEvent] = []
     notes = [f"stride period from autocorrelation: {period * 1000:.0f} ms"]
@@ -472,6 +470,31 @@ def _touch_time(t: np.ndarray, h: np.ndarray, edge: int, step: int, *, max_frame
     if coef.size == 3 and coef[0] > 0:  # closest approach without touching: the vertex
         return float(np.clip(t_air - coef[1] / (2 * coef[0]), lo, hi))
     return float(t[edge])
+
+
+def clip_stride_period_s(track: PoseTrack, *, view: ViewInfo, segment: tuple[int, int]) -> float:
+    """Stride period in seconds of a clip segment, from both heels' forward motion.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        Cleaned, filtered track.
+    view : ViewInfo
+        Gives the running direction.
+    segment : (start, stop)
+        Sample range, `stop` exclusive.
+
+    Returns
+    -------
+    float
+        `estimate_stride_period` of the heel-minus-pelvis positions of both
+        feet over the frames where both are present.
+    """
+    start, stop = segment
+    heels = np.column_stack([_foot_signals(track, f, view.facing)["heel_fwd"][start:stop]
+                             for f in SIDES])
+    heels = heels[np.isfinite(heels).all(axis=1)]
+    return estimate_stride_period(heels, fs=track.fps)
 
 
 def _refine_contact(t: np.ndarray, height: np.ndarray, k_ic: int, k_to: int, *,

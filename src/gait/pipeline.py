@@ -15,9 +15,8 @@ import numpy as np
 
 from . import __version__
 from .clean import clean_track
-from . import landmarks as lm
 from .errors import InvalidOptionError, TooFewStepsError, UnsupportedViewError
-from .events import ViewInfo, detect_events, detect_view, estimate_stride_period, \
+from .events import ViewInfo, clip_stride_period_s, detect_events, detect_view, \
     select_steady_segment
 from .metrics import TIMING_MIN_FPS, compute_metrics
 from .result import RESULT_SCHEMA, GaitResult
@@ -147,15 +146,10 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
 def _slow_motion_hint(track: PoseTrack, view: ViewInfo, segment: tuple[int, int],
                       options: AnalysisOptions) -> str:
     """"; probable slow motion ..." when the foot rhythm is too slow for a human, else ""."""
-    start, stop = segment
-    pelvis = 0.5 * (track.xy_px[start:stop, lm.LEFT_HIP, 0] + track.xy_px[start:stop, lm.RIGHT_HIP, 0])
-    heels = np.column_stack([track.xy_px[start:stop, lm.LEFT_HEEL, 0] - pelvis,
-                             track.xy_px[start:stop, lm.RIGHT_HEEL, 0] - pelvis])
-    heels = heels[np.isfinite(heels).all(axis=1)]
-    if options.capture_fps is not None or heels.shape[0] < 10:
+    if options.capture_fps is not None:
         return ""
     try:
-        cadence = 120.0 / estimate_stride_period(heels, fs=track.fps)
+        cadence = 120.0 / clip_stride_period_s(track, view=view, segment=segment)
     except TooFewStepsError:
         return ""
     if cadence >= PLAUSIBLE_CADENCE_SPM[0]:
