@@ -64,6 +64,13 @@ def test_track_from_backend(clip, tmp_path):
     assert track.world_m.shape == (10, N_LANDMARKS, 3)
 
 
+def test_on_progress_reports_every_frame(clip, tmp_path):
+    calls = []
+    estimate_pose(probe_video(clip), backend=CountingBackend(), cache_dir=tmp_path / "cache",
+                  progress=False, on_progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(i, 10) for i in range(1, 11)]
+
+
 def test_cache_hit_skips_backend_and_survives_renaming(clip, tmp_path):
     cache = tmp_path / "cache"
     backend = CountingBackend()

@@ -10,6 +10,7 @@ import datetime as _dt
 import platform
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -193,7 +194,9 @@ def _capture_warnings(track: PoseTrack, cadence_spm: float, duty_pct: float,
 
 def analyze(video_path: str | Path, *, options: AnalysisOptions = AnalysisOptions(),
             cache_dir: str | Path | None = None, use_cache: bool = True,
-            progress: bool = True) -> tuple[GaitResult, PoseTrack]:
+            progress: bool = True,
+            on_progress: Callable[[str, float], None] | None = None,
+            ) -> tuple[GaitResult, PoseTrack]:
     """Analyse a treadmill video: pose, cleaning, events, metrics.
 
     Parameters
@@ -206,6 +209,10 @@ def analyze(video_path: str | Path, *, options: AnalysisOptions = AnalysisOption
         Reuse and store pose landmarks by video content and settings.
     progress : bool
         Show a progress bar during pose estimation.
+    on_progress : callable, optional
+        Called as ``on_progress(stage, fraction)`` with stage one of
+        "probe", "pose", "analysis", "done" and fraction 0-1 within the
+        stage, for front ends that show their own progress.
 
     Returns
     -------
@@ -217,8 +224,16 @@ def analyze(video_path: str | Path, *, options: AnalysisOptions = AnalysisOption
     from .pose import estimate_pose  # imports mediapipe: only when a video is analysed
     from .video import probe_video
 
+    def report(stage: str, fraction: float) -> None:
+        if on_progress is not None:
+            on_progress(stage, fraction)
+
+    report("probe", 0.0)
     info = probe_video(video_path, capture_fps=options.capture_fps)
-    track = estimate_pose(info, cache_dir=cache_dir, use_cache=use_cache, progress=progress)
+    report("pose", 0.0)
+    track = estimate_pose(info, cache_dir=cache_dir, use_cache=use_cache, progress=progress,
+                          on_progress=lambda done, total: report("pose", done / total))
+    report("analysis", 0.0)
     video = {
         "file": Path(video_path).name, "sha256": info.content_sha256,
         "width_px": info.width_px, "height_px": info.height_px,
@@ -227,4 +242,6 @@ def analyze(video_path: str | Path, *, options: AnalysisOptions = AnalysisOption
         "capture_fps": info.capture_fps, "time_scale": info.time_scale,
         "variable_frame_rate": info.variable_frame_rate, "codec": info.codec,
     }
-    return analyze_track(track, options=options, video=video), track
+    result = analyze_track(track, options=options, video=video)
+    report("done", 1.0)
+    return result, track

@@ -7,6 +7,7 @@ import sys
 from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from tqdm import tqdm
@@ -36,6 +37,7 @@ def estimate_pose(
     min_detected_fraction: float = MIN_DETECTED_FRACTION,
     start: int = 0,
     stop: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> PoseTrack:
     """Estimate the pose in every frame of a video.
 
@@ -57,6 +59,10 @@ def estimate_pose(
         fraction (0-1) of the frames.
     start, stop : int
         Process only frames ``start`` to ``stop`` (exclusive), like a slice.
+    on_progress : callable, optional
+        Called as ``on_progress(frames_done, frames_total)`` while frames are
+        processed (for front ends that draw their own progress, such as the
+        web app). Not called on a cache hit.
 
     Returns
     -------
@@ -101,7 +107,8 @@ def estimate_pose(
     video_track = None if path is None else _checked(load_cached(path), start, stop)
     if video_track is None:
         with backend if owned else nullcontext():
-            video_track = _run_backend(info, backend, start=start, stop=stop, progress=progress)
+            video_track = _run_backend(info, backend, start=start, stop=stop, progress=progress,
+                                       on_progress=on_progress)
         if path is not None:
             store(video_track, path)
     else:
@@ -112,7 +119,8 @@ def estimate_pose(
 
 
 def _run_backend(
-    info: VideoInfo, backend: PoseBackend, *, start: int, stop: int, progress: bool
+    info: VideoInfo, backend: PoseBackend, *, start: int, stop: int, progress: bool,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> PoseTrack:
     """Pose for frames [start, stop) in video time (before slow-motion scaling)."""
     n = stop - start
@@ -133,6 +141,8 @@ def _run_backend(
             visibility[row] = result.visibility
             world_m[row] = result.world_m
             bar.update(1)
+            if on_progress is not None:
+                on_progress(row + 1, n)
     settings = json.dumps(dict(backend.settings), sort_keys=True)
     return PoseTrack(
         t_s=t_video_s,
