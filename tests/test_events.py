@@ -89,6 +89,18 @@ def test_steady_segment_cuts_frames_without_legs():
     assert start == 60 and stop == track.n_frames
 
 
+def test_steady_segment_bridges_short_losses_of_tracking_only():
+    track, _ = synthetic_track(SynthParams(duration_s=8, fps=30))
+    xy = track.xy_px.copy()
+    xy[100:112] = np.nan  # 0.37 s without a person: bridged
+    assert select_steady_segment(track.with_changes("test", xy_px=xy)) == (0, track.n_frames)
+    xy[150:170] = np.nan  # 0.63 s: too long; the longer side (with the short gap) is kept
+    assert select_steady_segment(track.with_changes("test", xy_px=xy)) == (0, 150)
+    xy = track.xy_px.copy()
+    xy[100:105, :, 0] = -50.0  # runner out of the frame: never bridged, however short
+    assert select_steady_segment(track.with_changes("test", xy_px=xy)) == (105, track.n_frames)
+
+
 def test_too_short_clip_is_refused_clearly():
     track, _ = synthetic_track(SynthParams(duration_s=1.2))
     with pytest.raises(TooFewStepsError, match="need 2.0 s"):

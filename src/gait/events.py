@@ -192,12 +192,15 @@ def detect_view(track: PoseTrack, *, view: str = "auto") -> ViewInfo:
 
 
 def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
-                          margin_px: float = 2.0) -> tuple[int, int]:
+                          margin_px: float = 2.0, max_gap_s: float = 0.5) -> tuple[int, int]:
     """Longest run of frames where the whole runner is tracked and in frame.
 
     Frames count as usable when the hips, knees, ankles, heels and toes are
     all present and inside the image (with `margin_px`), and the runner
-    faces the same way as in the clip overall (turns are cut out).
+    faces the same way as in the clip overall (turns are cut out). Short
+    losses of tracking (runs of at most `max_gap_s` with leg points missing
+    but none outside the image) between usable frames stay in the segment:
+    events in them are lost, the rest of the clip is not.
 
     Parameters
     ----------
@@ -207,6 +210,8 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
         Shortest acceptable segment in seconds.
     margin_px : float
         Landmarks closer than this to the image border count as leaving it.
+    max_gap_s : float
+        Longest loss of tracking, in seconds, kept inside a segment.
 
     Returns
     -------
@@ -221,9 +226,13 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
     legs = np.array(lm.LEG["left"] + lm.LEG["right"])
     pts = track.xy_px[:, legs]
     w, h = track.size_px
-    inside = (np.isfinite(pts).all(axis=2)
-              & (pts[..., 0] > margin_px) & (pts[..., 0] < w - margin_px)
-              & (pts[..., 1] > margin_px) & (pts[..., 1] < h - margin_px)).all(axis=1)
+    finite = np.isfinite(pts).all(axis=2)
+    in_frame = ((pts[..., 0] > margin_px) & (pts[..., 0] < w - margin_px)
+                & (pts[..., 1] > margin_px) & (pts[..., 1] < h - margin_px))
+    inside = (finite & in_frame).all(axis=1)
+    # a short loss of tracking between tracked frames does not end the segment
+    lost_in_frame = ~finite.all(axis=1) & (in_frame | ~finite).all(axis=1)
+    inside |= _short_runs(lost_in_frame, track.t_s, max_s=max_gap_s) & _between(inside)
     ears = _midpoint(track, lm.INDEX["left_ear"], lm.INDEX["right_ear"])
     facing_frame = np.sign(track.xy_px[:, lm.NOSE, 0] - ears[:, 0])
     overall = np.sign(np.nansum(facing_frame))
@@ -231,13 +240,7 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
         # a turn shows as the nose crossing to the other side for a while
         same = signal.medfilt(np.nan_to_num(facing_frame * overall, nan=1.0), 9) > 0
         inside &= same
-    best = (0, 0)
-    idx = np.flatnonzero(inside)
-    if idx.size:
-        for run in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1):
-            if run.size > best[1] - best[0]:
-                best = (int(run[0]), int(run[-1]) + 1)
-    start, stop = best
+    start, stop = max(_runs(inside), key=lambda r: r[1] - r[0], default=(0, 0))
     duration = track.t_s[stop - 1] - track.t_s[start] if stop > start else 0.0
     if duration < min_duration_s:
         raise TooFewStepsError(
@@ -246,6 +249,30 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
             "body side-on, feet included, for at least 10 s"
         )
     return start, stop
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) index pairs of the runs of True in a boolean array."""
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        return []
+    return [(int(r[0]), int(r[-1]) + 1) for r in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)]
+
+
+def _short_runs(mask: np.ndarray, t_s: np.ndarray, *, max_s: float) -> np.ndarray:
+    """`mask` with runs longer than `max_s` seconds (start to end sample) cleared."""
+    out = np.zeros_like(mask)
+    for a, b in _runs(mask):
+        if t_s[b - 1] - t_s[a] <= max_s:
+            out[a:b] = True
+    return out
+
+
+def _between(good: np.ndarray) -> np.ndarray:
+    """True where some earlier and some later sample is `good`."""
+    before = np.maximum.accumulate(good)
+    after = np.maximum.accumulate(good[::-1])[::-1]
+    return before & after
 
 
 # ------------------------------------------------------------------------ events
@@ -488,11 +515,16 @@ def clip_stride_period_s(track: PoseTrack, *, view: ViewInfo, segment: tuple[int
     -------
     float
         `estimate_stride_period` of the heel-minus-pelvis positions of both
-        feet over the frames where both are present.
+        feet, short losses of tracking bridged by linear interpolation.
     """
     start, stop = segment
     heels = np.column_stack([_foot_signals(track, f, view.facing)["heel_fwd"][start:stop]
                              for f in SIDES])
+    t = track.t_s[start:stop]
+    for col in heels.T:  # bridge short losses of tracking so the rhythm keeps its phase
+        ok = np.isfinite(col)
+        if 2 <= ok.sum() < col.size:
+            col[~ok] = np.interp(t[~ok], t[ok], col[ok])
     heels = heels[np.isfinite(heels).all(axis=1)]
     return estimate_stride_period(heels, fs=track.fps)
 
