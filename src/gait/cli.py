@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 internal error (a bug); 2 invalid option; 3 video
 unreadable; 4 no person found; 5 too few steps; 6 output exists (use
---force); 7 view not supported yet. See `gait.errors`.
+--force); 7 view not supported yet; 8 not in the history; 9 history
+database unusable. See `gait.errors`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import GaitError, InvalidOptionError, OutputExistsError
+from .history import commands as history_commands
 
 EXIT_CODES_HELP = """exit codes:
   0  success
@@ -26,6 +28,8 @@ EXIT_CODES_HELP = """exit codes:
   5  too few steps to measure
   6  output folder already holds results (pass --force to replace them)
   7  camera view not supported yet (front or rear)
+  8  athlete, session or video not in the history
+  9  history database unusable (corrupt, written by a newer gait, or locked)
 """
 
 FILMING_HELP = """filming tips: tripod at hip height, 3-5 m away, square to the treadmill;
@@ -84,6 +88,7 @@ def _build_parser() -> argparse.ArgumentParser:
     an.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     an.add_argument("-q", "--quiet", action="store_true",
                     help="no progress bar and no summary table (for scripts)")
+    history_commands.add_analyze_options(an)
 
     sy = sub.add_parser("synth", help="render a synthetic runner video with known truth",
                         description="Render a synthetic treadmill runner (side view) and write "
@@ -111,6 +116,7 @@ def _build_parser() -> argparse.ArgumentParser:
     me.add_argument("--duration", type=_positive_float, default=300.0, help="seconds")
     me.add_argument("-o", "--out", type=Path, help="WAV file (default: metronome_<spm>spm.wav)")
     me.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    history_commands.add_subcommands(sub, epilog=EXIT_CODES_HELP)
     return parser
 
 
@@ -134,6 +140,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         belt_speed_ms=speed_to_ms(args.belt_speed, args.speed_unit) if args.belt_speed else None,
         height_m=args.height_cm / 100 if args.height_cm else None,
         capture_fps=args.capture_fps, view=args.view)
+    history_commands.check_before_analysis(args)
     _prepare_outdir(args.outdir, force=args.force)
     result, track = analyze(args.video, options=options, cache_dir=args.cache_dir,
                             use_cache=not args.no_cache, progress=not args.quiet)
@@ -143,6 +150,10 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(format_summary(result))
         print(f"\nwrote {args.outdir / 'results.json'}, steps.csv and pose_track.npz")
+    if args.athlete is not None:
+        message = history_commands.record_analysis(args, result)
+        if not args.quiet:
+            print(message)
     return 0
 
 
@@ -188,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.getLogger("absl").setLevel(logging.ERROR)
-    handlers = {"analyze": _cmd_analyze, "synth": _cmd_synth, "metronome": _cmd_metronome}
+    handlers = {"analyze": _cmd_analyze, "synth": _cmd_synth, "metronome": _cmd_metronome,
+                **history_commands.HANDLERS}
     try:
         return handlers[args.command](args)
     except GaitError as exc:

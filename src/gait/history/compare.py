@@ -186,12 +186,12 @@ def _speed_check(before: SessionFacts, after: SessionFacts) -> tuple[bool, str]:
     a, b = before.belt_speed_kmh, after.belt_speed_kmh
     if a is None or b is None:
         missing = " and ".join(f.name for f, v in ((before, a), (after, b)) if v is None)
-        return False, (f"Belt speed unknown for {missing}: cadence, step length and contact "
+        return False, (f"Belt speed not given for {missing}: cadence, step length and contact "
                        "timing are compared only at a known, equal belt speed, so no change in "
                        "them is called real. Re-analyse with --belt-speed.")
     if abs(a - b) <= SAME_SPEED_REL_TOL * 0.5 * (a + b):
         return True, ""
-    return False, (f"Different belt speeds: {a:.1f} km/h before, {b:.1f} km/h after. Cadence, "
+    return False, (f"Belt speeds differ: {a:.1f} km/h before, {b:.1f} km/h after. Cadence, "
                    "step length and contact timing change with speed, so their changes here "
                    "are not called real; compare clips filmed at the same speed.")
 
@@ -240,7 +240,7 @@ def compare_results(before: dict, after: dict, *, before_name: str | None = None
     if fb.view != fa.view and "unknown" not in (fb.view, fa.view):
         notes.append(f"Filmed from different sides ({fb.view} vs {fa.view}): angles measured on "
                      "the near leg come from different legs.")
-    if not same_speed and speed_note.startswith("Different"):
+    if not same_speed and speed_note.startswith("Belt speeds differ"):
         notes.append("Angles, overstride and vertical oscillation also shift with speed; read "
                      "their changes with that in mind.")
 
@@ -249,8 +249,8 @@ def compare_results(before: dict, after: dict, *, before_name: str | None = None
         eb, ea = metric_estimate(before, key), metric_estimate(after, key)
         blockers = []
         if key in SPEED_BOUND and not same_speed:
-            blockers.append("belt speed not the same" if speed_note.startswith("Different")
-                            else "belt speed unknown")
+            blockers.append("belt speed not the same" if speed_note.startswith("Belt speeds differ")
+                            else "belt speed not given")
         if key in TIMING and fps_differ and min_fps < TIMING_MIN_FPS:
             blockers.append(f"frame rates differ and one is below {TIMING_MIN_FPS:.0f} fps")
         floor, source = PUBLISHED_SDD_FLOOR.get(key, (0.0, None))
