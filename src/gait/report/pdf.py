@@ -148,7 +148,8 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], *,
     header : sequence of str
         Column titles (plain text).
     rows : sequence of sequence
-        Cells: plain text (str or number) or ready Flowables (e.g. `para`).
+        Cells: plain text (str or number), a Flowable (e.g. `para`) or a list of
+        Flowables.
     col_widths_frac : sequence of float, optional
         Column widths as fractions of the text width.
     numeric_cols : sequence of int
@@ -160,7 +161,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], *,
     num = set(numeric_cols)
 
     def cell(value: object, i: int, style: str) -> Flowable:
-        if isinstance(value, Flowable):
+        if isinstance(value, (Flowable, list)):
             return value
         s = st[style]
         if i in num:
@@ -201,8 +202,12 @@ def tiles(items: Sequence[tuple[str, str, str]], *, columns: int = 4) -> Table:
 
 
 def image(png: bytes, *, caption: str = "", width_frac: float = 1.0,
-          max_height_mm: float = 200.0) -> Flowable:
-    """An embedded PNG scaled to a fraction of the text width, with a caption below."""
+          max_height_mm: float = 200.0, keep_together: bool = True) -> Flowable | list:
+    """An embedded PNG scaled to a fraction of the text width, with a caption below.
+
+    Returns one `KeepTogether` flowable, or with ``keep_together=False`` the list
+    of flowables (for a table cell, where `KeepTogether` cannot be used).
+    """
     from reportlab.lib.utils import ImageReader
 
     reader = ImageReader(io.BytesIO(png))
@@ -217,7 +222,7 @@ def image(png: bytes, *, caption: str = "", width_frac: float = 1.0,
     if caption:
         parts.append(para(caption, style="small"))
     parts.append(Spacer(1, 4))
-    return KeepTogether(parts)
+    return KeepTogether(parts) if keep_together else parts
 
 
 def render_pdf(path: str | Path, title: str, sections: Sequence[PdfSection], *,
