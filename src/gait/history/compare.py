@@ -10,9 +10,10 @@ Rules (each row of the comparison says which one decided it):
   but never called real, and the comparison states the mismatch first
   (Petersen et al. 2015: cadence conditions must be compared at the same
   speed).
-- Contact time, flight time and duty factor come from event timing, whose
-  bias depends on the frame rate below 120 fps; clips at different frame
-  rates are not compared on them unless both are at 120 fps or more.
+- Contact time, flight time and duty factor come from event timing, which
+  below 120 fps is approximate (heel strike mistimed by about 30 ms at
+  30 Hz, by an amount that changes with the runner's kinematics); changes in
+  them are only called real when both clips are at 120 fps or more.
 - Timing-based left/right asymmetry below 120 fps is not a finding in a
   single result (`gait.metrics.Asymmetry.detectable`), so a change in it is
   not one either.
@@ -24,8 +25,8 @@ import math
 from dataclasses import asdict, dataclass
 
 from ..metrics import TIMING_MIN_FPS
-from .sdc import (PUBLISHED_SDD_FLOOR, Estimate, asymmetry_estimate, is_real_change,
-                  metric_estimate, smallest_detectable_change)
+from .sdc import (PUBLISHED_SDD_FLOOR, Estimate, asymmetry_estimate, ic_timing_floor_cm,
+                  is_real_change, metric_estimate, smallest_detectable_change)
 
 KMH_PER_MS = 3.6
 #: Belt speeds within this relative difference count as the same speed.
@@ -59,6 +60,9 @@ ASYMMETRY_ROWS = (
     ("contact_time_ms", "Contact-time asymmetry"),
 )
 
+#: `MetricChange.sdc_floor_source` when the initial-contact timing floor set the SDC.
+IC_TIMING_FLOOR = "ic_timing"
+
 REAL = "real change"
 WITHIN = "within SDC"
 NOT_COMPARED = "not compared"
@@ -82,7 +86,8 @@ class MetricChange:
     sdc : float
         Smallest detectable change, same unit (NaN when not computable).
     sdc_floor_source : str or None
-        Evidence key of the published floor that set the SDC, if it did.
+        What set the SDC when a floor did: an evidence key of
+        `PUBLISHED_SDD_FLOOR`, or `IC_TIMING_FLOOR`.
     status : str
         `REAL`, `WITHIN` or `NOT_COMPARED`.
     reason : str
@@ -235,8 +240,7 @@ def compare_results(before: dict, after: dict, *, before_name: str | None = None
     notes = []
     if fps_differ:
         notes.append(f"Frame rates differ ({fb.fps:.0f} vs {fa.fps:.0f} fps): the smallest "
-                     "detectable change accounts for each clip's timing error, and contact "
-                     "timing is not compared below 120 fps.")
+                     "detectable change accounts for each clip's timing error.")
     if fb.view != fa.view and "unknown" not in (fb.view, fa.view):
         notes.append(f"Filmed from different sides ({fb.view} vs {fa.view}): angles measured on "
                      "the near leg come from different legs.")
@@ -251,9 +255,11 @@ def compare_results(before: dict, after: dict, *, before_name: str | None = None
         if key in SPEED_BOUND and not same_speed:
             blockers.append("belt speed not the same" if speed_note.startswith("Belt speeds differ")
                             else "belt speed not given")
-        if key in TIMING and fps_differ and min_fps < TIMING_MIN_FPS:
-            blockers.append(f"frame rates differ and one is below {TIMING_MIN_FPS:.0f} fps")
+        if key in TIMING and min_fps < TIMING_MIN_FPS:
+            blockers.append(f"contact timing below {TIMING_MIN_FPS:.0f} fps is approximate")
         floor, source = PUBLISHED_SDD_FLOOR.get(key, (0.0, None))
+        if key == "overstride_cm":
+            floor, source = ic_timing_floor_cm(before, after), IC_TIMING_FLOOR
         change, sdc, status, reason = _decide(eb, ea, floor=floor, blockers=blockers)
         statistical = smallest_detectable_change(eb, ea)
         floor_used = source if (source and math.isfinite(statistical) and floor > statistical) \

@@ -10,6 +10,7 @@ side by side, and the references.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from ..evidence import Statement
 from ..report import html as H
 from ..report import pdf as P
 from ..report.citations import CitationIndex
-from .compare import NOT_COMPARED, REAL, WITHIN, Comparison, MetricChange
+from .compare import IC_TIMING_FLOOR, NOT_COMPARED, REAL, WITHIN, Comparison, MetricChange
 from .sdc import PUBLISHED_SDD_FLOOR
 
 #: Files `write_comparison_report` creates in its output folder.
@@ -95,6 +96,8 @@ def _speed_text(c: Comparison) -> str:
 def _verdict_reason(r: MetricChange) -> str:
     if r.reason:
         return r.reason
+    if r.sdc_floor_source == IC_TIMING_FLOOR:
+        return "SDC set by initial-contact timing: one frame of belt travel"
     if r.sdc_floor_source:
         return "SDC set by the published between-session floor"
     return "approximate at this frame rate" if r.approximate else ""
@@ -109,6 +112,14 @@ SDC_TEXT = (
     "than the SDC. The random measurement error is inside the spread as well as in e, so this "
     "errs towards not calling a change real. It does not contain day-to-day variation in how "
     "the runner runs, which two clips cannot show.")
+
+
+OVERSTRIDE_TEXT = (
+    "Overstride is read at the instant of initial contact, which video finds to about ±1 frame; "
+    "the foot then moves with the belt, so its SDC is at least the belt travel in one frame "
+    "(9 cm at 10 km/h and 30 fps, 2.3 cm at 120 fps).")
+FPS_TEXT = ("Contact time, flight time, duty factor and timing asymmetry are called changed only "
+            "when both clips are filmed at 120 fps or more.")
 
 
 def comparison_html(c: Comparison, key_frames: Sequence[KeyFramePair] = (), *,
@@ -145,7 +156,7 @@ def comparison_html(c: Comparison, key_frames: Sequence[KeyFramePair] = (), *,
                                                  for row in _session_rows(c)])
     real = [r.label for r in c.rows if r.status == REAL]
     summary = (f"Real changes: {', '.join(real)}." if real else
-               "No metric changed by more than its smallest detectable change.")
+               "No compared metric changed by more than its smallest detectable change.")
     rows = []
     for r in c.rows:
         badge = f'<span class="status {_BADGE[r.status]}">{H.esc(_VERDICT_TEXT[r.status])}</span>'
@@ -161,7 +172,7 @@ def comparison_html(c: Comparison, key_frames: Sequence[KeyFramePair] = (), *,
                        f" ≥ {v:.1f}°" for k, (v, _) in PUBLISHED_SDD_FLOOR.items())
     method = (H.paragraph(SDC_TEXT)
               + f"<p>{H.esc('Floors used for angles: ' + floors + '.')}{cite('angles')}</p>"
-              + f"<p>{H.esc('Contact time, flight time and duty factor are compared across different frame rates only when both are 120 fps or more; timing asymmetry only at 120 fps or more.')}{cite('fps')}</p>")
+              + H.paragraph(OVERSTRIDE_TEXT) + f"<p>{H.esc(FPS_TEXT)}{cite('fps')}</p>")
     sections = [
         H.Section("Belt speed", speed_html + notes, anchor="speed"),
         H.Section("The two sessions", sessions, anchor="sessions"),
@@ -193,6 +204,20 @@ def comparison_html(c: Comparison, key_frames: Sequence[KeyFramePair] = (), *,
     return H.render_page(title, sections, subtitle=subtitle, footer_html=footer)
 
 
+def _pdf_frame(png: bytes, caption: str, *, max_height_mm: float = 95.0) -> list:
+    """A key frame scaled into half the text width, with its caption, for a table cell."""
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image
+
+    w_px, h_px = ImageReader(io.BytesIO(png)).getSize()
+    width = 0.48 * P.FRAME_WIDTH_PT
+    height = width * h_px / w_px
+    if height > max_height_mm * mm:
+        width, height = width * max_height_mm * mm / height, max_height_mm * mm
+    return [Image(io.BytesIO(png), width=width, height=height), P.para(caption, style="small")]
+
+
 def comparison_pdf(path: str | Path, c: Comparison, key_frames: Sequence[KeyFramePair] = (), *,
                    title: str = "Before/after comparison", subtitle: str = "",
                    key_frame_note: str = "") -> Path:
@@ -216,7 +241,7 @@ def comparison_pdf(path: str | Path, c: Comparison, key_frames: Sequence[KeyFram
                         col_widths_frac=(0.2, 0.4, 0.4))]
     real = [r.label for r in c.rows if r.status == REAL]
     summary = (f"Real changes: {', '.join(real)}." if real else
-               "No metric changed by more than its smallest detectable change.")
+               "No compared metric changed by more than its smallest detectable change.")
     cells = []
     for r in c.rows:
         reason = _verdict_reason(r)
@@ -234,9 +259,7 @@ def comparison_pdf(path: str | Path, c: Comparison, key_frames: Sequence[KeyFram
                        f" ≥ {v:.1f}°" for k, (v, _) in PUBLISHED_SDD_FLOOR.items())
     method = [P.para(SDC_TEXT),
               P.para("Floors used for angles: " + floors + ".", cite=marker("angles")),
-              P.para("Contact time, flight time and duty factor are compared across different "
-                     "frame rates only when both are 120 fps or more; timing asymmetry only at "
-                     "120 fps or more.", cite=marker("fps"))]
+              P.para(OVERSTRIDE_TEXT), P.para(FPS_TEXT, cite=marker("fps"))]
     sections = [P.PdfSection("Belt speed", speed), P.PdfSection("The two sessions", sessions),
                 P.PdfSection("What changed", changes),
                 P.PdfSection("How a change is called real", method, page_break_before=True)]
@@ -245,13 +268,10 @@ def comparison_pdf(path: str | Path, c: Comparison, key_frames: Sequence[KeyFram
                        "flexion is closest to that foot's median), before and after.",
                        style="small")]
         for k in key_frames:
-            row = []
-            for label, png in (("before", k.before_png), ("after", k.after_png)):
-                row.append(P.image(png, caption=f"{k.foot} foot, {label}", width_frac=0.47,
-                                   max_height_mm=95) if png else
-                           P.para(f"{k.foot} foot, {label}: no frame", style="small"))
-            grid = P.Table([row], colWidths=[P.FRAME_WIDTH_PT / 2] * 2)
-            flow.append(grid)
+            row = [_pdf_frame(png, f"{k.foot} foot, {label}") if png else
+                   P.para(f"{k.foot} foot, {label}: no frame", style="small")
+                   for label, png in (("before", k.before_png), ("after", k.after_png))]
+            flow.append(P.Table([row], colWidths=[P.FRAME_WIDTH_PT / 2] * 2))
         sections.append(P.PdfSection("Key frames at initial contact", flow,
                                      page_break_before=True))
     elif key_frame_note:

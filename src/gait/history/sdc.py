@@ -13,11 +13,18 @@ results themselves carry:
    - ``SD_steps`` is the step-to-step spread, estimated robustly as
      IQR / 1.349 from the result's summary (``q1``, ``q3``); it holds the
      runner's own stride-to-stride variability *and* the random part of the
-     measurement (frame quantisation, landmark jitter). Cadence is a
-     whole-clip estimate with no per-step IQR in the summary, so its spread
-     is taken from the per-step cadences ``60000 / step_time_ms`` in the
-     step table. 1.253 · SD / sqrt(n) is the standard error of a median of
-     ``n`` roughly normal values.
+     measurement (frame quantisation, landmark jitter). 1.253 · SD / sqrt(n)
+     is the standard error of a median of ``n`` roughly normal values.
+   - Cadence is a whole-clip estimate with no per-step IQR in the summary;
+     its spread is taken from the per-*stride* cadences
+     ``120000 / stride_time_ms`` of the step table (``n`` strides). Strides,
+     not steps: in a side view the far foot's contacts can be timed a frame
+     or more off, which makes single step times alternate long/short by a
+     bias that is not sampling noise and cancels over a stride.
+   - Step and stride length measured from the belt speed are
+     ``speed × 60 / cadence``, so their relative SE is cadence's:
+     ``SE = length · SE_cadence / cadence`` (with a height-based scale the
+     per-step IQR is used as for other metrics).
    - ``expected_error`` is the result's own one-SD error of the headline
      value from the frame rate and tracking noise (`gait.metrics`:
      frame period / sqrt(12) and half a frame of jitter per event, landmark
@@ -42,6 +49,14 @@ results themselves carry:
    inclination 1.3-2.3°) the SDC is at least the *lower* end of that range
    (`PUBLISHED_SDD_FLOOR`). Metrics without a published figure get the
    statistical SDC only, and the report says which floor, if any, applied.
+
+4. **Initial-contact timing floor for overstride.** Overstride is read at
+   the instant of initial contact, which video finds to about ±1 frame
+   (running-science §6.3, Fellin 2010), a shift that can differ between
+   sessions and that no within-clip spread reveals. The foot then moves with
+   the belt, so the SDC of overstride is at least belt speed × the longer
+   frame period of the two clips (9 cm at 10 km/h and 30 fps, 2.3 cm at
+   120 fps; `ic_timing_floor_cm`).
 
 Left/right asymmetry (symmetry index, SI = (L − R) / mean × 100 %) uses the
 per-side summaries: ``SE_SI = 100 · sqrt(SE_L² + SE_R²) / mean(L, R)`` with
@@ -116,14 +131,18 @@ def _median_se(sd: float, n: int, expected_error: float) -> float:
     return float(math.hypot(sampling, ee))
 
 
-def _step_cadence_sd_spm(result: dict) -> tuple[float, int]:
-    """Robust SD of per-step cadence 60000 / step_time_ms and the number of steps."""
-    step_ms = np.array([_float(s.get("step_time_ms")) for s in result.get("steps") or []])
-    step_ms = step_ms[np.isfinite(step_ms) & (step_ms > 0)]
-    if step_ms.size < 2:
-        return float("nan"), int(step_ms.size)
-    q1, q3 = np.percentile(60000.0 / step_ms, [25, 75])
-    return float((q3 - q1) / IQR_PER_SD), int(step_ms.size)
+def _stride_cadence_sd_spm(result: dict) -> tuple[float, int]:
+    """Robust SD of per-stride cadence 120000 / stride_time_ms and the number of strides."""
+    stride_ms = np.array([_float(s.get("stride_time_ms")) for s in result.get("steps") or []])
+    stride_ms = stride_ms[np.isfinite(stride_ms) & (stride_ms > 0)]
+    if stride_ms.size < 2:
+        return float("nan"), int(stride_ms.size)
+    q1, q3 = np.percentile(120000.0 / stride_ms, [25, 75])
+    return float((q3 - q1) / IQR_PER_SD), int(stride_ms.size)
+
+
+def _length_from_belt_speed(result: dict) -> bool:
+    return bool((result.get("options") or {}).get("belt_speed_ms"))
 
 
 def metric_estimate(result: dict, metric: str) -> Estimate:
@@ -143,13 +162,18 @@ def metric_estimate(result: dict, metric: str) -> Estimate:
     """
     s = (result.get("summary") or {}).get(metric) or {}
     value, n = _float(s.get("value")), int(s.get("n") or 0)
+    unit, approximate = str(s.get("unit") or ""), bool(s.get("approximate"))
+    if metric in ("step_length_m", "stride_length_m") and _length_from_belt_speed(result):
+        cadence = metric_estimate(result, "cadence_spm")
+        return Estimate(value, abs(value) * cadence.se / cadence.value, cadence.n, unit,
+                        approximate)
     if metric == "cadence_spm":
-        sd, n_steps = _step_cadence_sd_spm(result)
-        n = n_steps or n
+        sd, n_strides = _stride_cadence_sd_spm(result)
+        n = n_strides or n
     else:
         sd = (_float(s.get("q3")) - _float(s.get("q1"))) / IQR_PER_SD
     se = _median_se(sd, n, _float(s.get("expected_error")))
-    return Estimate(value, se, n, str(s.get("unit") or ""), bool(s.get("approximate")))
+    return Estimate(value, se, n, unit, approximate)
 
 
 def asymmetry_estimate(result: dict, metric: str) -> Estimate:
@@ -180,6 +204,21 @@ def asymmetry_estimate(result: dict, metric: str) -> Estimate:
     n = int(a.get("n_left") or 0) + int(a.get("n_right") or 0)
     return Estimate(_float(a.get("symmetry_index_pct")), float(se), n, "%",
                     bool(a.get("approximate")))
+
+
+def ic_timing_floor_cm(before: dict, after: dict) -> float:
+    """Overstride SDC floor: belt speed × the longer frame period of two results, in cm.
+
+    Returns
+    -------
+    float
+        0 when a belt speed or frame rate is missing (no floor can be given).
+    """
+    speeds = [_float((r.get("options") or {}).get("belt_speed_ms")) for r in (before, after)]
+    fps = [_float((r.get("pose") or {}).get("fps")) for r in (before, after)]
+    if not all(math.isfinite(v) and v > 0 for v in speeds + fps):
+        return 0.0
+    return 100.0 * max(speeds) / min(fps)
 
 
 def smallest_detectable_change(before: Estimate, after: Estimate, *,
