@@ -340,7 +340,8 @@ def _row(f: Finding) -> FindingRow:
         value = m.value
     else:
         dec = 0 if f.unit == "ms" else 1
-        value = f"{m.value:.{dec}f} {f.unit}".strip()
+        unit = "°" if f.unit == "deg" else f" {f.unit}"
+        value = f"{m.value:.{dec}f}{unit}".strip()
         if m.detectable_change:
             value += f" (± {m.detectable_change:.{dec}f})"
     ref = None if f.reference is None else Statement(f.reference.text, f.reference.claims)

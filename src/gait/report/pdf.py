@@ -64,7 +64,7 @@ def styles() -> dict[str, ParagraphStyle]:
     Returns
     -------
     dict of str to ParagraphStyle
-        "title", "subtitle", "h2", "h3", "body", "small", "cell", "cell_bold",
+        "title", "subtitle", "h2", "h3", "body", "small", "cell", "cell_small", "cell_bold",
         "callout", "warn", "value".
     """
     regular, bold = _fonts()
@@ -81,6 +81,8 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=7.8, leading=10, textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=body, fontSize=8.2, leading=10.4, spaceAfter=0),
+        "cell_small": ParagraphStyle("cell_small", parent=body, fontSize=7.2, leading=9,
+                                     spaceAfter=0, spaceBefore=2, textColor=MUTED),
         "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=bold, fontSize=8.2,
                                     leading=10.4, spaceAfter=0),
         "callout": ParagraphStyle("callout", parent=body, backColor=BAND, borderColor=ACCENT,
@@ -183,11 +185,12 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], *,
     return t
 
 
-def tiles(items: Sequence[tuple[str, str, str]], *, columns: int = 4) -> Table:
-    """Headline number tiles: ``(label, value with unit, spread)`` each, plain text."""
+def tiles(items: Sequence[tuple[str, str, str, str]], *, columns: int = 4) -> Table:
+    """Headline number tiles: ``(label, value, unit, spread)`` each, plain text."""
     st = styles()
-    cells = [[Paragraph(text(label).upper(), st["small"]), Paragraph(text(value), st["value"]),
-              Paragraph(text(spread), st["small"])] for label, value, spread in items]
+    cells = [[Paragraph(text(label).upper(), st["small"]),
+              Paragraph(f'{text(value)} <font size="9">{text(unit)}</font>', st["value"]),
+              Paragraph(text(spread), st["small"])] for label, value, unit, spread in items]
     while len(cells) % columns:
         cells.append("")
     rows = [cells[i:i + columns] for i in range(0, len(cells), columns)]

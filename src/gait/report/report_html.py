@@ -54,21 +54,23 @@ def _overview(c: ReportContent, refs: CitationIndex) -> Section:
 
 def _prescription(c: ReportContent, refs: CitationIndex) -> Section:
     p = c.prescription
-    rows = []
-    for row in target_rows(c):
-        effects = "<br>".join(cited(Statement(effect_text(e), e.statement.claims), refs)
-                              for e in row["effects"])
-        rows.append([esc(row["increase"]), f"<b>{esc(row['target'])}</b>", esc(row["bpm"]),
-                     esc(row["step_length"]), esc(row["steps_per_km"]), effects])
+    trs = target_rows(c)
     body = [
         paragraph(f"Now: {p.cadence_spm:.1f} steps/min"
                   + ("" if p.step_length_m is None else
                      f", step length {p.step_length_m:.2f} m at the filmed belt speed "
                      f"({p.steps_per_km:.0f} steps per km)") + "."),
         table(["Increase", "Target (steps/min)", "Metronome (BPM)", "Step length at this speed",
-               "Steps per km", "What the evidence says it does to load"], rows,
+               "Steps per km"],
+              [[esc(r["increase"]), f"<b>{esc(r['target'])}</b>", esc(r["bpm"]),
+                esc(r["step_length"]), esc(r["steps_per_km"])] for r in trs],
               numeric_cols=(1, 2, 3, 4)),
+        "<h3>What the evidence says each increase does to load</h3>",
     ]
+    for r in trs:
+        body.append(paragraph(f"{r['increase']} ({r['target']} steps/min){r['studied_note']}:")
+                    + _cited_list((Statement(effect_text(e), e.statement.claims)
+                                   for e in r["effects"]), refs))
     notes = [n for t in p.targets for n in t.notes]
     if notes:
         body.append(_cited_list(dict.fromkeys(notes), refs))
@@ -99,9 +101,12 @@ def _findings(c: ReportContent, refs: CitationIndex) -> Section:
             continue
         trs = []
         for r in rows:
-            meaning = " ".join(cited(s, refs) for s in r.meaning)
+            meaning = cited(r.meaning[0], refs) if r.meaning else ""
             if r.cue is not None:
                 meaning += f"<br><i>Cue or drill:</i> {cited(r.cue, refs)}"
+            if len(r.meaning) > 1:
+                meaning += ('<div class="small"><i>Background:</i> '
+                            + " ".join(cited(s, refs) for s in r.meaning[1:]) + "</div>")
             ref = "—" if r.reference is None else cited(r.reference, refs)
             trs.append([f"<b>{esc(r.label)}</b>", esc(r.value_text), ref, status_badge(r.status),
                         meaning])

@@ -19,7 +19,7 @@ from .content import ReportContent
 from .pdf import (FRAME_WIDTH_PT, PdfSection, bullets, image, markup, para, render_pdf, table,
                   text, tiles)
 from .wording import (GROUP_TITLES, checklist_status, clip_footer, effect_text, finding_groups,
-                      headline_tiles, measurement_notes, overlay_note, target_rows)
+                      headline_tiles, measurement_notes, overlay_note, page_footer, target_rows)
 
 
 def cited(statement: Statement, refs: CitationIndex, *, style: str = "body"):
@@ -27,16 +27,15 @@ def cited(statement: Statement, refs: CitationIndex, *, style: str = "body"):
     return para(statement.text, style=style, cite=refs.marker(statement))
 
 
-def _cell(statements, refs: CitationIndex, *, prefix: str = "") -> Flowable:
-    parts = [text(prefix)] if prefix else []
+def _cell(statements, refs: CitationIndex, *, prefix: str = "", style: str = "cell") -> Flowable:
+    parts = [f"<i>{text(prefix)}</i>"] if prefix else []
     parts += [text(s.text) + f' <font size="6.5" color="#1f4e79">{refs.marker(s)}</font>'
               for s in statements]
-    return markup(" ".join(parts), style="cell")
+    return markup(" ".join(parts), style=style)
 
 
 def _overview(c: ReportContent, refs: CitationIndex) -> PdfSection:
-    out: list[Flowable] = [tiles([(label, f"{value} {unit}".strip(), spread)
-                                  for label, value, unit, spread in headline_tiles(c)]),
+    out: list[Flowable] = [tiles(headline_tiles(c)),
                            Spacer(1, 6)]
     if c.prescription is not None:
         out.append(cited(c.prescription.summary, refs, style="callout"))
@@ -67,15 +66,18 @@ def _prescription(c: ReportContent, refs: CitationIndex) -> PdfSection:
         + ("" if p.step_length_m is None else
            f", step length {p.step_length_m:.2f} m at the filmed belt speed "
            f"({p.steps_per_km:.0f} steps per km)") + ".")]
-    rows = []
-    for row in target_rows(c):
-        effects = [Statement(effect_text(e), e.statement.claims) for e in row["effects"]]
-        rows.append([row["increase"], row["target"], row["bpm"], row["step_length"],
-                     row["steps_per_km"], _cell(effects, refs)])
+    trs = target_rows(c)
     out.append(table(["Increase", "Target (steps/min)", "Metronome (BPM)",
-                      "Step length at this speed", "Steps per km",
-                      "What the evidence says it does to load"], rows,
-                     col_widths_frac=(0.08, 0.1, 0.1, 0.11, 0.12, 0.49), numeric_cols=(1, 2, 3, 4)))
+                      "Step length at this speed", "Steps per km"],
+                     [[r["increase"], r["target"], r["bpm"], r["step_length"], r["steps_per_km"]]
+                      for r in trs],
+                     col_widths_frac=(0.16, 0.2, 0.2, 0.22, 0.22), numeric_cols=(1, 2, 3, 4)))
+    out.append(para("What the evidence says each increase does to load", style="h3"))
+    for r in trs:
+        out.append(para(f"{r['increase']} ({r['target']} steps/min){r['studied_note']}:",
+                        style="body"))
+        out += bullets([cited(Statement(effect_text(e), e.statement.claims), refs)
+                        for e in r["effects"]])
     notes = list(dict.fromkeys(n for t in p.targets for n in t.notes))
     out += bullets([cited(n, refs) for n in notes])
     if c.metronome_files:
@@ -102,9 +104,11 @@ def _findings(c: ReportContent, refs: CitationIndex) -> PdfSection:
             continue
         trs = []
         for r in rows:
-            meaning = _cell(r.meaning, refs)
+            meaning = [_cell(r.meaning[:1], refs)]
             if r.cue is not None:
-                meaning = [meaning, _cell([r.cue], refs, prefix="Cue or drill:")]
+                meaning.append(_cell([r.cue], refs, prefix="Cue or drill:"))
+            if len(r.meaning) > 1:
+                meaning.append(_cell(r.meaning[1:], refs, prefix="Background:", style="cell_small"))
             ref = "—" if r.reference is None else _cell([r.reference], refs)
             trs.append([markup(f"<b>{text(r.label)}</b>", style="cell"), r.value_text, ref,
                         r.status, meaning])
@@ -156,7 +160,8 @@ def _return_to_run(c: ReportContent, refs: CitationIndex) -> PdfSection:
 
 
 def _method(c: ReportContent) -> PdfSection:
-    return PdfSection("How this was measured", bullets(measurement_notes(c), style="small"))
+    return PdfSection("How this was measured", bullets(measurement_notes(c), style="small")
+                      + [para(clip_footer(c), style="small")])
 
 
 def _references(refs: CitationIndex) -> PdfSection:
@@ -186,4 +191,4 @@ def report_pdf(path: str | Path, content: ReportContent, assets: ReportAssets) -
     sections += [_findings(content, refs), _figures(content, assets),
                  _return_to_run(content, refs), _method(content), _references(refs)]
     return render_pdf(path, content.title, sections, subtitle=content.subtitle,
-                      footer_text=clip_footer(content))
+                      footer_text=page_footer(content))

@@ -24,6 +24,19 @@ def signed(x: float, decimals: int = 1) -> str:
     return f"{x:+.{decimals}f}".replace("-", "−")
 
 
+def unit_text(unit: str) -> str:
+    """Unit as printed: degrees as "°", others unchanged."""
+    return "°" if unit == "deg" else unit
+
+
+def error_text(err: float | None, decimals: int) -> str:
+    """An expected error at the value's precision, or "< 0.01" when it rounds to zero."""
+    if err is None:
+        return "?"
+    step = 10.0 ** -decimals
+    return f"< {step:.{decimals}f}" if err < step / 2 else f"{err:.{decimals}f}"
+
+
 def headline_tiles(c: ReportContent) -> list[tuple[str, str, str, str]]:
     """``(label, value, unit, spread)`` for each headline number."""
     out = []
@@ -35,13 +48,13 @@ def headline_tiles(c: ReportContent) -> list[tuple[str, str, str, str]]:
                             "or more to compare sides)"))
             else:
                 out.append((h.label, signed(h.value), "% SI",
-                            f"± {h.fmt(h.expected_error)} % (1 SD); + = left larger; "
+                            f"± {error_text(h.expected_error, 1)} % (1 SD); + = left larger; "
                             f"{h.n} steps per side"))
             continue
         if h.value is None:
             out.append((h.label, "—", h.unit, "not measured (no belt speed or height given)"))
             continue
-        spread = f"± {h.fmt(h.expected_error)} (1 SD)"
+        spread = f"± {error_text(h.expected_error, h.decimals)} (1 SD)"
         if h.q1 is not None and h.q3 is not None and h.q3 - h.q1 > 10 ** -h.decimals:
             spread += f" · IQR {h.fmt(h.q1)}–{h.fmt(h.q3)}"
         spread += f" · {h.n} steps"
@@ -133,6 +146,12 @@ def measurement_notes(c: ReportContent) -> list[str]:
                  f"{cl.get('samples_filled', 0)} samples; tracking noise "
                  f"{cl.get('noise_px') or float('nan'):.1f} px.")
     return notes
+
+
+def page_footer(c: ReportContent) -> str:
+    """One short line for the foot of every printed page."""
+    r = c.result
+    return f"gait {r.gait_version} · {r.source} · analysed {r.created_utc[:16].replace('T', ' ')} UTC"
 
 
 def clip_footer(c: ReportContent) -> str:
