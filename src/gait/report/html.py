@@ -169,7 +169,7 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]], *,
     Parameters
     ----------
     header : sequence of str
-        Column titles (plain text).
+        Column titles (plain text); empty for a table without a header row.
     rows : iterable of sequence of str
         Cells as HTML (escape plain text with `esc`).
     numeric_cols : sequence of int
@@ -185,7 +185,8 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]], *,
                          for i, c in enumerate(row)) + "</tr>"
         for row in rows)
     cap = f'<caption class="small">{esc(caption)}</caption>' if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    thead = f"<thead><tr>{head}</tr></thead>" if header else ""
+    return f"<table>{cap}{thead}<tbody>{body}</tbody></table>"
 
 
 def status_badge(status: str) -> str:

@@ -48,7 +48,7 @@ def _overview(c: ReportContent, refs: CitationIndex) -> Section:
         body.append("<h3>Capture quality</h3>" + "".join(
             f'<div class="warn">{esc(w)}</div>' for w in c.warnings))
     body.append("<h3>The clip</h3>" + table(
-        ["", ""], [[esc(k), esc(v)] for k, v in c.clip_facts]))
+        [], [[f"<b>{esc(k)}</b>", esc(v)] for k, v in c.clip_facts]))
     return Section("At a glance", "".join(body), anchor="overview")
 
 

@@ -54,8 +54,8 @@ def _overview(c: ReportContent, refs: CitationIndex) -> PdfSection:
         out.append(para("Capture quality", style="h3"))
         out += [para(w, style="warn") for w in c.warnings]
     out.append(para("The clip", style="h3"))
-    out.append(table(["", ""], [list(f) for f in c.clip_facts], col_widths_frac=(0.25, 0.75),
-                     repeat_header=False))
+    out.append(table([], [[markup(f"<b>{text(k)}</b>", style="cell"), v] for k, v in c.clip_facts],
+                     col_widths_frac=(0.25, 0.75)))
     return PdfSection("At a glance", out)
 
 

@@ -52,7 +52,7 @@ def headline_tiles(c: ReportContent) -> list[tuple[str, str, str, str]]:
                             f"{h.n} steps per side"))
             continue
         if h.value is None:
-            out.append((h.label, "—", h.unit, "not measured (no belt speed or height given)"))
+            out.append((h.label, "—", "", "not measured (no belt speed or height given)"))
             continue
         spread = f"± {error_text(h.expected_error, h.decimals)} (1 SD)"
         if h.q1 is not None and h.q3 is not None and h.q3 - h.q1 > 10 ** -h.decimals:
