@@ -130,6 +130,20 @@ def test_cadence_targets_equal_results_json(report_dir):
         assert f'<audio controls preload="none" src="metronome_{inc}.wav">' in section
 
 
+def test_key_frame_angles_equal_the_step_table(report_dir):
+    r = _results(report_dir)
+    captions = re.findall(r"<figcaption>(\w+) foot at initial contact \(step (\d+), ([\d.]+) s, "
+                          r"frame (\d+)\): knee bend ([\d.−-]+)°, shin angle ([+\d.−-]+)°",
+                          _html(report_dir))
+    assert [c[0] for c in captions] == ["Left", "Right"]
+    for foot, step, t_s, frame, knee, shin in captions:
+        row = next(s for s in r["steps"] if s["index"] == int(step))
+        assert row["foot"] == foot.lower()
+        assert f"{row['ic_s']:.2f}" == t_s and row["ic_idx"] == int(frame)
+        assert f"{row['knee_flexion_ic_deg']:.1f}" == knee.replace("−", "-")
+        assert f"{row['shin_angle_deg']:+.1f}" == shin.replace("−", "-")
+
+
 def test_left_right_table_equals_results_json(report_dir):
     r = _results(report_dir)
     text = " ".join(_text(_section(_html(report_dir), "findings")).split())

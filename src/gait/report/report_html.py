@@ -14,7 +14,7 @@ from .citations import CitationIndex
 from .content import ReportContent
 from .html import (Section, audio, bullet_list, esc, figure, paragraph, render_page,
                    status_badge, table, tile)
-from .wording import (GROUP_TITLES, checklist_status, clip_footer, effect_text,
+from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text,
                       finding_groups, headline_tiles, measurement_notes, overlay_note,
                       target_rows)
 
@@ -65,8 +65,10 @@ def _prescription(c: ReportContent, refs: CitationIndex) -> Section:
               [[esc(r["increase"]), f"<b>{esc(r['target'])}</b>", esc(r["bpm"]),
                 esc(r["step_length"]), esc(r["steps_per_km"])] for r in trs],
               numeric_cols=(1, 2, 3, 4)),
-        "<h3>What the evidence says each increase does to load</h3>",
     ]
+    if p.belt_speed_ms is None:
+        body.append(paragraph(NO_BELT_SPEED, cls="small"))
+    body.append("<h3>What the evidence says each increase does to load</h3>")
     for r in trs:
         body.append(paragraph(f"{r['increase']} ({r['target']} steps/min){r['studied_note']}:")
                     + _cited_list((Statement(effect_text(e), e.statement.claims)
@@ -112,7 +114,7 @@ def _findings(c: ReportContent, refs: CitationIndex) -> Section:
                         meaning])
         body.append(f"<h3>{esc(GROUP_TITLES[group])}</h3>"
                     + table(["Measure", "Measured (± detectable change)", "Reference", "Status",
-                             "What it means"], trs))
+                             "What it means"], trs, col_widths_pct=(17, 13, 19, 10, 41)))
     if c.bilateral:
         rows = [[esc(b["label"]), f"{b['left']:.{b['decimals']}f}",
                  f"{b['right']:.{b['decimals']}f}", esc(b["unit"]), f"{b['si_pct']:+.1f}",
@@ -144,7 +146,8 @@ def _return_to_run(c: ReportContent, refs: CitationIndex) -> Section:
              cited(i.evidence, refs)] for i in c.checklist]
     body = [paragraph("Filled from what gait measured and what the runner stated; items marked "
                       "'ask' are questions for the runner and clinician.", cls="small"),
-            table(["Question", "Status", "Based on", "Evidence"], rows),
+            table(["Question", "Status", "Based on", "Evidence"], rows,
+                  col_widths_pct=(30, 8, 20, 42)),
             "<h3>Listen to your body</h3>", _cited_list(c.rules, refs)]
     return Section("Return-to-run checklist", "".join(body), anchor="return-to-run",
                    page_break_before=True)

@@ -18,7 +18,7 @@ from .citations import CitationIndex
 from .content import ReportContent
 from .pdf import (FRAME_WIDTH_PT, PdfSection, bullets, image, markup, para, render_pdf, table,
                   text, tiles)
-from .wording import (GROUP_TITLES, checklist_status, clip_footer, effect_text, finding_groups,
+from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text, finding_groups,
                       headline_tiles, measurement_notes, overlay_note, page_footer, target_rows)
 
 
@@ -72,6 +72,8 @@ def _prescription(c: ReportContent, refs: CitationIndex) -> PdfSection:
                      [[r["increase"], r["target"], r["bpm"], r["step_length"], r["steps_per_km"]]
                       for r in trs],
                      col_widths_frac=(0.16, 0.2, 0.2, 0.22, 0.22), numeric_cols=(1, 2, 3, 4)))
+    if p.belt_speed_ms is None:
+        out.append(para(NO_BELT_SPEED, style="small"))
     out.append(para("What the evidence says each increase does to load", style="h3"))
     for r in trs:
         out.append(para(f"{r['increase']} ({r['target']} steps/min){r['studied_note']}:",
