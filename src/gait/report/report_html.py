@@ -31,7 +31,7 @@ def _cited_list(statements, refs: CitationIndex) -> str:
     return bullet_list(cited(s, refs) for s in statements)
 
 
-def _overview(c: ReportContent, refs: CitationIndex) -> Section:
+def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> Section:
     tiles = "".join(tile(*t) for t in headline_tiles(c))
     body = [f'<div class="headline">{tiles}</div>']
     if c.prescription is not None:
@@ -49,6 +49,9 @@ def _overview(c: ReportContent, refs: CitationIndex) -> Section:
             f'<div class="warn">{esc(w)}</div>' for w in c.warnings))
     body.append("<h3>The clip</h3>" + table(
         [], [[f"<b>{esc(k)}</b>", esc(v)] for k, v in c.clip_facts]))
+    if assets.keyframes:
+        body.append("<h3>At initial contact</h3>" + '<div class="figrow">' + "".join(
+            figure(k.png, k.caption) for k in assets.keyframes) + "</div>")
     return Section("At a glance", "".join(body), anchor="overview")
 
 
@@ -130,9 +133,6 @@ def _findings(c: ReportContent, refs: CitationIndex) -> Section:
 
 def _figures(c: ReportContent, assets: ReportAssets) -> Section:
     body = []
-    if assets.keyframes:
-        body.append('<div class="figrow">' + "".join(
-            figure(k.png, k.caption, width_pct=100) for k in assets.keyframes) + "</div>")
     for fig in assets.figures:
         body.append(figure(fig.png, fig.caption))
     note = overlay_note(assets)
@@ -180,7 +180,7 @@ def report_html(content: ReportContent, assets: ReportAssets) -> str:
     str
     """
     refs = CitationIndex()
-    sections = [_overview(content, refs)]
+    sections = [_overview(content, refs, assets)]
     if content.prescription is not None:
         sections.append(_prescription(content, refs))
     sections += [_findings(content, refs), _figures(content, assets),

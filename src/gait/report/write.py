@@ -78,8 +78,7 @@ def make_assets(content: ReportContent, track: PoseTrack | None,
                 + ("—" if k.knee_flexion_ic_deg is None else f"{k.knee_flexion_ic_deg:.1f}°")
                 + ", shin angle "
                 + ("—" if k.shin_angle_deg is None else f"{signed(k.shin_angle_deg)}°")
-                + " from vertical. A typical step of this foot (knee bend closest to its median); "
-                "dashed: vertical through the knee; dotted: thigh line.")))
+                + ". A typical step; dashed: vertical, dotted: thigh line.")))
     else:
         note = "Key frames need the video and its pose track."
     return ReportAssets(tuple(out), tuple(keyframes), None, note)
