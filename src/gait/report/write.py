@@ -84,6 +84,33 @@ def make_assets(content: ReportContent, track: PoseTrack | None,
     return ReportAssets(tuple(out), tuple(keyframes), None, note)
 
 
+def remove_report_files(outdir: str | Path, *, keep: tuple[str, ...] = ()) -> list[Path]:
+    """Delete report files of an earlier run that the current run did not rewrite.
+
+    Parameters
+    ----------
+    outdir : str or Path
+    keep : tuple of str
+        Names (as returned by `write_report`) to keep.
+
+    Returns
+    -------
+    list of Path
+        The deleted files.
+    """
+    outdir = Path(outdir)
+    candidates = [outdir / n for n in REPORT_FILES]
+    if (outdir / FIGURES_DIR).is_dir():
+        candidates += sorted((outdir / FIGURES_DIR).glob("*.png"))
+    removed = []
+    for path in candidates:
+        name = path.relative_to(outdir).as_posix()
+        if path.is_file() and name not in keep:
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | None = None,
                  video_path: str | Path | None = None, inputs: RunnerInputs = RunnerInputs(),
                  overlay: bool = True, metronome_duration_s: float = METRONOME_DURATION_S,
@@ -109,7 +136,9 @@ def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | N
     progress : bool
         Show a progress bar while encoding the overlay.
     overwrite : bool
-        Replace report files already in `outdir`.
+        Replace report files already in `outdir`; report files of the earlier run
+        that this run does not write (e.g. its overlay) are deleted, so the folder
+        never mixes two analyses.
 
     Returns
     -------
@@ -160,4 +189,5 @@ def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | N
     tmp.replace(html_path)
     written["report.html"] = html_path
     written["report.pdf"] = report_pdf(outdir / "report.pdf", content, assets)
+    remove_report_files(outdir, keep=tuple(written))
     return written
