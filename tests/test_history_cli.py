@@ -151,7 +151,7 @@ def test_label_without_athlete_is_refused_before_any_work(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_analyze_records_and_reanalysis_updates_the_session(tmp_path, capsys):
-    common = [str(SAMPLE), "--athlete", "Sam", "-q"]
+    common = [str(SAMPLE), "--athlete", "Sam", "-q", "--no-overlay"]
     assert main(["analyze", *common, "-o", str(tmp_path / "a"), "--belt-speed", "10",
                  "--label", "baseline", "--date", "2026-01-05"]) == 0
     # the same video again (other options, other folder): same session, new version
@@ -164,6 +164,7 @@ def test_analyze_records_and_reanalysis_updates_the_session(tmp_path, capsys):
         versions = store.versions(session.id)
         assert versions[0]["belt_speed_ms"] == pytest.approx(10 / 3.6)
         assert Path(versions[0]["outputs"]["results.json"]) == (tmp_path / "a" / "results.json")
+        assert Path(versions[1]["outputs"]["report.html"]) == (tmp_path / "b" / "report.html")
         assert session.video_path == str(SAMPLE.resolve())
     # compare the two versions' folders: key frames come from the video and pose_track.npz
     out = tmp_path / "cmp"

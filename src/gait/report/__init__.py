@@ -5,6 +5,6 @@ Page skeletons shared by every gait report live in `gait.report.html`
 """
 
 from .content import RunnerInputs, build_content
-from .write import REPORT_FILES, write_report
+from .write import REPORT_FILES, remove_report_files, write_report
 
-__all__ = ["REPORT_FILES", "RunnerInputs", "build_content", "write_report"]
+__all__ = ["REPORT_FILES", "RunnerInputs", "build_content", "remove_report_files", "write_report"]

@@ -76,7 +76,7 @@ footer.page-foot { margin-top: 2.5rem; border-top: 1px solid var(--rule); paddin
   body { max-width: none; padding: 0; }
   section.page-break { break-before: page; page-break-before: always; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
-  table, tr, .tile, .callout, .warn { break-inside: avoid; page-break-inside: avoid; }
+  tr, .tile, .callout, .warn { break-inside: avoid; page-break-inside: avoid; }
   .screen-only, audio, video { display: none !important; }
   a { color: inherit; text-decoration: none; }
   .tile, th, .callout { background: none; }
@@ -163,19 +163,22 @@ def bullet_list(items_html: Iterable[str]) -> str:
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]], *,
-          numeric_cols: Sequence[int] = (), caption: str = "") -> str:
+          numeric_cols: Sequence[int] = (), caption: str = "",
+          col_widths_pct: Sequence[float] = ()) -> str:
     """A table; header cells are escaped, row cells are HTML.
 
     Parameters
     ----------
     header : sequence of str
-        Column titles (plain text).
+        Column titles (plain text); empty for a table without a header row.
     rows : iterable of sequence of str
         Cells as HTML (escape plain text with `esc`).
     numeric_cols : sequence of int
         Columns aligned right with tabular figures.
     caption : str
         Plain-text caption above the table.
+    col_widths_pct : sequence of float
+        Column widths in percent of the table width (default: the browser's choice).
     """
     num = set(numeric_cols)
     head = "".join(f'<th class="num">{esc(h)}</th>' if i in num else f"<th>{esc(h)}</th>"
@@ -185,7 +188,10 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]], *,
                          for i, c in enumerate(row)) + "</tr>"
         for row in rows)
     cap = f'<caption class="small">{esc(caption)}</caption>' if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    thead = f"<thead><tr>{head}</tr></thead>" if header else ""
+    cols = ("<colgroup>" + "".join(f'<col style="width:{w:g}%">' for w in col_widths_pct)
+            + "</colgroup>") if col_widths_pct else ""
+    return f"<table>{cap}{cols}{thead}<tbody>{body}</tbody></table>"
 
 
 def status_badge(status: str) -> str:

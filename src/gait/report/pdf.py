@@ -64,7 +64,7 @@ def styles() -> dict[str, ParagraphStyle]:
     Returns
     -------
     dict of str to ParagraphStyle
-        "title", "subtitle", "h2", "h3", "body", "small", "cell", "cell_bold",
+        "title", "subtitle", "h2", "h3", "body", "small", "cell", "cell_small", "cell_bold",
         "callout", "warn", "value".
     """
     regular, bold = _fonts()
@@ -81,14 +81,16 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=7.8, leading=10, textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=body, fontSize=8.2, leading=10.4, spaceAfter=0),
+        "cell_small": ParagraphStyle("cell_small", parent=body, fontSize=7.2, leading=9,
+                                     spaceAfter=0, spaceBefore=2, textColor=MUTED),
         "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=bold, fontSize=8.2,
                                     leading=10.4, spaceAfter=0),
         "callout": ParagraphStyle("callout", parent=body, backColor=BAND, borderColor=ACCENT,
                                   borderWidth=0, borderPadding=5, leftIndent=5, rightIndent=5,
                                   spaceBefore=5, spaceAfter=8),
         "warn": ParagraphStyle("warn", parent=body, borderColor=colors.black, borderWidth=0.6,
-                               borderPadding=4, leftIndent=4, rightIndent=4, spaceBefore=3,
-                               spaceAfter=6, borderDash=(2, 2)),
+                               borderPadding=4, leftIndent=4, rightIndent=4, spaceBefore=7,
+                               spaceAfter=8),
         "value": ParagraphStyle("value", parent=body, fontName=bold, fontSize=15, leading=18),
     }
 
@@ -146,7 +148,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], *,
     Parameters
     ----------
     header : sequence of str
-        Column titles (plain text).
+        Column titles (plain text); empty for a table without a header row.
     rows : sequence of sequence
         Cells: plain text (str or number), a Flowable (e.g. `para`) or a list of
         Flowables.
@@ -168,14 +170,15 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], *,
             s = ParagraphStyle(s.name + "_r", parent=s, alignment=2)
         return Paragraph(text(value), s)
 
-    data = [[cell(h, i, "cell_bold") for i, h in enumerate(header)]]
+    data = [[cell(h, i, "cell_bold") for i, h in enumerate(header)]] if header else []
     data += [[cell(v, i, "cell") for i, v in enumerate(row)] for row in rows]
     widths = None if col_widths_frac is None else [f * FRAME_WIDTH_PT for f in col_widths_frac]
-    t = Table(data, colWidths=widths, repeatRows=1 if repeat_header else 0)
+    t = Table(data, colWidths=widths, repeatRows=1 if header and repeat_header else 0)
+    head_style = [("BACKGROUND", (0, 0), (-1, 0), BAND),
+                  ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black)] if header else []
     t.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), BAND),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+        *head_style,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
@@ -183,11 +186,12 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], *,
     return t
 
 
-def tiles(items: Sequence[tuple[str, str, str]], *, columns: int = 4) -> Table:
-    """Headline number tiles: ``(label, value with unit, spread)`` each, plain text."""
+def tiles(items: Sequence[tuple[str, str, str, str]], *, columns: int = 4) -> Table:
+    """Headline number tiles: ``(label, value, unit, spread)`` each, plain text."""
     st = styles()
-    cells = [[Paragraph(text(label).upper(), st["small"]), Paragraph(text(value), st["value"]),
-              Paragraph(text(spread), st["small"])] for label, value, spread in items]
+    cells = [[Paragraph(text(label).upper(), st["small"]),
+              Paragraph(f'{text(value)} <font size="9">{text(unit)}</font>', st["value"]),
+              Paragraph(text(spread), st["small"])] for label, value, unit, spread in items]
     while len(cells) % columns:
         cells.append("")
     rows = [cells[i:i + columns] for i in range(0, len(cells), columns)]

@@ -18,8 +18,8 @@ from .citations import CitationIndex
 from .content import ReportContent
 from .pdf import (FRAME_WIDTH_PT, PdfSection, bullets, image, markup, para, render_pdf, table,
                   text, tiles)
-from .wording import (GROUP_TITLES, checklist_status, clip_footer, effect_text, finding_groups,
-                      headline_tiles, measurement_notes, overlay_note, target_rows)
+from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text, finding_groups,
+                      headline_tiles, measurement_notes, overlay_note, page_footer, target_rows)
 
 
 def cited(statement: Statement, refs: CitationIndex, *, style: str = "body"):
@@ -27,16 +27,15 @@ def cited(statement: Statement, refs: CitationIndex, *, style: str = "body"):
     return para(statement.text, style=style, cite=refs.marker(statement))
 
 
-def _cell(statements, refs: CitationIndex, *, prefix: str = "") -> Flowable:
-    parts = [text(prefix)] if prefix else []
+def _cell(statements, refs: CitationIndex, *, prefix: str = "", style: str = "cell") -> Flowable:
+    parts = [f"<i>{text(prefix)}</i>"] if prefix else []
     parts += [text(s.text) + f' <font size="6.5" color="#1f4e79">{refs.marker(s)}</font>'
               for s in statements]
-    return markup(" ".join(parts), style="cell")
+    return markup(" ".join(parts), style=style)
 
 
-def _overview(c: ReportContent, refs: CitationIndex) -> PdfSection:
-    out: list[Flowable] = [tiles([(label, f"{value} {unit}".strip(), spread)
-                                  for label, value, unit, spread in headline_tiles(c)]),
+def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> PdfSection:
+    out: list[Flowable] = [tiles(headline_tiles(c)),
                            Spacer(1, 6)]
     if c.prescription is not None:
         out.append(cited(c.prescription.summary, refs, style="callout"))
@@ -55,8 +54,15 @@ def _overview(c: ReportContent, refs: CitationIndex) -> PdfSection:
         out.append(para("Capture quality", style="h3"))
         out += [para(w, style="warn") for w in c.warnings]
     out.append(para("The clip", style="h3"))
-    out.append(table(["", ""], [list(f) for f in c.clip_facts], col_widths_frac=(0.25, 0.75),
-                     repeat_header=False))
+    out.append(table([], [[markup(f"<b>{text(k)}</b>", style="cell"), v] for k, v in c.clip_facts],
+                     col_widths_frac=(0.25, 0.75)))
+    if assets.keyframes:
+        cells = [image(k.png, caption=k.caption, width_frac=0.46, max_height_mm=54,
+                       keep_together=False) for k in assets.keyframes]
+        t = Table([cells], colWidths=[FRAME_WIDTH_PT / len(cells)] * len(cells))
+        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+        out.append(KeepTogether([para("At initial contact", style="h3"), t]))
     return PdfSection("At a glance", out)
 
 
@@ -67,15 +73,20 @@ def _prescription(c: ReportContent, refs: CitationIndex) -> PdfSection:
         + ("" if p.step_length_m is None else
            f", step length {p.step_length_m:.2f} m at the filmed belt speed "
            f"({p.steps_per_km:.0f} steps per km)") + ".")]
-    rows = []
-    for row in target_rows(c):
-        effects = [Statement(effect_text(e), e.statement.claims) for e in row["effects"]]
-        rows.append([row["increase"], row["target"], row["bpm"], row["step_length"],
-                     row["steps_per_km"], _cell(effects, refs)])
+    trs = target_rows(c)
     out.append(table(["Increase", "Target (steps/min)", "Metronome (BPM)",
-                      "Step length at this speed", "Steps per km",
-                      "What the evidence says it does to load"], rows,
-                     col_widths_frac=(0.08, 0.1, 0.1, 0.11, 0.12, 0.49), numeric_cols=(1, 2, 3, 4)))
+                      "Step length at this speed", "Steps per km"],
+                     [[r["increase"], r["target"], r["bpm"], r["step_length"], r["steps_per_km"]]
+                      for r in trs],
+                     col_widths_frac=(0.16, 0.2, 0.2, 0.22, 0.22), numeric_cols=(1, 2, 3, 4)))
+    if p.belt_speed_ms is None:
+        out.append(para(NO_BELT_SPEED, style="small"))
+    out.append(para("What the evidence says each increase does to load", style="h3"))
+    for r in trs:
+        out.append(para(f"{r['increase']} ({r['target']} steps/min){r['studied_note']}:",
+                        style="body"))
+        out += bullets([cited(Statement(effect_text(e), e.statement.claims), refs)
+                        for e in r["effects"]])
     notes = list(dict.fromkeys(n for t in p.targets for n in t.notes))
     out += bullets([cited(n, refs) for n in notes])
     if c.metronome_files:
@@ -102,9 +113,11 @@ def _findings(c: ReportContent, refs: CitationIndex) -> PdfSection:
             continue
         trs = []
         for r in rows:
-            meaning = _cell(r.meaning, refs)
+            meaning = [_cell(r.meaning[:1], refs)]
             if r.cue is not None:
-                meaning = [meaning, _cell([r.cue], refs, prefix="Cue or drill:")]
+                meaning.append(_cell([r.cue], refs, prefix="Cue or drill:"))
+            if len(r.meaning) > 1:
+                meaning.append(_cell(r.meaning[1:], refs, prefix="Background:", style="cell_small"))
             ref = "—" if r.reference is None else _cell([r.reference], refs)
             trs.append([markup(f"<b>{text(r.label)}</b>", style="cell"), r.value_text, ref,
                         r.status, meaning])
@@ -127,13 +140,6 @@ def _findings(c: ReportContent, refs: CitationIndex) -> PdfSection:
 
 def _figures(c: ReportContent, assets: ReportAssets) -> PdfSection:
     out: list[Flowable] = []
-    if assets.keyframes:
-        cells = [image(k.png, caption=k.caption, width_frac=0.48, max_height_mm=95,
-                       keep_together=False)
-                 for k in assets.keyframes]
-        t = Table([cells], colWidths=[FRAME_WIDTH_PT / len(cells)] * len(cells))
-        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        out.append(t)
     for fig in assets.figures:
         out.append(image(fig.png, caption=fig.caption, width_frac=0.92, max_height_mm=110))
     note = overlay_note(assets)
@@ -149,14 +155,15 @@ def _return_to_run(c: ReportContent, refs: CitationIndex) -> PdfSection:
         para("Filled from what gait measured and what the runner stated; items marked 'ask' "
              "are questions for the runner and clinician.", style="small"),
         table(["Question", "Status", "Based on", "Evidence"], rows,
-              col_widths_frac=(0.3, 0.07, 0.18, 0.45)),
+              col_widths_frac=(0.29, 0.09, 0.18, 0.44)),
         para("Listen to your body", style="h3")]
     out += bullets([cited(s, refs) for s in c.rules])
     return PdfSection("Return-to-run checklist", out, page_break_before=True)
 
 
 def _method(c: ReportContent) -> PdfSection:
-    return PdfSection("How this was measured", bullets(measurement_notes(c), style="small"))
+    return PdfSection("How this was measured", bullets(measurement_notes(c), style="small")
+                      + [para(clip_footer(c), style="small")])
 
 
 def _references(refs: CitationIndex) -> PdfSection:
@@ -180,10 +187,10 @@ def report_pdf(path: str | Path, content: ReportContent, assets: ReportAssets) -
     Path
     """
     refs = CitationIndex()
-    sections = [_overview(content, refs)]
+    sections = [_overview(content, refs, assets)]
     if content.prescription is not None:
         sections.append(_prescription(content, refs))
     sections += [_findings(content, refs), _figures(content, assets),
                  _return_to_run(content, refs), _method(content), _references(refs)]
     return render_pdf(path, content.title, sections, subtitle=content.subtitle,
-                      footer_text=clip_footer(content))
+                      footer_text=page_footer(content))

@@ -7,6 +7,7 @@ minus sign is printed as "−" (U+2212).
 from __future__ import annotations
 
 from ..advice import LoadEffect
+from ..summary import ROWS as SUMMARY_ROWS
 from .assets import ReportAssets
 from .content import FindingRow, ReportContent
 
@@ -16,12 +17,28 @@ GROUP_TITLES = {
     "info": "Shown for information: no validated reference, or not assessable from this clip",
 }
 
+NO_BELT_SPEED = ("Step lengths and steps per km need the belt speed: analyse again with "
+                 "--belt-speed (the targets themselves do not depend on it).")
+
 _CHECK_STATUS = {"met": "met", "not met": "not met", "unknown": "ask"}
 
 
 def signed(x: float, decimals: int = 1) -> str:
     """``+5.0`` / ``−14.0`` with a true minus sign."""
     return f"{x:+.{decimals}f}".replace("-", "−")
+
+
+def unit_text(unit: str) -> str:
+    """Unit as printed: degrees as "°", others unchanged."""
+    return "°" if unit == "deg" else unit
+
+
+def error_text(err: float | None, decimals: int) -> str:
+    """An expected error at the value's precision, or "< 0.01" when it rounds to zero."""
+    if err is None:
+        return "?"
+    step = 10.0 ** -decimals
+    return f"< {step:.{decimals}f}" if err < step / 2 else f"{err:.{decimals}f}"
 
 
 def headline_tiles(c: ReportContent) -> list[tuple[str, str, str, str]]:
@@ -35,13 +52,13 @@ def headline_tiles(c: ReportContent) -> list[tuple[str, str, str, str]]:
                             "or more to compare sides)"))
             else:
                 out.append((h.label, signed(h.value), "% SI",
-                            f"± {h.fmt(h.expected_error)} % (1 SD); + = left larger; "
+                            f"± {error_text(h.expected_error, 1)} % (1 SD); + = left larger; "
                             f"{h.n} steps per side"))
             continue
         if h.value is None:
-            out.append((h.label, "—", h.unit, "not measured (no belt speed or height given)"))
+            out.append((h.label, "—", "", "not measured (no belt speed or height given)"))
             continue
-        spread = f"± {h.fmt(h.expected_error)} (1 SD)"
+        spread = f"± {error_text(h.expected_error, h.decimals)} (1 SD)"
         if h.q1 is not None and h.q3 is not None and h.q3 - h.q1 > 10 ** -h.decimals:
             spread += f" · IQR {h.fmt(h.q1)}–{h.fmt(h.q3)}"
         spread += f" · {h.n} steps"
@@ -124,15 +141,23 @@ def measurement_notes(c: ReportContent) -> list[str]:
         "'± value' after a measure is the smallest difference the measurement can detect (twice "
         "its expected error); the headline's ± is one standard deviation.",
     ]
+    labels = {key: label for key, label, _ in SUMMARY_ROWS}
     for key, s in r["summary"].items():
-        if s and s.get("approximate") and s.get("note"):
-            notes.append(f"{key}: approximate — {s['note']}.")
+        if s and s.get("value") is not None and s.get("approximate") and s.get("note"):
+            unit = f" ({s['unit']})" if s.get("unit") else ""
+            notes.append(f"{labels.get(key, key)}{unit} is approximate: {s['note']}.")
     cl = r["cleaning"]
     notes.append(f"Cleaning repaired {cl.get('swapped_frames', 0)} frames with swapped legs, "
                  f"removed {cl.get('outliers_removed', 0)} outliers and filled "
                  f"{cl.get('samples_filled', 0)} samples; tracking noise "
                  f"{cl.get('noise_px') or float('nan'):.1f} px.")
     return notes
+
+
+def page_footer(c: ReportContent) -> str:
+    """One short line for the foot of every printed page."""
+    r = c.result
+    return f"gait {r.gait_version} · {r.source} · analysed {r.created_utc[:16].replace('T', ' ')} UTC"
 
 
 def clip_footer(c: ReportContent) -> str:
