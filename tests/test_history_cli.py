@@ -150,12 +150,16 @@ def test_label_without_athlete_is_refused_before_any_work(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_analyze_records_and_reanalysis_updates_the_session(tmp_path, capsys):
-    common = [str(SAMPLE), "--athlete", "Sam", "-q", "--no-overlay"]
-    assert main(["analyze", *common, "-o", str(tmp_path / "a"), "--belt-speed", "10",
+def test_analyze_records_reanalysis_and_compares_a_faster_cadence_clip(tmp_path, capsys):
+    """The issue's acceptance check: the bundled sample and the same runner rendered at +8 %."""
+    from gait.synth import SynthParams, render_video
+
+    common = ["--athlete", "Sam", "-q", "--no-overlay"]
+    assert main(["analyze", str(SAMPLE), *common, "-o", str(tmp_path / "a"), "--belt-speed", "10",
                  "--label", "baseline", "--date", "2026-01-05"]) == 0
     # the same video again (other options, other folder): same session, new version
-    assert main(["analyze", *common, "-o", str(tmp_path / "b"), "--belt-speed", "10.5"]) == 0
+    assert main(["analyze", str(SAMPLE), *common, "-o", str(tmp_path / "b"),
+                 "--belt-speed", "10.5"]) == 0
     with HistoryStore() as store:
         [session] = store.sessions("Sam")
         assert (session.label, session.session_date) == ("baseline", "2026-01-05")
@@ -166,9 +170,29 @@ def test_analyze_records_and_reanalysis_updates_the_session(tmp_path, capsys):
         assert Path(versions[0]["outputs"]["results.json"]) == (tmp_path / "a" / "results.json")
         assert Path(versions[1]["outputs"]["report.html"]) == (tmp_path / "b" / "report.html")
         assert session.video_path == str(SAMPLE.resolve())
-    # compare the two versions' folders: key frames come from the video and pose_track.npz
+
+    truth = json.loads(SAMPLE.with_suffix(".truth.json").read_text())
+    faster = tmp_path / "sam_plus8.mp4"
+    render_video(faster, SynthParams(**{**truth["params"], "cadence_spm": 166.0 * 1.08,
+                                        "seed": 7}), progress=False)
+    assert main(["analyze", str(faster), *common, "-o", str(tmp_path / "c"), "--belt-speed", "10",
+                 "--label", "after retraining"]) == 0
+    capsys.readouterr()
+
+    # same belt speed: the 8 % cadence change is real, metrics the runner kept are not
     out = tmp_path / "cmp"
-    assert main(["compare", str(tmp_path / "a"), str(SAMPLE), "-o", str(out), "-q"]) == 0
+    assert main(["compare", str(tmp_path / "a"), str(faster), "-o", str(out), "-q"]) == 0
+    rows = json.loads((out / "comparison.json").read_text())["rows"]
+    status = {r["key"]: r["status"] for r in rows}
+    assert status["cadence_spm"] == status["step_length_m"] == "real change"
+    for key in ("trunk_lean_deg", "overstride_cm", "vertical_oscillation_cm"):
+        assert status[key] != "real change", key
     page = (out / "comparison.html").read_text()
-    assert "Belt speeds differ: 10.0 km/h before, 10.5 km/h after" in page
+    assert "Both sessions at 10.0 km/h" in page
     assert page.count("data:image/png;base64,") == 4  # left and right, before and after
+
+    # the sample's current version is at 10.5 km/h: the mismatch is stated, cadence not compared
+    assert main(["compare", str(SAMPLE), str(faster)]) == 0
+    text = capsys.readouterr().out
+    assert "!! Belt speeds differ: 10.5 km/h before, 10.0 km/h after" in text
+    assert "not compared" in next(x for x in text.splitlines() if x.startswith("Cadence"))
