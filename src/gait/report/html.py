@@ -65,6 +65,7 @@ figure img { max-width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { text-align: left; margin-top: .3rem; }
 .figrow { display: flex; gap: .8rem; justify-content: center; flex-wrap: wrap; }
 .figrow figure { flex: 1 1 18rem; }
+.figrow figure img { width: auto !important; max-width: 100%; max-height: 30rem; }
 audio { width: 100%; max-width: 22rem; }
 ul.plain { padding-left: 1.2rem; }
 ul.plain li { margin: .25rem 0; }
