@@ -98,6 +98,7 @@ def test_html_is_self_contained(report_dir):
     for href in re.findall(r'href="([^"#][^"]*)"', page):
         assert "://" not in href and (report_dir / href).is_file(), href
     assert "@media print" in page and "size: A4" in page
+    assert '<video controls preload="metadata" src="overlay.mp4"' in page
 
 
 def test_headline_numbers_equal_results_json(report_dir):
