@@ -13,7 +13,7 @@ from .assets import ReportAssets
 from .citations import CitationIndex
 from .content import ReportContent
 from .html import (Section, audio, bullet_list, esc, figure, paragraph, render_page,
-                   status_badge, table, tile)
+                   status_badge, table, tile, video)
 from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text,
                       finding_groups, headline_tiles, measurement_notes, overlay_note,
                       target_rows)
@@ -137,7 +137,7 @@ def _figures(c: ReportContent, assets: ReportAssets) -> Section:
         body.append(figure(fig.png, fig.caption))
     note = overlay_note(assets)
     if note:
-        body.append(paragraph(note, cls="small"))
+        body.append(video(assets.overlay_file, note))
     return Section("Figures", "".join(body), anchor="figures", page_break_before=True)
 
 
