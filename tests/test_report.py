@@ -282,6 +282,21 @@ def test_report_without_video_has_no_key_frames(tmp_path):
         write_report(tmp_path, result, metronome_duration_s=5.0)
 
 
+def test_walking_clip_gets_no_running_advice(report_dir, tmp_path):
+    from dataclasses import replace
+
+    walking = replace(GaitResult.load_json(report_dir / "results.json"), gait_mode="walking")
+    content = build_content(walking)
+    assert content.prescription is None and content.findings == ()
+    assert content.metronome_files == {} and "walking" in content.notes[0]
+    written = write_report(tmp_path, walking, metronome_duration_s=5.0)
+    assert not any(name.endswith(".wav") for name in written)
+    page = _html(tmp_path)
+    assert "Walking gait report" in page and 'id="cadence"' not in page
+    assert "No measure differs" not in page
+    assert "Walking gait report" in pypdf.PdfReader(tmp_path / "report.pdf").pages[0].extract_text()
+
+
 def test_cli_does_not_overwrite_an_earlier_report(tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
