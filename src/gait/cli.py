@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 internal error (a bug); 2 invalid option; 3 video
 unreadable; 4 no person found; 5 too few steps; 6 output exists (use
---force); 7 view not supported yet. See `gait.errors`.
+--force); 7 view not supported yet; 8 not in the history; 9 history
+database unusable. See `gait.errors`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import GaitError, InvalidOptionError, OutputExistsError
+from .history import commands as history_commands
 
 EXIT_CODES_HELP = """exit codes:
   0  success
@@ -26,6 +28,8 @@ EXIT_CODES_HELP = """exit codes:
   5  too few steps to measure
   6  output folder already holds results (pass --force to replace them)
   7  camera view not supported yet (front or rear)
+  8  athlete, session or video not in the history
+  9  history database unusable (corrupt, written by a newer gait, or locked)
 """
 
 FILMING_HELP = """filming tips: tripod at hip height, 3-5 m away, square to the treadmill;
@@ -57,8 +61,10 @@ def _build_parser() -> argparse.ArgumentParser:
     an = sub.add_parser(
         "analyze", help="analyse a treadmill video",
         description="Analyse a treadmill running (or walking) video filmed from the side. "
-                    "Writes results.json, steps.csv and pose_track.npz to OUTDIR and prints "
-                    "a summary.",
+                    "Writes results.json, steps.csv and pose_track.npz to OUTDIR, and the "
+                    "report (report.html, report.pdf, figures/, overlay.mp4 and metronome "
+                    "tracks metronome_+5pct.wav etc. at the cadence targets), and prints a "
+                    "summary.",
         epilog=FILMING_HELP + "\n\n" + EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     an.add_argument("video", type=Path, help="video file (mp4, mov, avi, webm)")
@@ -84,6 +90,21 @@ def _build_parser() -> argparse.ArgumentParser:
     an.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     an.add_argument("-q", "--quiet", action="store_true",
                     help="no progress bar and no summary table (for scripts)")
+    rep = an.add_argument_group("report", "the runner's own answers fill the return-to-run "
+                                "checklist; questions left unanswered are printed as questions")
+    rep.add_argument("--no-report", action="store_true",
+                     help="write only results.json, steps.csv and pose_track.npz")
+    rep.add_argument("--no-overlay", action="store_true",
+                     help="skip overlay.mp4 (the slowest part of the report)")
+    rep.add_argument("--weekly-km", type=float, metavar="KM",
+                     help="current weekly running distance, km")
+    rep.add_argument("--pain", type=float, metavar="0-10",
+                     help="pain while running, 0 (none) to 10 (worst)")
+    rep.add_argument("--pain-settled", choices=("yes", "no"),
+                     help="has pain after running settled by the next morning?")
+    rep.add_argument("--strength-per-week", type=int, metavar="N",
+                     help="heavy strength sessions a week")
+    history_commands.add_analyze_options(an)
 
     sy = sub.add_parser("synth", help="render a synthetic runner video with known truth",
                         description="Render a synthetic treadmill runner (side view) and write "
@@ -111,11 +132,14 @@ def _build_parser() -> argparse.ArgumentParser:
     me.add_argument("--duration", type=_positive_float, default=300.0, help="seconds")
     me.add_argument("-o", "--out", type=Path, help="WAV file (default: metronome_<spm>spm.wav)")
     me.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    history_commands.add_subcommands(sub, epilog=EXIT_CODES_HELP)
     return parser
 
 
 def _prepare_outdir(outdir: Path, *, force: bool) -> None:
-    existing = [n for n in ("results.json", "steps.csv", "pose_track.npz")
+    from .report import REPORT_FILES
+
+    existing = [n for n in ("results.json", "steps.csv", "pose_track.npz", *REPORT_FILES)
                 if (outdir / n).exists()]
     if existing and not force:
         raise OutputExistsError(
@@ -134,15 +158,33 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         belt_speed_ms=speed_to_ms(args.belt_speed, args.speed_unit) if args.belt_speed else None,
         height_m=args.height_cm / 100 if args.height_cm else None,
         capture_fps=args.capture_fps, view=args.view)
+    from .report import RunnerInputs, remove_report_files, write_report
+
+    inputs = RunnerInputs(
+        weekly_distance_km=args.weekly_km, pain_0_10=args.pain,
+        pain_settled_next_morning=None if args.pain_settled is None else args.pain_settled == "yes",
+        strength_sessions_per_week=args.strength_per_week)
+    history_commands.check_before_analysis(args)
     _prepare_outdir(args.outdir, force=args.force)
     result, track = analyze(args.video, options=options, cache_dir=args.cache_dir,
                             use_cache=not args.no_cache, progress=not args.quiet)
     result.save_json(args.outdir / "results.json")
     result.save_steps_csv(args.outdir / "steps.csv")
     track.save(args.outdir / "pose_track.npz")
+    if args.no_report:
+        remove_report_files(args.outdir)  # of an earlier run replaced with --force
+    else:
+        write_report(args.outdir, result, track=track, video_path=args.video, inputs=inputs,
+                     overlay=not args.no_overlay, progress=not args.quiet, overwrite=True)
     if not args.quiet:
         print(format_summary(result))
-        print(f"\nwrote {args.outdir / 'results.json'}, steps.csv and pose_track.npz")
+        print(f"\nwrote {args.outdir / 'results.json'}, steps.csv and pose_track.npz"
+              + ("" if args.no_report else "; report.html, report.pdf, figures/, "
+                 "metronome_+*pct.wav" + ("" if args.no_overlay else " and overlay.mp4")))
+    if args.athlete is not None:
+        message = history_commands.record_analysis(args, result)
+        if not args.quiet:
+            print(message)
     return 0
 
 
@@ -188,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.getLogger("absl").setLevel(logging.ERROR)
-    handlers = {"analyze": _cmd_analyze, "synth": _cmd_synth, "metronome": _cmd_metronome}
+    handlers = {"analyze": _cmd_analyze, "synth": _cmd_synth, "metronome": _cmd_metronome,
+                **history_commands.HANDLERS}
     try:
         return handlers[args.command](args)
     except GaitError as exc:
