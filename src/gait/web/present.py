@@ -1,0 +1,121 @@
+"""What the pages show: headline numbers from ``results.json`` and the job's files."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Headline metrics in page order: summary key, label, decimals.
+HEADLINE = (
+    ("cadence_spm", "Cadence", 1),
+    ("step_length_m", "Step length", 2),
+    ("stride_length_m", "Stride length", 2),
+    ("contact_time_ms", "Contact time", 0),
+    ("flight_time_ms", "Flight time", 0),
+    ("duty_factor_pct", "Duty factor", 1),
+    ("overstride_cm", "Overstride", 1),
+    ("shin_angle_deg", "Shin angle at contact", 1),
+    ("knee_flexion_ic_deg", "Knee flexion at contact", 1),
+    ("trunk_lean_deg", "Trunk lean", 1),
+    ("vertical_oscillation_cm", "Vertical oscillation", 1),
+)
+#: Columns of the athlete's session table.
+HISTORY_COLUMNS = ("cadence_spm", "step_length_m", "contact_time_ms", "overstride_cm")
+
+VIDEO_SUFFIXES = (".mp4", ".webm")
+AUDIO_SUFFIXES = (".wav", ".mp3", ".ogg")
+IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg")
+#: Working files that are not offered for download.
+HIDDEN_SUFFIXES = (".tmp", ".part")
+
+
+def fmt(value: float | None, digits: int) -> str:
+    """A number with `digits` decimals, or an en dash when not measured."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{value:.{digits}f}"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One headline number as a page shows it."""
+
+    key: str
+    label: str
+    value: str
+    unit: str
+    spread: str
+    n_steps: int
+    approximate: bool
+
+
+def load_result(outdir: Path) -> dict | None:
+    """The job's ``results.json`` as a dict, or None when absent."""
+    path = outdir / "results.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def headline(result: dict) -> list[Metric]:
+    """Headline metrics of a result that were measured, in page order."""
+    out = []
+    for key, label, digits in HEADLINE:
+        s = result.get("summary", {}).get(key)
+        if not s or s.get("value") is None:
+            continue
+        spread = (f"IQR {fmt(s.get('q1'), digits)}–{fmt(s.get('q3'), digits)}"
+                  if s.get("q1") is not None else "")
+        out.append(Metric(key=key, label=label, value=fmt(s["value"], digits), unit=s["unit"],
+                          spread=spread, n_steps=int(s.get("n") or 0),
+                          approximate=bool(s.get("approximate"))))
+    return out
+
+
+def history_cells(result: dict | None) -> list[str]:
+    """The session table's metric cells (value and unit) for one result."""
+    digits = {k: d for k, _, d in HEADLINE}
+    cells = []
+    for key in HISTORY_COLUMNS:
+        s = (result or {}).get("summary", {}).get(key) or {}
+        cells.append(f"{fmt(s.get('value'), digits[key])} {s.get('unit', '')}".strip()
+                     if s.get("value") is not None else "–")
+    return cells
+
+
+@dataclass(frozen=True)
+class OutputFiles:
+    """A job's output files by how the report page presents them (paths relative to out/)."""
+
+    report_html: str | None
+    videos: list[str]
+    audio: list[str]
+    figures: list[str]
+    downloads: list[str]
+
+    @property
+    def all(self) -> set[str]:
+        return set(self.downloads) | set(self.videos) | set(self.audio) | set(self.figures)
+
+
+def list_outputs(outdir: Path) -> OutputFiles:
+    """Sort every regular file under `outdir` (no symlinks) into report, media and downloads."""
+    names = []
+    if outdir.is_dir():
+        for path in sorted(outdir.rglob("*")):
+            if path.is_file() and not path.is_symlink() and path.suffix not in HIDDEN_SUFFIXES:
+                names.append(path.relative_to(outdir).as_posix())
+
+    def by_suffix(suffixes: tuple[str, ...]) -> list[str]:
+        return [n for n in names if Path(n).suffix.lower() in suffixes]
+
+    return OutputFiles(
+        report_html="report.html" if "report.html" in names else None,
+        videos=by_suffix(VIDEO_SUFFIXES), audio=by_suffix(AUDIO_SUFFIXES),
+        figures=by_suffix(IMAGE_SUFFIXES), downloads=names)
+
+
+def audio_label(name: str) -> str:
+    """Readable label of an audio file: ``metronome_+5pct.wav`` -> ``metronome +5 %``."""
+    stem = Path(name).stem.replace("pct", " %").replace("_", " ")
+    return " ".join(stem.split())

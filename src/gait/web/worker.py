@@ -1,0 +1,125 @@
+"""The background worker: takes queued jobs one at a time and analyses them.
+
+Analyses run in one daemon thread, never in a request. One at a time,
+because pose estimation already uses every core it is given; further
+uploads wait in the queue (`gait.web.jobs`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from ..errors import GaitError
+from .analysis import run_analysis
+from .jobs import Job, JobStore
+
+log = logging.getLogger("gait.web")
+
+#: Seconds between progress writes to the database within one stage.
+PROGRESS_INTERVAL_S = 0.5
+#: Seconds the idle worker sleeps before looking at the queue again.
+IDLE_POLL_S = 2.0
+
+Analyse = Callable[..., None]
+
+
+def job_dir(jobs_dir: Path, job: Job) -> Path:
+    """The folder holding a job's stored video and its ``out/`` folder."""
+    return jobs_dir / job.id
+
+
+class Worker:
+    """Runs queued jobs in a background thread.
+
+    Parameters
+    ----------
+    store : JobStore
+    jobs_dir : Path
+        Parent of the per-job folders.
+    pose_cache_dir : Path
+        Parent of the per-video pose caches.
+    analyse : callable
+        ``analyse(video, outdir, options=..., checklist=..., cache_dir=...,
+        on_progress=...)``; `gait.web.analysis.run_analysis` by default.
+    """
+
+    def __init__(self, store: JobStore, *, jobs_dir: Path, pose_cache_dir: Path,
+                 analyse: Analyse = run_analysis) -> None:
+        self.store = store
+        self.jobs_dir = jobs_dir
+        self.pose_cache_dir = pose_cache_dir
+        self.analyse = analyse
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Recover interrupted jobs, then start the thread."""
+        requeued, failed = self.store.recover()
+        if requeued or failed:
+            log.warning("after restart: %d interrupted job(s) re-queued, %d marked failed",
+                        len(requeued), len(failed))
+        self._thread = threading.Thread(target=self._loop, name="gait-web-worker", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Tell the worker a job was queued."""
+        self._wake.set()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        """Ask the thread to stop after the current job and wait up to `timeout_s`.
+
+        A job still running when the process exits is re-queued on the next start.
+        """
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+
+    def run_pending(self) -> int:
+        """Run queued jobs in the calling thread until the queue is empty; returns how many."""
+        n = 0
+        while not self._stop.is_set():
+            job = self.store.claim_next()
+            if job is None:
+                return n
+            self._run(job)
+            n += 1
+        return n
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.run_pending()
+            self._wake.wait(IDLE_POLL_S)
+            self._wake.clear()
+
+    def _run(self, job: Job) -> None:
+        folder = job_dir(self.jobs_dir, job)
+        last = {"stage": "", "t": 0.0}
+
+        def on_progress(stage: str, fraction: float) -> None:
+            now = time.monotonic()
+            if stage != last["stage"] or now - last["t"] >= PROGRESS_INTERVAL_S or fraction >= 1:
+                self.store.set_progress(job.id, stage, fraction)
+                last.update(stage=stage, t=now)
+
+        log.info("analysing job %s", job.id)
+        try:
+            self.analyse(folder / job.video_file, folder / "out", options=job.options,
+                         checklist=job.checklist,
+                         cache_dir=self.pose_cache_dir / job.video_sha256,
+                         on_progress=on_progress)
+        except GaitError as exc:
+            self.store.finish(job.id, error=str(exc))
+            log.info("job %s failed: %s", job.id, exc)
+        except Exception as exc:  # a bug: keep the worker alive and say so on the page
+            log.exception("job %s crashed", job.id)
+            self.store.finish(job.id, error=f"internal error ({type(exc).__name__}: {exc}); "
+                                            "please report it with the video if you can")
+        else:
+            self.store.finish(job.id)
+            log.info("job %s done", job.id)
