@@ -30,12 +30,13 @@ from .athletes import AthleteStore
 from .config import LOCAL_HOSTS, WebConfig
 from .forms import SPEED_UNITS, VIEW_CHOICES, parse_upload_form
 from .jobs import JobStore, is_job_id, new_job_id
-from .present import audio_label, headline, history_cells, list_outputs, load_result
+from .present import audio_label, clip_facts, headline, history_cells, list_outputs, load_result
 from .security import TOKEN_COOKIE, GuardMiddleware, safe_next, token_matches
 from .sessions import Sessions
 from .uploads import (UploadTooLargeError, check_video, display_name, remove_tree, save_upload,
                       stored_name)
-from .worker import Worker
+from .analysis import run_analysis
+from .worker import Analyse, Worker
 
 log = logging.getLogger("gait.web")
 HERE = Path(__file__).parent
@@ -55,12 +56,14 @@ def athlete_url(name: str) -> str:
     return f"/athlete?name={quote(name)}"
 
 
-def create_app(config: WebConfig) -> FastAPI:
+def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI:
     """Build the web app for `config` (the worker starts with the app's lifespan).
 
     Parameters
     ----------
     config : WebConfig
+    analyse : callable
+        What the worker runs for a job (see `gait.web.worker.Worker`).
 
     Returns
     -------
@@ -72,7 +75,8 @@ def create_app(config: WebConfig) -> FastAPI:
     jobs = JobStore(config.db_path)
     athletes = AthleteStore(config.db_path)
     sessions = Sessions(athletes, jobs, jobs_dir=config.jobs_dir)
-    worker = Worker(jobs, jobs_dir=config.jobs_dir, pose_cache_dir=config.pose_cache_dir)
+    worker = Worker(jobs, jobs_dir=config.jobs_dir, pose_cache_dir=config.pose_cache_dir,
+                    analyse=analyse)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -90,7 +94,8 @@ def create_app(config: WebConfig) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(athlete_url=athlete_url, stage_text=STAGE_TEXT,
                                  token_required=bool(config.token))
-    templates.env.filters.update(history_cells=history_cells, audio_label=audio_label)
+    templates.env.filters.update(history_cells=history_cells, audio_label=audio_label,
+                                 clip_facts=clip_facts)
     app.state.config, app.state.jobs, app.state.athletes = config, jobs, athletes
     app.state.sessions, app.state.worker = sessions, worker
 

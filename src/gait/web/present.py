@@ -119,3 +119,19 @@ def audio_label(name: str) -> str:
     """Readable label of an audio file: ``metronome_+5pct.wav`` -> ``metronome +5 %``."""
     stem = Path(name).stem.replace("pct", " %").replace("_", " ")
     return " ".join(stem.split())
+
+
+def clip_facts(result: dict) -> str:
+    """One line about the clip: mode, view, analysed length, frame rate, belt speed."""
+    parts = [str(result.get("gait_mode", "")).capitalize(),
+             f"{(result.get('view') or {}).get('view', 'unknown')} view"]
+    pose = result.get("pose") or {}
+    duration_s = (result.get("video") or {}).get("duration_s")
+    if duration_s is None and pose.get("frames") and pose.get("fps"):
+        duration_s = pose["frames"] / pose["fps"]
+    if duration_s is not None and pose.get("fps"):
+        parts.append(f"{duration_s:.1f} s at {pose['fps']:.0f} fps")
+    speed_ms = (result.get("options") or {}).get("belt_speed_ms")
+    if speed_ms:
+        parts.append(f"belt {speed_ms * 3.6:.1f} km/h")
+    return " · ".join(p for p in parts if p)

@@ -27,10 +27,16 @@ SECURITY_HEADERS = {
 }
 
 
+def megabytes(n_bytes: int) -> str:
+    """A size as "0.9 MB" or "250 MB"."""
+    mb = n_bytes / 1e6
+    return f"{mb:.1f} MB" if mb < 10 else f"{mb:.0f} MB"
+
+
 def too_large_message(body_bytes: int, limit_bytes: int) -> str:
     """One line telling the user the upload is over the limit and what to do."""
-    return (f"the upload is {body_bytes / 1e6:.0f} MB; this server accepts videos up to "
-            f"{limit_bytes / 1e6:.0f} MB. Trim the clip to 20-30 s, or start the server with "
+    return (f"the upload is {megabytes(body_bytes)}; this server accepts videos up to "
+            f"{megabytes(limit_bytes)}. Trim the clip to 20-30 s, or start the server with "
             "a larger --max-upload-mb")
 
 
