@@ -9,7 +9,10 @@
   var sizeError = document.getElementById("size-error");
   var maxBytes = Number(form.dataset.maxBytes);
 
-  function mb(bytes) { return (bytes / 1e6).toFixed(0) + " MB"; }
+  function mb(bytes) {
+    var value = bytes / 1e6;
+    return value.toFixed(value < 10 ? 1 : 0) + " MB";
+  }
 
   function check() {
     var file = input.files && input.files[0];
