@@ -22,7 +22,8 @@ def job_id_of(response) -> str:
 def test_upload_queues_a_job_and_the_report_shows_results_json(make_client, upload, tiny_video,
                                                               synthetic_result):
     client = make_client()
-    job_id = job_id_of(upload(client, tiny_video, label="before retraining", weekly_km="30"))
+    job_id = job_id_of(upload(client, tiny_video, label="before retraining",
+                               weekly_distance_km="30", pain_settled_next_morning="yes"))
     status = client.get(f"/jobs/{job_id}/status").json()
     assert status["status"] == "queued" and status["percent"] == 0
     progress = client.get(f"/jobs/{job_id}")
@@ -30,7 +31,8 @@ def test_upload_queues_a_job_and_the_report_shows_results_json(make_client, uplo
 
     job = client.app.state.jobs.get(job_id)
     assert job.options["belt_speed_ms"] == pytest.approx(10 / 3.6)
-    assert job.checklist == {"weekly_km": 30.0} and job.label == "before retraining"
+    assert job.checklist == {"weekly_distance_km": 30.0, "pain_settled_next_morning": True}
+    assert job.label == "before retraining"
 
     assert client.app.state.worker.run_pending() == 1
     assert client.get(f"/jobs/{job_id}/status").json() == {
@@ -206,6 +208,7 @@ def test_bad_form_values_are_shown_beside_the_form(make_client, upload, tiny_vid
     assert "Belt speed: expected a number, got &#39;fast&#39;" in response.text
     assert 'value="fast"' in response.text  # the form keeps what was typed
     assert upload(client, tiny_video, pain_0_10="11").status_code == 400
+    assert upload(client, tiny_video, strength_sessions_per_week="1.5").status_code == 400
 
 
 def test_compare_two_sessions(make_client, upload, tiny_video, synthetic_result):

@@ -134,7 +134,8 @@ def test_upload_progress_report_history_compare_delete(browser, live_server, cli
     assert "before.mp4" in page.locator("#chosen").inner_text()
     page.fill("input[name=belt_speed]", "10")
     page.fill("input[name=label]", "before retraining")
-    page.fill("input[name=weekly_km]", "25")
+    page.fill("input[name=weekly_distance_km]", "25")
+    page.fill("input[name=pain_0_10]", "2")
     page.click("#submit")
     page.wait_for_url("**/jobs/*")
     seen = set()
@@ -156,6 +157,27 @@ def test_upload_progress_report_history_compare_delete(browser, live_server, cli
     step = page.locator("[data-metric=step_length_m] .value").inner_text()
     assert step == f"{before['summary']['step_length_m']['value']:.2f}"
     assert "belt 10.0 km/h" in page.locator("#clip-facts").inner_text()
+    # the report of `gait analyze` is embedded; its media play in the browser
+    frame = page.frame_locator("iframe#report")
+    assert cadence_before in frame.locator("body").inner_text()
+    video = page.locator("video").first
+    assert video.get_attribute("src").endswith("/files/overlay.mp4")
+    duration_s = video.evaluate("""v => new Promise((ok, fail) => {
+        if (v.readyState >= 1) { ok(v.duration); return; }
+        v.addEventListener('loadedmetadata', () => ok(v.duration));
+        v.addEventListener('error', () => fail(v.error && v.error.message));
+        v.load(); })""")
+    assert abs(duration_s - 5.0) < 0.5  # the browser decoded the overlay's header
+    audio = page.locator("audio").first
+    assert "metronome" in audio.get_attribute("src")
+    audio_s = audio.evaluate("""a => new Promise((ok, fail) => {
+        a.addEventListener('loadedmetadata', () => ok(a.duration));
+        a.addEventListener('error', () => fail(a.error && a.error.message));
+        a.preload = 'metadata'; a.load(); })""")
+    assert audio_s > 10
+    pdf = page.request.get(page.locator("a[href$='report.pdf?download=1']").first
+                           .evaluate("a => a.href"))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
     csv = page.request.get(page.locator("a[href$='steps.csv?download=1']").first
                            .evaluate("a => a.href"))
     assert csv.ok and csv.text().startswith("index,foot,ic_s")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..pipeline import AnalysisOptions, analyze
+from ..report import RunnerInputs, write_report
 
 ProgressCallback = Callable[[str, float], None]
 
@@ -14,6 +15,10 @@ ProgressCallback = Callable[[str, float], None]
 def run_analysis(video: Path, outdir: Path, *, options: dict, checklist: dict,
                  cache_dir: Path, on_progress: ProgressCallback) -> None:
     """Analyse `video` and write every output into `outdir` (emptied first).
+
+    Writes what ``gait analyze`` writes, with the same functions: results.json,
+    steps.csv, pose_track.npz and the report (`gait.report.write_report`:
+    report.html, report.pdf, figures/, metronome tracks, overlay.mp4).
 
     Parameters
     ----------
@@ -24,8 +29,8 @@ def run_analysis(video: Path, outdir: Path, *, options: dict, checklist: dict,
     options : dict
         Keyword arguments of `gait.pipeline.AnalysisOptions`.
     checklist : dict
-        The runner's answers for the return-to-run checklist (``weekly_km``,
-        ``pain_0_10``), passed to the report when it is written.
+        The runner's answers for the return-to-run checklist: keyword
+        arguments of `gait.report.RunnerInputs`.
     cache_dir : Path
         Pose landmark cache for this video.
     on_progress : callable
@@ -47,4 +52,6 @@ def run_analysis(video: Path, outdir: Path, *, options: dict, checklist: dict,
     result.save_json(outdir / "results.json")
     result.save_steps_csv(outdir / "steps.csv")
     track.save(outdir / "pose_track.npz")
+    write_report(outdir, result, track=track, video_path=video,
+                 inputs=RunnerInputs(**checklist), overlay=True, progress=False, overwrite=True)
     on_progress("report", 1.0)

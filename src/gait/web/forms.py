@@ -7,10 +7,11 @@ the field, so the page can show it beside the form.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from ..errors import InvalidOptionError
 from ..pipeline import AnalysisOptions, speed_to_ms
+from ..report import RunnerInputs
 
 VIEW_CHOICES = (("auto", "Detect automatically"), ("side", "Side (either direction)"),
                 ("side-left", "Side, running to the left"),
@@ -48,8 +49,10 @@ def parse_upload_form(fields: dict[str, str | None]) -> UploadForm:
     ----------
     fields : dict
         ``belt_speed``, ``speed_unit``, ``height_cm``, ``capture_fps``,
-        ``view``, ``weekly_km``, ``pain_0_10``, ``label`` (missing or empty
-        means not given).
+        ``view``, ``label`` and the checklist answers ``weekly_distance_km``,
+        ``pain_0_10``, ``pain_settled_next_morning`` ("yes"/"no"),
+        ``two_week_distance_increase_pct``, ``strength_sessions_per_week``
+        (missing or empty means not given).
 
     Raises
     ------
@@ -70,10 +73,24 @@ def parse_upload_form(fields: dict[str, str | None]) -> UploadForm:
         belt_speed_ms=speed_to_ms(speed, unit) if speed is not None else None,
         height_m=height_cm / 100 if height_cm is not None else None,
         capture_fps=capture_fps, view=view)
-    weekly_km = _number(fields.get("weekly_km"), "Weekly distance", low=0, high=500)
-    pain = _number(fields.get("pain_0_10"), "Pain", low=0, high=10)
-    checklist = {k: v for k, v in (("weekly_km", weekly_km), ("pain_0_10", pain))
-                 if v is not None}
+    settled = fields.get("pain_settled_next_morning") or ""
+    if settled not in ("", "yes", "no"):
+        raise InvalidOptionError(f"pain settled by the next morning: answer yes or no, got "
+                                 f"{settled!r}")
+    strength = _number(fields.get("strength_sessions_per_week"), "Strength sessions a week",
+                       low=0, high=21)
+    if strength is not None and strength != int(strength):
+        raise InvalidOptionError(f"Strength sessions a week: a whole number, got {strength:g}")
+    inputs = RunnerInputs(
+        weekly_distance_km=_number(fields.get("weekly_distance_km"), "Weekly distance",
+                                   low=0, high=500),
+        pain_0_10=_number(fields.get("pain_0_10"), "Pain", low=0, high=10),
+        pain_settled_next_morning={"": None, "yes": True, "no": False}[settled],
+        two_week_distance_increase_pct=_number(
+            fields.get("two_week_distance_increase_pct"), "Distance increase over two weeks",
+            low=-100, high=1000),
+        strength_sessions_per_week=None if strength is None else int(strength))
+    checklist = {k: v for k, v in asdict(inputs).items() if v is not None}
     label = " ".join((fields.get("label") or "").split())[:MAX_LABEL_CHARS]
     return UploadForm(
         options={"belt_speed_ms": options.belt_speed_ms, "height_m": options.height_m,
