@@ -35,7 +35,8 @@ def synthetic_result():
 def fake_analysis(result):
     """An `analyse` for the worker that writes `result` like the real one, without a video."""
 
-    def analyse(video: Path, outdir: Path, *, options, checklist, cache_dir, on_progress):
+    def analyse(video: Path, outdir: Path, *, options, checklist, display_name, cache_dir,
+                on_progress):
         assert video.is_file()
         outdir.mkdir(parents=True, exist_ok=True)
         for stage in ("probe", "pose", "analysis", "report"):

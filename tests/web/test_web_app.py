@@ -238,3 +238,13 @@ def test_a_restarted_server_keeps_finished_results_and_requeues_running_jobs(
     assert second.get(f"/jobs/{running_id}/status").json()["status"] == "done"
     assert second.get(f"/jobs/{done_id}/files/results.json").status_code == 200
     assert json.loads((tmp_path / "data" / "jobs" / done_id / "out" / "results.json").read_text())
+
+
+def test_user_text_is_escaped_in_pages(make_client, upload, tiny_video):
+    client = make_client()
+    job_id = job_id_of(upload(client, tiny_video, athlete="<b>Eve</b>",
+                              filename="<script>alert(1)</script>.mp4", label="<i>x</i>"))
+    page = client.get("/athlete", params={"name": "<b>Eve</b>"}).text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    assert "<b>Eve</b>" not in page and "<i>x</i>" not in page
+    assert "&lt;script&gt;" in client.get(f"/jobs/{job_id}").text

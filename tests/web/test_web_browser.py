@@ -159,7 +159,8 @@ def test_upload_progress_report_history_compare_delete(browser, live_server, cli
     assert "belt 10.0 km/h" in page.locator("#clip-facts").inner_text()
     # the report of `gait analyze` is embedded; its media play in the browser
     frame = page.frame_locator("iframe#report")
-    assert cadence_before in frame.locator("body").inner_text()
+    report_text = frame.locator("body").inner_text()
+    assert cadence_before in report_text and "before.mp4" in report_text
     video = page.locator("video").first
     assert video.get_attribute("src").endswith("/files/overlay.mp4")
     duration_s = video.evaluate("""v => new Promise((ok, fail) => {

@@ -26,7 +26,8 @@ def test_jobs_run_in_upload_order_and_record_progress(tmp_path):
     assert [store.queue_position(i) for i in ids] == [0, 1, 2]
     seen, progress = [], []
 
-    def analyse(video, outdir, *, options, checklist, cache_dir, on_progress):
+    def analyse(video, outdir, *, options, checklist, display_name, cache_dir,
+                on_progress):
         job_id = video.parent.name
         seen.append(job_id)
         on_progress("pose", 0.5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -13,7 +14,7 @@ ProgressCallback = Callable[[str, float], None]
 
 
 def run_analysis(video: Path, outdir: Path, *, options: dict, checklist: dict,
-                 cache_dir: Path, on_progress: ProgressCallback) -> None:
+                 display_name: str, cache_dir: Path, on_progress: ProgressCallback) -> None:
     """Analyse `video` and write every output into `outdir` (emptied first).
 
     Writes what ``gait analyze`` writes, with the same functions: results.json,
@@ -31,6 +32,9 @@ def run_analysis(video: Path, outdir: Path, *, options: dict, checklist: dict,
     checklist : dict
         The runner's answers for the return-to-run checklist: keyword
         arguments of `gait.report.RunnerInputs`.
+    display_name : str
+        The file name the user uploaded; recorded in the result and the report
+        instead of the generated name the upload is stored under.
     cache_dir : Path
         Pose landmark cache for this video.
     on_progress : callable
@@ -48,6 +52,7 @@ def run_analysis(video: Path, outdir: Path, *, options: dict, checklist: dict,
     result, track = analyze(video, options=AnalysisOptions(**options), cache_dir=cache_dir,
                             progress=False, on_progress=lambda s, f: on_progress(s, f)
                             if s != "done" else None)
+    result = replace(result, source=display_name, video={**result.video, "file": display_name})
     on_progress("report", 0.0)
     result.save_json(outdir / "results.json")
     result.save_steps_csv(outdir / "steps.csv")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,14 +112,26 @@ def list_outputs(outdir: Path) -> OutputFiles:
 
     return OutputFiles(
         report_html="report.html" if "report.html" in names else None,
-        videos=by_suffix(VIDEO_SUFFIXES), audio=by_suffix(AUDIO_SUFFIXES),
+        videos=by_suffix(VIDEO_SUFFIXES),
+        audio=sorted(by_suffix(AUDIO_SUFFIXES), key=audio_order),
         figures=by_suffix(IMAGE_SUFFIXES), downloads=names)
 
 
+_METRONOME = re.compile(r"^metronome_([+-]?\d+(?:\.\d+)?)pct$")
+
+
 def audio_label(name: str) -> str:
-    """Readable label of an audio file: ``metronome_+5pct.wav`` -> ``metronome +5 %``."""
-    stem = Path(name).stem.replace("pct", " %").replace("_", " ")
-    return " ".join(stem.split())
+    """Readable label of an audio file: ``metronome_+5pct.wav`` -> ``cadence +5 %``."""
+    match = _METRONOME.match(Path(name).stem)
+    if match:
+        return f"cadence {match.group(1)} %"
+    return " ".join(Path(name).stem.replace("_", " ").split())
+
+
+def audio_order(name: str) -> tuple:
+    """Sort key: metronome tracks by their cadence change, then other files by name."""
+    match = _METRONOME.match(Path(name).stem)
+    return (0, float(match.group(1)), name) if match else (1, 0.0, name)
 
 
 def clip_facts(result: dict) -> str:

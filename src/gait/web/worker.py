@@ -43,8 +43,9 @@ class Worker:
     pose_cache_dir : Path
         Parent of the per-video pose caches.
     analyse : callable
-        ``analyse(video, outdir, options=..., checklist=..., cache_dir=...,
-        on_progress=...)``; `gait.web.analysis.run_analysis` by default.
+        ``analyse(video, outdir, options=..., checklist=..., display_name=...,
+        cache_dir=..., on_progress=...)``; `gait.web.analysis.run_analysis` by
+        default.
     """
 
     def __init__(self, store: JobStore, *, jobs_dir: Path, pose_cache_dir: Path,
@@ -110,7 +111,7 @@ class Worker:
         log.info("analysing job %s", job.id)
         try:
             self.analyse(folder / job.video_file, folder / "out", options=job.options,
-                         checklist=job.checklist,
+                         checklist=job.checklist, display_name=job.original_name,
                          cache_dir=self.pose_cache_dir / job.video_sha256,
                          on_progress=on_progress)
         except GaitError as exc:
