@@ -31,6 +31,14 @@ def _isolated_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pa
         yield cache
 
 
+@pytest.fixture(autouse=True)
+def _isolated_history_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point gait's history database (``GAIT_DB``) at a per-test file, never the user's store."""
+    db = tmp_path / "gait-history.sqlite"
+    monkeypatch.setenv("GAIT_DB", str(db))
+    return db
+
+
 @pytest.fixture(scope="session")
 def shared_videos() -> Path:
     """``../shared/videos`` next to the repository; skips when absent."""

@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 internal error (a bug); 2 invalid option; 3 video
 unreadable; 4 no person found; 5 too few steps; 6 output exists (use
---force); 7 view not supported yet. See `gait.errors`.
+--force); 7 view not supported yet; 8 not in the history; 9 history
+database unusable. See `gait.errors`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import GaitError, InvalidOptionError, OutputExistsError
+from .history import commands as history_commands
 
 EXIT_CODES_HELP = """exit codes:
   0  success
@@ -26,6 +28,8 @@ EXIT_CODES_HELP = """exit codes:
   5  too few steps to measure
   6  output folder already holds results (pass --force to replace them)
   7  camera view not supported yet (front or rear)
+  8  athlete, session or video not in the history
+  9  history database unusable (corrupt, written by a newer gait, or locked)
 """
 
 FILMING_HELP = """filming tips: tripod at hip height, 3-5 m away, square to the treadmill;
@@ -100,6 +104,7 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="has pain after running settled by the next morning?")
     rep.add_argument("--strength-per-week", type=int, metavar="N",
                      help="heavy strength sessions a week")
+    history_commands.add_analyze_options(an)
 
     sy = sub.add_parser("synth", help="render a synthetic runner video with known truth",
                         description="Render a synthetic treadmill runner (side view) and write "
@@ -143,6 +148,7 @@ def _build_parser() -> argparse.ArgumentParser:
     se.add_argument("--max-upload-mb", type=_positive_float, default=1000.0, metavar="MB",
                     help="largest accepted video in MB (default 1000)")
     se.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
+    history_commands.add_subcommands(sub, epilog=EXIT_CODES_HELP)
     return parser
 
 
@@ -174,6 +180,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         weekly_distance_km=args.weekly_km, pain_0_10=args.pain,
         pain_settled_next_morning=None if args.pain_settled is None else args.pain_settled == "yes",
         strength_sessions_per_week=args.strength_per_week)
+    history_commands.check_before_analysis(args)
     _prepare_outdir(args.outdir, force=args.force)
     result, track = analyze(args.video, options=options, cache_dir=args.cache_dir,
                             use_cache=not args.no_cache, progress=not args.quiet)
@@ -188,6 +195,10 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         print(f"\nwrote {args.outdir / 'results.json'}, steps.csv and pose_track.npz"
               + ("" if args.no_report else "; report.html, report.pdf, figures/, "
                  "metronome_+*pct.wav" + ("" if args.no_overlay else " and overlay.mp4")))
+    if args.athlete is not None:
+        message = history_commands.record_analysis(args, result)
+        if not args.quiet:
+            print(message)
     return 0
 
 
@@ -242,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.getLogger("absl").setLevel(logging.ERROR)
     handlers = {"analyze": _cmd_analyze, "synth": _cmd_synth, "metronome": _cmd_metronome,
-                "serve": _cmd_serve}
+                "serve": _cmd_serve, **history_commands.HANDLERS}
     try:
         return handlers[args.command](args)
     except GaitError as exc:

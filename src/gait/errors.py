@@ -12,6 +12,9 @@ Exit codes (also listed in the README and ``gait --help``):
 5     too few steps to measure (`TooFewStepsError`)
 6     output would overwrite earlier results (`OutputExistsError`)
 7     camera view not supported yet (`UnsupportedViewError`)
+8     athlete, session or video not in the history (`NotInHistoryError`)
+9     history database unusable: corrupt, newer schema or locked
+      (`HistoryStoreError`)
 ====  =========================================================
 """
 
@@ -62,3 +65,15 @@ class UnsupportedViewError(GaitError):
     """The clip is filmed from a view gait cannot analyse yet (e.g. front or rear)."""
 
     exit_code = 7
+
+
+class NotInHistoryError(GaitError, LookupError):
+    """An athlete, session or video asked for is not in the history database."""
+
+    exit_code = 8
+
+
+class HistoryStoreError(GaitError):
+    """The history database cannot be used: not a database, corrupt, newer schema or locked."""
+
+    exit_code = 9
