@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,15 @@ def tiny_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def other_tiny_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Another 1 s clip (a different video: another session of the same athlete)."""
+    path = tmp_path_factory.mktemp("video") / "clip2.mp4"
+    render_video(path, SynthParams(duration_s=1.0, fps=30, width_px=160, height_px=120,
+                                   cadence_spm=180.0))
+    return path
+
+
+@pytest.fixture(scope="session")
 def synthetic_result():
     """A real `GaitResult` of a synthetic runner at 172 steps/min (no video needed)."""
     params = SynthParams(cadence_spm=172.0, duration_s=8.0, fps=60)
@@ -37,12 +48,14 @@ def fake_analysis(result):
 
     def analyse(video: Path, outdir: Path, *, options, checklist, display_name, cache_dir,
                 on_progress):
-        assert video.is_file()
         outdir.mkdir(parents=True, exist_ok=True)
         for stage in ("probe", "pose", "analysis", "report"):
             on_progress(stage, 1.0)
-        result.save_json(outdir / "results.json")
-        result.save_steps_csv(outdir / "steps.csv")
+        sha256 = hashlib.sha256(video.read_bytes()).hexdigest()
+        done = replace(result, source=display_name,
+                       video={"file": display_name, "sha256": sha256})
+        done.save_json(outdir / "results.json")
+        done.save_steps_csv(outdir / "steps.csv")
         (outdir / "figures").mkdir(exist_ok=True)
         (outdir / "figures" / "cadence.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
 

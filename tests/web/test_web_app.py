@@ -199,6 +199,10 @@ def test_deleting_an_athlete_removes_every_file_after_confirmation(make_client, 
     assert client.get("/athlete", params={"name": "Jane Doe"}).status_code == 404
     assert client.get(f"/jobs/{job_id}").status_code == 404
     assert "?name=Jane%20Doe" not in client.get("/").text
+    from gait.history import HistoryStore
+
+    with HistoryStore(tmp_path / "data" / "history.sqlite") as store:
+        assert store.athletes() == []
 
 
 def test_bad_form_values_are_shown_beside_the_form(make_client, upload, tiny_video):
@@ -211,15 +215,53 @@ def test_bad_form_values_are_shown_beside_the_form(make_client, upload, tiny_vid
     assert upload(client, tiny_video, strength_sessions_per_week="1.5").status_code == 400
 
 
-def test_compare_two_sessions(make_client, upload, tiny_video, synthetic_result):
+def test_compare_two_sessions_with_the_history_comparison(make_client, upload, tiny_video,
+                                                          other_tiny_video, synthetic_result):
     client = make_client()
-    a, b = job_id_of(upload(client, tiny_video)), job_id_of(upload(client, tiny_video))
+    a = job_id_of(upload(client, tiny_video, label="before"))
+    b = job_id_of(upload(client, other_tiny_video, label="after"))
     client.app.state.worker.run_pending()
-    page = client.get("/compare", params={"name": "Jane Doe", "a": a, "b": b}).text
+    sa, sb = (client.app.state.jobs.get(j).session_id for j in (a, b))
+    assert sa is not None and sb is not None and sa != sb
+    page = client.get("/compare", params={"name": "Jane Doe", "a": sa, "b": sb}).text
     cadence = f"{synthetic_result.summary['cadence_spm']['value']:.1f}"
-    assert page.count(f'<td class="num">{cadence}</td>') == 2
-    assert "+0.0" in page and "within measurement error" in page
-    assert client.get("/compare", params={"name": "Jane Doe", "a": a, "b": a}).status_code == 400
+    row = page[page.index('data-metric="cadence_spm"'):]
+    row = row[:row.index("</tr>")]
+    assert row.count(f'<td class="num">{cadence}</td>') == 2 and "+0.0" in row
+    assert "within SDC" in row  # the same numbers are not a real change
+    folder = f"s{sa}v1-s{sb}v1"
+    for name in ("comparison.html", "comparison.pdf", "comparison.json"):
+        assert f"/comparisons/{folder}/{name}?download=1" in page
+    assert client.get(f"/comparisons/{folder}/comparison.pdf").content.startswith(b"%PDF")
+    assert client.get(f"/comparisons/{folder}/../web.sqlite").status_code == 404
+    assert client.get("/comparisons/..%2F/web.sqlite").status_code == 404
+    assert client.get("/compare", params={"name": "Jane Doe", "a": sa, "b": sa}).status_code == 400
+
+
+def test_reanalysing_a_video_adds_a_version_not_a_session(make_client, upload, tiny_video):
+    client = make_client()
+    first = job_id_of(upload(client, tiny_video))
+    client.app.state.worker.run_pending()
+    second = job_id_of(upload(client, tiny_video))
+    client.app.state.worker.run_pending()
+    jobs = client.app.state.jobs
+    assert jobs.get(first).session_id == jobs.get(second).session_id
+    page = client.get("/athlete", params={"name": "Jane Doe"}).text
+    assert page.count("<tr data-session=") == 1 and "analysed 2 times" in page
+    assert f'href="/jobs/{second}">Open report' in page  # the newest analysis
+
+
+def test_sessions_recorded_from_the_cli_are_listed(make_client, synthetic_result, tmp_path):
+    from gait.history import HistoryStore
+
+    client = make_client()
+    data = synthetic_result.to_dict()
+    data["video"] = {"file": "lab.mp4", "sha256": "cd" * 32}
+    with HistoryStore(tmp_path / "data" / "history.sqlite") as store:
+        store.record("Ann Lee", data, label="from the CLI")
+    assert "?name=Ann%20Lee" in client.get("/").text
+    page = client.get("/athlete", params={"name": "ann lee"}).text
+    assert "from the CLI" in page and "recorded with gait analyze" in page
 
 
 def test_a_restarted_server_keeps_finished_results_and_requeues_running_jobs(

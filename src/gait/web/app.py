@@ -15,6 +15,7 @@ generated id):
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -26,11 +27,12 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import UploadFile
 
 from ..errors import GaitError, InvalidOptionError
+from ..history.compare import REAL
 from .athletes import AthleteStore
 from .config import LOCAL_HOSTS, WebConfig
 from .forms import SPEED_UNITS, VIEW_CHOICES, parse_upload_form
 from .jobs import JobStore, is_job_id, new_job_id
-from .present import audio_label, clip_facts, headline, history_cells, list_outputs, load_result
+from .present import audio_label, clip_facts, headline, list_outputs, load_result, num
 from .security import TOKEN_COOKIE, GuardMiddleware, safe_next, token_matches
 from .sessions import Sessions
 from .uploads import (UploadTooLargeError, check_video, display_name, remove_tree, save_upload,
@@ -40,6 +42,7 @@ from .worker import Analyse, Worker
 
 log = logging.getLogger("gait.web")
 HERE = Path(__file__).parent
+COMPARISON_FOLDER = re.compile(r"^s\d+v\d+-s\d+v\d+$")
 
 STAGE_TEXT = {
     "queued": "Waiting in the queue",
@@ -74,9 +77,10 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
     config.data_dir.mkdir(parents=True, exist_ok=True)
     jobs = JobStore(config.db_path)
     athletes = AthleteStore(config.db_path)
-    sessions = Sessions(athletes, jobs, jobs_dir=config.jobs_dir)
+    sessions = Sessions(athletes, jobs, history_db=config.history_db, jobs_dir=config.jobs_dir,
+                        comparisons_dir=config.comparisons_dir)
     worker = Worker(jobs, jobs_dir=config.jobs_dir, pose_cache_dir=config.pose_cache_dir,
-                    analyse=analyse)
+                    analyse=analyse, on_done=sessions.record)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -94,7 +98,7 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(athlete_url=athlete_url, stage_text=STAGE_TEXT,
                                  token_required=bool(config.token))
-    templates.env.filters.update(history_cells=history_cells, audio_label=audio_label,
+    templates.env.filters.update(num=num, audio_label=audio_label,
                                  clip_facts=clip_facts)
     app.state.config, app.state.jobs, app.state.athletes = config, jobs, athletes
     app.state.sessions, app.state.worker = sessions, worker
@@ -107,7 +111,7 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
 
     def find_athlete(name: str | None):
         try:
-            return athletes.find(name or "")
+            return sessions.find(name or "")
         except InvalidOptionError:
             return None
 
@@ -155,9 +159,8 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         athlete = find_athlete(name)
         if athlete is None:
             return not_found(request, "No athlete of that name.")
-        items = sessions.sessions(athlete.name)
-        return page(request, "athlete.html", athlete=athlete, items=items,
-                    done=[s for s in items if s.job.status == "done"])
+        return page(request, "athlete.html", athlete=athlete,
+                    items=sessions.sessions(athlete.name), pending=sessions.pending(athlete.name))
 
     @app.get("/athlete/delete", response_class=HTMLResponse)
     def confirm_delete_athlete(request: Request, name: str = ""):
@@ -182,17 +185,9 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         if error:
             return page(request, "delete_athlete.html", 400, athlete=athlete,
                         n_jobs=len(athlete_jobs), error=error)
-        for job in athlete_jobs:
-            _delete_job(job)
-        athletes.delete(athlete.id)
+        sessions.delete_athlete(athlete, pose_cache_dir=config.pose_cache_dir)
         log.info("deleted athlete #%d with %d job(s)", athlete.id, len(athlete_jobs))
         return RedirectResponse("/?deleted=1", status_code=303)
-
-    def _delete_job(job) -> None:
-        jobs.delete(job.id)
-        remove_tree(config.jobs_dir / job.id)
-        if jobs.others_with_video(job.video_sha256, excluding=job.id) == 0:
-            remove_tree(config.pose_cache_dir / job.video_sha256)
 
     # -- upload -----------------------------------------------------------------------------
 
@@ -304,10 +299,12 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         job = job_or_none(job_id)
         if job is None:
             return not_found(request, "No analysis with that id.")
-        if job.status == "running":
+        if job.status in ("running", "done"):
             return page(request, "delete_job.html", 409, job=job,
-                        error="This analysis is running; delete it after it has finished.")
-        _delete_job(job)
+                        error="Only queued or failed analyses are deleted one by one; a "
+                              "finished session is part of the athlete's history, which is "
+                              "erased with the athlete.")
+        sessions.delete_job(job, pose_cache_dir=config.pose_cache_dir)
         return RedirectResponse(athlete_url(job.athlete), status_code=303)
 
     # -- compare ----------------------------------------------------------------------------
@@ -317,12 +314,25 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         athlete = find_athlete(name)
         if athlete is None:
             return not_found(request, "No athlete of that name.")
-        done = {s.job.id: s for s in sessions.sessions(athlete.name) if s.job.status == "done"}
-        if a not in done or b not in done or a == b:
+        recorded = {str(s.record.id): s for s in sessions.sessions(athlete.name)}
+        if a not in recorded or b not in recorded or a == b:
             return page(request, "message.html", 400, title="Choose two sessions",
-                        message="Pick two different finished sessions of this athlete to "
-                                "compare.", back=athlete_url(athlete.name))
-        return page(request, "compare.html", athlete=athlete,
-                    comparison=sessions.compare(done[a], done[b]))
+                        message="Pick two different sessions of this athlete to compare.",
+                        back=athlete_url(athlete.name))
+        view = sessions.compare(recorded[a], recorded[b])
+        folder = config.comparisons_dir / view.folder
+        return page(request, "compare.html", athlete=athlete, view=view,
+                    files=sorted(p.name for p in folder.iterdir() if p.is_file()),
+                    real=[r.label for r in view.comparison.rows if r.status == REAL])
+
+    @app.get("/comparisons/{folder}/{name}")
+    def comparison_file(folder: str, name: str, download: bool = False):
+        base = config.comparisons_dir
+        if not COMPARISON_FOLDER.match(folder) or not (base / folder).is_dir():
+            return JSONResponse({"error": "no such file"}, status_code=404)
+        if name not in {p.name for p in (base / folder).iterdir() if p.is_file()}:
+            return JSONResponse({"error": "no such file"}, status_code=404)
+        return FileResponse(base / folder / name, filename=name if download else None,
+                            content_disposition_type="attachment" if download else "inline")
 
     return app

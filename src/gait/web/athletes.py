@@ -8,7 +8,8 @@ from pathlib import Path
 from ..errors import InvalidOptionError
 from ._db import connect, transaction, utc_now
 
-MAX_NAME_CHARS = 80
+#: As `gait.history` allows.
+MAX_NAME_CHARS = 200
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS athletes (

@@ -39,8 +39,9 @@ class WebConfig:
     Parameters
     ----------
     data_dir : Path
-        Folder for the job database, uploaded videos and results
-        (``web.sqlite``, ``jobs/<id>/``, ``pose-cache/``).
+        Folder for the job database, the athlete history, uploaded videos
+        and results (``web.sqlite``, ``history.sqlite``, ``jobs/<id>/``,
+        ``comparisons/``, ``pose-cache/``).
     max_upload_mb : float
         Largest accepted upload in megabytes (10**6 bytes).
     token : str, optional
@@ -86,6 +87,17 @@ class WebConfig:
     def jobs_dir(self) -> Path:
         """One folder per job: the uploaded video and an ``out/`` folder."""
         return self.data_dir / "jobs"
+
+    @property
+    def history_db(self) -> Path:
+        """The athlete history (`gait.history`); with the default data folder this is
+        the same file ``gait analyze --athlete`` records into."""
+        return self.data_dir / "history.sqlite"
+
+    @property
+    def comparisons_dir(self) -> Path:
+        """Comparison reports, one folder per pair of analysed sessions."""
+        return self.data_dir / "comparisons"
 
     @property
     def pose_cache_dir(self) -> Path:

@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     video_sha256 TEXT NOT NULL,
     created_utc TEXT NOT NULL,
     started_utc TEXT,
-    finished_utc TEXT
+    finished_utc TEXT,
+    session_id INTEGER
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, created_utc);
 CREATE INDEX IF NOT EXISTS jobs_athlete ON jobs (athlete, created_utc);
@@ -77,6 +78,7 @@ class Job:
     created_utc: str
     started_utc: str | None
     finished_utc: str | None
+    session_id: int | None
 
     @property
     def percent(self) -> int:
@@ -175,6 +177,11 @@ class JobStore:
         with transaction(self.db_path) as con:
             con.execute("UPDATE jobs SET stage = ?, fraction = ? "
                         "WHERE id = ? AND status = 'running'", (stage, float(fraction), job_id))
+
+    def set_session(self, job_id: str, session_id: int) -> None:
+        """Remember which history session a finished job was recorded as."""
+        with transaction(self.db_path) as con:
+            con.execute("UPDATE jobs SET session_id = ? WHERE id = ?", (session_id, job_id))
 
     def finish(self, job_id: str, *, error: str | None = None) -> None:
         """Mark a job done, or failed with the one-line `error`."""

@@ -22,21 +22,12 @@ HEADLINE = (
     ("trunk_lean_deg", "Trunk lean", 1),
     ("vertical_oscillation_cm", "Vertical oscillation", 1),
 )
-#: Columns of the athlete's session table.
-HISTORY_COLUMNS = ("cadence_spm", "step_length_m", "contact_time_ms", "overstride_cm")
 
 VIDEO_SUFFIXES = (".mp4", ".webm")
 AUDIO_SUFFIXES = (".wav", ".mp3", ".ogg")
 IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg")
 #: Working files that are not offered for download.
 HIDDEN_SUFFIXES = (".tmp", ".part")
-
-
-def fmt(value: float | None, digits: int) -> str:
-    """A number with `digits` decimals, or an en dash when not measured."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    return f"{value:.{digits}f}"
 
 
 @dataclass(frozen=True)
@@ -65,23 +56,20 @@ def headline(result: dict) -> list[Metric]:
         s = result.get("summary", {}).get(key)
         if not s or s.get("value") is None:
             continue
-        spread = (f"IQR {fmt(s.get('q1'), digits)}–{fmt(s.get('q3'), digits)}"
+        spread = (f"IQR {num(s.get('q1'), digits)}–{num(s.get('q3'), digits)}"
                   if s.get("q1") is not None else "")
-        out.append(Metric(key=key, label=label, value=fmt(s["value"], digits), unit=s["unit"],
+        out.append(Metric(key=key, label=label, value=num(s["value"], digits), unit=s["unit"],
                           spread=spread, n_steps=int(s.get("n") or 0),
                           approximate=bool(s.get("approximate"))))
     return out
 
 
-def history_cells(result: dict | None) -> list[str]:
-    """The session table's metric cells (value and unit) for one result."""
-    digits = {k: d for k, _, d in HEADLINE}
-    cells = []
-    for key in HISTORY_COLUMNS:
-        s = (result or {}).get("summary", {}).get(key) or {}
-        cells.append(f"{fmt(s.get('value'), digits[key])} {s.get('unit', '')}".strip()
-                     if s.get("value") is not None else "–")
-    return cells
+def num(value: float | None, digits: int, unit: str = "", *, signed: bool = False) -> str:
+    """A number for a table cell: `digits` decimals, optional unit, en dash when missing."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+    return f"{text} {unit}".strip()
 
 
 @dataclass(frozen=True)

@@ -46,11 +46,16 @@ class Worker:
         ``analyse(video, outdir, options=..., checklist=..., display_name=...,
         cache_dir=..., on_progress=...)``; `gait.web.analysis.run_analysis` by
         default.
+    on_done : callable, optional
+        ``on_done(job)`` after a successful analysis (records it in the
+        history); an error it raises fails the job with that reason.
     """
 
     def __init__(self, store: JobStore, *, jobs_dir: Path, pose_cache_dir: Path,
-                 analyse: Analyse = run_analysis) -> None:
+                 analyse: Analyse = run_analysis,
+                 on_done: Callable[[Job], object] | None = None) -> None:
         self.store = store
+        self.on_done = on_done
         self.jobs_dir = jobs_dir
         self.pose_cache_dir = pose_cache_dir
         self.analyse = analyse
@@ -114,6 +119,8 @@ class Worker:
                          checklist=job.checklist, display_name=job.original_name,
                          cache_dir=self.pose_cache_dir / job.video_sha256,
                          on_progress=on_progress)
+            if self.on_done is not None:
+                self.on_done(job)
         except GaitError as exc:
             self.store.finish(job.id, error=str(exc))
             log.info("job %s failed: %s", job.id, exc)
