@@ -55,7 +55,7 @@ def test_several_uploads_queue_and_report_their_position(make_client, upload, ti
     client = make_client()
     ids = [job_id_of(upload(client, tiny_video)) for _ in range(3)]
     assert [client.get(f"/jobs/{i}/status").json()["queue_position"] for i in ids] == [0, 1, 2]
-    assert "2 ahead in the queue" in client.get(f"/jobs/{ids[2]}").text
+    assert "Waiting in the queue: 2 analyses ahead" in client.get(f"/jobs/{ids[2]}").text
     assert client.app.state.worker.run_pending() == 3
 
 
@@ -290,3 +290,11 @@ def test_user_text_is_escaped_in_pages(make_client, upload, tiny_video):
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.mp4" in page
     assert "<b>Eve</b>" not in page and "<i>x</i>" not in page
     assert "&lt;img src=x" in client.get(f"/jobs/{job_id}").text
+
+
+def test_an_unreadable_history_is_reported_not_crashed(make_client, tmp_path):
+    client = make_client()
+    (tmp_path / "data" / "history.sqlite").write_bytes(b"this is not a database" * 100)
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "not a usable gait history database" in response.text

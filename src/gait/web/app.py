@@ -106,6 +106,15 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
     def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
 
+    @app.exception_handler(GaitError)
+    async def gait_error(request: Request, exc: GaitError):
+        # e.g. the history database stayed locked or is unreadable: say so, do not crash
+        log.warning("%s %s: %s", request.method, request.url.path, exc)
+        if "application/json" in request.headers.get("accept", ""):
+            return JSONResponse({"error": str(exc)}, status_code=503)
+        return page(request, "message.html", 503, title="Something is in the way",
+                    message=str(exc))
+
     def not_found(request: Request, what: str) -> HTMLResponse:
         return page(request, "message.html", 404, title="Not found", message=what)
 

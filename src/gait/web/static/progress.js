@@ -11,7 +11,8 @@
         if (s.status === "done" || s.status === "failed") { window.location.reload(); return; }
         var text = s.stage_text;
         if (s.status === "queued" && s.queue_position > 0) {
-          text += " (" + s.queue_position + " ahead in the queue)";
+          text += ": " + s.queue_position + (s.queue_position === 1 ? " analysis" : " analyses") +
+            " ahead";
         }
         document.getElementById("stage").textContent = text;
         document.getElementById("bar").value = s.percent;
