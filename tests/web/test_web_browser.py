@@ -299,3 +299,29 @@ def test_raw_traversal_requests_get_nothing(raw_server, path):
     assert response.status == 404, (response.status, body[:200])
     assert b"SQLite" not in body and b"root:" not in body
     conn.close()
+
+
+@pytest.mark.slow
+@pytest.mark.real
+def test_a_new_user_reads_a_correct_report_of_real_footage(browser, live_server, shared_videos):
+    """The issue's "done when": upload the real treadmill clip, read a correct cadence."""
+    url, _ = live_server
+    truth = json.loads((shared_videos / "treadmill_side_30fps.groundtruth.json").read_text())
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(url)
+    page.fill("input[name=name]", "Real Runner")
+    page.click("text=Create athlete")
+    page.click("text=Upload a video")
+    page.set_input_files("#video", str(shared_videos / "treadmill_side_30fps.mp4"))
+    page.fill("input[name=height_cm]", "178")
+    page.click("#submit")
+    wait_for_report(page)
+    result = results_json(page)
+    shown = float(page.locator("[data-metric=cadence_spm] .value").inner_text())
+    assert shown == round(result["summary"]["cadence_spm"]["value"], 1)
+    tolerance = truth["cadence_spm"]["uncertainty"] + result["summary"]["cadence_spm"][
+        "expected_error"]
+    assert abs(shown - truth["cadence_spm"]["value"]) <= tolerance, (shown, tolerance)
+    assert "treadmill_side_30fps.mp4" in page.frame_locator("iframe#report").locator(
+        "body").inner_text()
+    page.close()
