@@ -9,7 +9,9 @@ generated id):
 - ``/jobs/{id}``: progress while queued or running, the report when done
 - ``/jobs/{id}/status``: progress as JSON (polled by the progress page)
 - ``/jobs/{id}/files/{path}``: a file of the job's output folder
-- ``/compare?name=&a=&b=``: two sessions side by side
+- ``/compare?name=&a=&b=``: two recorded sessions (history session ids) compared
+- ``/comparisons/{folder}/{name}``: a file of a comparison report
+- ``/login``: the access-token form (when the server has a token)
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ..errors import GaitError, InvalidOptionError
@@ -237,8 +240,6 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
     async def _store_upload(video: UploadFile, athlete: str, parsed):
-        from starlette.concurrency import run_in_threadpool
-
         job_id = new_job_id()
         folder = config.jobs_dir / job_id
         folder.mkdir(parents=True)
