@@ -98,6 +98,7 @@ def test_html_is_self_contained(report_dir):
     for href in re.findall(r'href="([^"#][^"]*)"', page):
         assert "://" not in href and (report_dir / href).is_file(), href
     assert "@media print" in page and "size: A4" in page
+    assert '<video controls preload="metadata" src="overlay.mp4"' in page
 
 
 def test_headline_numbers_equal_results_json(report_dir):
@@ -128,6 +129,20 @@ def test_cadence_targets_equal_results_json(report_dir):
         assert row[3] == f"{belt * 60 / target:.2f} m"
     for inc in ("+5pct", "+7.5pct", "+10pct"):
         assert f'<audio controls preload="none" src="metronome_{inc}.wav">' in section
+
+
+def test_key_frame_angles_equal_the_step_table(report_dir):
+    r = _results(report_dir)
+    captions = re.findall(r"<figcaption>(\w+) foot at initial contact \(step (\d+), ([\d.]+) s, "
+                          r"frame (\d+)\): knee bend ([\d.−-]+)°, shin angle ([+\d.−-]+)°",
+                          _html(report_dir))
+    assert [c[0] for c in captions] == ["Left", "Right"]
+    for foot, step, t_s, frame, knee, shin in captions:
+        row = next(s for s in r["steps"] if s["index"] == int(step))
+        assert row["foot"] == foot.lower()
+        assert f"{row['ic_s']:.2f}" == t_s and row["ic_idx"] == int(frame)
+        assert f"{row['knee_flexion_ic_deg']:.1f}" == knee.replace("−", "-")
+        assert f"{row['shin_angle_deg']:+.1f}" == shin.replace("−", "-")
 
 
 def test_left_right_table_equals_results_json(report_dir):
@@ -301,3 +316,23 @@ def test_report_of_real_treadmill_clip(real_track, shared_videos, tmp_path):
     assert len(re.findall(r"data:image/png;base64,", page)) == len(FIGURES)
     reader = pypdf.PdfReader(tmp_path / "report.pdf")
     assert len(reader.pages) >= 6
+
+
+def test_page_skeletons_are_reusable(tmp_path):
+    from gait.report import html as H
+    from gait.report import pdf as P
+
+    page = H.render_page("Compare <sessions>", [
+        H.Section("One", H.paragraph("a < b & c")),
+        H.Section("Two", H.table([], [["<b>x</b>", "1"]]), anchor="two", page_break_before=True),
+    ], subtitle="two sessions", footer_html="small print")
+    assert "<title>Compare &lt;sessions&gt;</title>" in page and "a &lt; b &amp; c" in page
+    assert '<section id="two" class="page-break"><h2>Two</h2>' in page
+    assert "<thead>" not in page and "small print" in page
+    path = P.render_pdf(tmp_path / "c.pdf", "Compare", [
+        P.PdfSection("One", [P.para("cadence ≥ 170 − 5 ± 2°", cite="[1]")]),
+        P.PdfSection("Two", [P.table(["a", "b"], [["1", "2"]])], page_break_before=True),
+    ], footer_text="gait")
+    pages = [p.extract_text() for p in pypdf.PdfReader(path).pages]
+    assert len(pages) == 2
+    assert "cadence ≥ 170 − 5 ± 2° [1]" in pages[0] and "page 2" in pages[1]

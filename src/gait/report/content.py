@@ -398,7 +398,9 @@ def build_content(result: GaitResult, *, inputs: RunnerInputs = RunnerInputs(),
         two_week_distance_increase_pct=inputs.two_week_distance_increase_pct,
         strength_sessions_per_week=inputs.strength_sessions_per_week)
     if a.get("symmetry_index_pct") is not None and step_si is None:
-        checklist = [replace(i, basis="not measurable from this clip: " + a["note"])
+        why = (f"not measurable from this clip ({r['pose']['fps']:.0f} fps, side view); "
+               "film at 120 fps or more to compare sides")
+        checklist = [replace(i, basis=why)
                      if i.key == "stride_symmetry" else i for i in checklist]
     created = r["created_utc"].replace("T", " ").replace("+00:00", " UTC")
     return ReportContent(

@@ -60,6 +60,25 @@ def to_png(fig: Figure, *, dpi: int = DPI) -> bytes:
     return buf.getvalue()
 
 
+def _robust_limits(values: list[float], median: float | None,
+                   keep: list[float | None]) -> tuple[float, float]:
+    """y-limits of the cadence plot: the data within ±25 % of the median, plus every `keep` value.
+
+    Single steps further than 25 % from the clip's cadence are frame-timing or
+    tracking errors at video frame rates; they are drawn at the edge instead.
+    """
+    anchors = [v for v in [median, *keep] if v is not None and np.isfinite(v)]
+    finite = [v for v in values if np.isfinite(v)]
+    if median is not None and np.isfinite(median):
+        finite = [min(max(v, 0.75 * median), 1.25 * median) for v in finite]
+    span = finite + anchors
+    if not span:
+        return 0.0, 1.0
+    lo, hi = min(span), max(span)
+    pad = 0.08 * max(hi - lo, 10.0)
+    return float(lo - pad), float(hi + pad)
+
+
 def time_window_s(result: GaitResult, *, window_s: float = WINDOW_S) -> tuple[float, float]:
     """Start and end (s) of the span the time plots show: the segment's first `window_s` seconds."""
     start, end = result.segment_s
@@ -117,9 +136,9 @@ def foot_trajectories(result: GaitResult, track: PoseTrack, *,
             end = e["to_s"] if e.get("to_s") is not None else e["ic_s"]
             ax.axvspan(e["ic_s"], min(end, t1), color="#e3e3e3", zorder=0)
         ax.set_ylabel(f"{side} foot\nheight ({unit})")
-    axes[0].legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=4, fontsize=7.5,
-                   frameon=False)
     axes[1].set_xlabel("time (s); shaded: foot on the belt (stance)")
+    axes[1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.38), ncol=4, fontsize=7.5,
+                   frameon=False)
     axes[0].set_title("Foot height above the belt with detected contacts", fontsize=10,
                       loc="left")
     _apply_style(fig)
@@ -142,18 +161,30 @@ def cadence_per_step(result: GaitResult, *, targets_spm: dict[str, float] | None
     """
     fig = Figure(figsize=(7.2, 3.3))
     ax = fig.subplots()
-    for side in ("left", "right"):
+    median = result.summary["cadence_spm"]["value"]
+    per_step = {side: [(s["ic_s"], 60000.0 / s["step_time_ms"]) for s in result.steps
+                       if s["foot"] == side and s.get("step_time_ms")]
+                for side in ("left", "right")}
+    values = [v for rows in per_step.values() for _, v in rows]
+    lo, hi = _robust_limits(values, median, list((targets_spm or {}).values()))
+    clipped = []
+    for side, rows in per_step.items():
         st = SIDE_STYLE[side]
-        rows = [s for s in result.steps if s["foot"] == side and s.get("step_time_ms")]
-        ax.plot([s["ic_s"] for s in rows], [60000.0 / s["step_time_ms"] for s in rows],
-                linestyle="none", marker=st["marker"], color=st["color"],
+        inside = [(t, v) for t, v in rows if lo <= v <= hi]
+        clipped += [(t, min(max(v, lo), hi)) for t, v in rows if not lo <= v <= hi]
+        ax.plot([t for t, _ in inside], [v for _, v in inside], linestyle="none",
+                marker=st["marker"], color=st["color"],
                 markerfacecolor="white" if side == "left" else st["color"], markersize=5,
                 label=f"{side} step")
+    if clipped:
+        ax.plot([t for t, _ in clipped], [v for _, v in clipped], linestyle="none", marker="x",
+                color="black", markersize=6, clip_on=False,
+                label="step outside the range shown")
+    ax.set_ylim(lo, hi)
     strides = [s for s in result.steps if s.get("stride_time_ms")]
     ax.plot([s["ic_s"] for s in strides], [120000.0 / s["stride_time_ms"] for s in strides],
             color="black", linewidth=1.0, linestyle="-", alpha=0.6,
             label="per stride (120 / stride time)")
-    median = result.summary["cadence_spm"]["value"]
     if median is not None:
         ax.axhline(median, color="black", linewidth=1.6, label=f"clip cadence {median:.1f}")
     if targets_spm:

@@ -65,7 +65,9 @@ figure img { max-width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { text-align: left; margin-top: .3rem; }
 .figrow { display: flex; gap: .8rem; justify-content: center; flex-wrap: wrap; }
 .figrow figure { flex: 1 1 18rem; }
+.figrow figure img { width: auto !important; max-width: 100%; max-height: 30rem; }
 audio { width: 100%; max-width: 22rem; }
+video { background: #000; }
 ul.plain { padding-left: 1.2rem; }
 ul.plain li { margin: .25rem 0; }
 footer.page-foot { margin-top: 2.5rem; border-top: 1px solid var(--rule); padding-top: .5rem;
@@ -76,7 +78,7 @@ footer.page-foot { margin-top: 2.5rem; border-top: 1px solid var(--rule); paddin
   body { max-width: none; padding: 0; }
   section.page-break { break-before: page; page-break-before: always; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
-  table, tr, .tile, .callout, .warn { break-inside: avoid; page-break-inside: avoid; }
+  tr, .tile, .callout, .warn { break-inside: avoid; page-break-inside: avoid; }
   .screen-only, audio, video { display: none !important; }
   a { color: inherit; text-decoration: none; }
   .tile, th, .callout { background: none; }
@@ -163,19 +165,22 @@ def bullet_list(items_html: Iterable[str]) -> str:
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]], *,
-          numeric_cols: Sequence[int] = (), caption: str = "") -> str:
+          numeric_cols: Sequence[int] = (), caption: str = "",
+          col_widths_pct: Sequence[float] = ()) -> str:
     """A table; header cells are escaped, row cells are HTML.
 
     Parameters
     ----------
     header : sequence of str
-        Column titles (plain text).
+        Column titles (plain text); empty for a table without a header row.
     rows : iterable of sequence of str
         Cells as HTML (escape plain text with `esc`).
     numeric_cols : sequence of int
         Columns aligned right with tabular figures.
     caption : str
         Plain-text caption above the table.
+    col_widths_pct : sequence of float
+        Column widths in percent of the table width (default: the browser's choice).
     """
     num = set(numeric_cols)
     head = "".join(f'<th class="num">{esc(h)}</th>' if i in num else f"<th>{esc(h)}</th>"
@@ -185,7 +190,10 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]], *,
                          for i, c in enumerate(row)) + "</tr>"
         for row in rows)
     cap = f'<caption class="small">{esc(caption)}</caption>' if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    thead = f"<thead><tr>{head}</tr></thead>" if header else ""
+    cols = ("<colgroup>" + "".join(f'<col style="width:{w:g}%">' for w in col_widths_pct)
+            + "</colgroup>") if col_widths_pct else ""
+    return f"<table>{cap}{cols}{thead}<tbody>{body}</tbody></table>"
 
 
 def status_badge(status: str) -> str:
@@ -210,6 +218,13 @@ def figure(png: bytes, caption: str, *, alt: str = "", width_pct: int = 100) -> 
     """An embedded PNG figure with a caption (plain text)."""
     return (f'<figure><img src="{data_uri(png, "image/png")}" alt="{esc(alt or caption)}" '
             f'style="width:{int(width_pct)}%"><figcaption>{esc(caption)}</figcaption></figure>')
+
+
+def video(href: str, caption: str) -> str:
+    """A video player for a file beside the page (screen only), with a caption and a plain link."""
+    return (f'<figure class="screen-only"><video controls preload="metadata" src="{esc(href)}" '
+            f'style="max-width:100%;max-height:32rem"></video><figcaption>{esc(caption)} '
+            f'<a href="{esc(href)}">{esc(href)}</a></figcaption></figure>')
 
 
 def audio(href: str, label: str) -> str:

@@ -89,8 +89,8 @@ def styles() -> dict[str, ParagraphStyle]:
                                   borderWidth=0, borderPadding=5, leftIndent=5, rightIndent=5,
                                   spaceBefore=5, spaceAfter=8),
         "warn": ParagraphStyle("warn", parent=body, borderColor=colors.black, borderWidth=0.6,
-                               borderPadding=4, leftIndent=4, rightIndent=4, spaceBefore=3,
-                               spaceAfter=6, borderDash=(2, 2)),
+                               borderPadding=4, leftIndent=4, rightIndent=4, spaceBefore=7,
+                               spaceAfter=8),
         "value": ParagraphStyle("value", parent=body, fontName=bold, fontSize=15, leading=18),
     }
 
@@ -148,7 +148,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], *,
     Parameters
     ----------
     header : sequence of str
-        Column titles (plain text).
+        Column titles (plain text); empty for a table without a header row.
     rows : sequence of sequence
         Cells: plain text (str or number), a Flowable (e.g. `para`) or a list of
         Flowables.
@@ -170,14 +170,15 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], *,
             s = ParagraphStyle(s.name + "_r", parent=s, alignment=2)
         return Paragraph(text(value), s)
 
-    data = [[cell(h, i, "cell_bold") for i, h in enumerate(header)]]
+    data = [[cell(h, i, "cell_bold") for i, h in enumerate(header)]] if header else []
     data += [[cell(v, i, "cell") for i, v in enumerate(row)] for row in rows]
     widths = None if col_widths_frac is None else [f * FRAME_WIDTH_PT for f in col_widths_frac]
-    t = Table(data, colWidths=widths, repeatRows=1 if repeat_header else 0)
+    t = Table(data, colWidths=widths, repeatRows=1 if header and repeat_header else 0)
+    head_style = [("BACKGROUND", (0, 0), (-1, 0), BAND),
+                  ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black)] if header else []
     t.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), BAND),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+        *head_style,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),

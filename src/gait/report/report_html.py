@@ -13,8 +13,8 @@ from .assets import ReportAssets
 from .citations import CitationIndex
 from .content import ReportContent
 from .html import (Section, audio, bullet_list, esc, figure, paragraph, render_page,
-                   status_badge, table, tile)
-from .wording import (GROUP_TITLES, checklist_status, clip_footer, effect_text,
+                   status_badge, table, tile, video)
+from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text,
                       finding_groups, headline_tiles, measurement_notes, overlay_note,
                       target_rows)
 
@@ -31,7 +31,7 @@ def _cited_list(statements, refs: CitationIndex) -> str:
     return bullet_list(cited(s, refs) for s in statements)
 
 
-def _overview(c: ReportContent, refs: CitationIndex) -> Section:
+def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> Section:
     tiles = "".join(tile(*t) for t in headline_tiles(c))
     body = [f'<div class="headline">{tiles}</div>']
     if c.prescription is not None:
@@ -48,7 +48,10 @@ def _overview(c: ReportContent, refs: CitationIndex) -> Section:
         body.append("<h3>Capture quality</h3>" + "".join(
             f'<div class="warn">{esc(w)}</div>' for w in c.warnings))
     body.append("<h3>The clip</h3>" + table(
-        ["", ""], [[esc(k), esc(v)] for k, v in c.clip_facts]))
+        [], [[f"<b>{esc(k)}</b>", esc(v)] for k, v in c.clip_facts]))
+    if assets.keyframes:
+        body.append("<h3>At initial contact</h3>" + '<div class="figrow">' + "".join(
+            figure(k.png, k.caption) for k in assets.keyframes) + "</div>")
     return Section("At a glance", "".join(body), anchor="overview")
 
 
@@ -65,8 +68,10 @@ def _prescription(c: ReportContent, refs: CitationIndex) -> Section:
               [[esc(r["increase"]), f"<b>{esc(r['target'])}</b>", esc(r["bpm"]),
                 esc(r["step_length"]), esc(r["steps_per_km"])] for r in trs],
               numeric_cols=(1, 2, 3, 4)),
-        "<h3>What the evidence says each increase does to load</h3>",
     ]
+    if p.belt_speed_ms is None:
+        body.append(paragraph(NO_BELT_SPEED, cls="small"))
+    body.append("<h3>What the evidence says each increase does to load</h3>")
     for r in trs:
         body.append(paragraph(f"{r['increase']} ({r['target']} steps/min){r['studied_note']}:")
                     + _cited_list((Statement(effect_text(e), e.statement.claims)
@@ -112,7 +117,7 @@ def _findings(c: ReportContent, refs: CitationIndex) -> Section:
                         meaning])
         body.append(f"<h3>{esc(GROUP_TITLES[group])}</h3>"
                     + table(["Measure", "Measured (± detectable change)", "Reference", "Status",
-                             "What it means"], trs))
+                             "What it means"], trs, col_widths_pct=(17, 13, 19, 10, 41)))
     if c.bilateral:
         rows = [[esc(b["label"]), f"{b['left']:.{b['decimals']}f}",
                  f"{b['right']:.{b['decimals']}f}", esc(b["unit"]), f"{b['si_pct']:+.1f}",
@@ -128,14 +133,11 @@ def _findings(c: ReportContent, refs: CitationIndex) -> Section:
 
 def _figures(c: ReportContent, assets: ReportAssets) -> Section:
     body = []
-    if assets.keyframes:
-        body.append('<div class="figrow">' + "".join(
-            figure(k.png, k.caption, width_pct=100) for k in assets.keyframes) + "</div>")
     for fig in assets.figures:
         body.append(figure(fig.png, fig.caption))
     note = overlay_note(assets)
     if note:
-        body.append(paragraph(note, cls="small"))
+        body.append(video(assets.overlay_file, note))
     return Section("Figures", "".join(body), anchor="figures", page_break_before=True)
 
 
@@ -144,7 +146,8 @@ def _return_to_run(c: ReportContent, refs: CitationIndex) -> Section:
              cited(i.evidence, refs)] for i in c.checklist]
     body = [paragraph("Filled from what gait measured and what the runner stated; items marked "
                       "'ask' are questions for the runner and clinician.", cls="small"),
-            table(["Question", "Status", "Based on", "Evidence"], rows),
+            table(["Question", "Status", "Based on", "Evidence"], rows,
+                  col_widths_pct=(30, 8, 20, 42)),
             "<h3>Listen to your body</h3>", _cited_list(c.rules, refs)]
     return Section("Return-to-run checklist", "".join(body), anchor="return-to-run",
                    page_break_before=True)
@@ -177,7 +180,7 @@ def report_html(content: ReportContent, assets: ReportAssets) -> str:
     str
     """
     refs = CitationIndex()
-    sections = [_overview(content, refs)]
+    sections = [_overview(content, refs, assets)]
     if content.prescription is not None:
         sections.append(_prescription(content, refs))
     sections += [_findings(content, refs), _figures(content, assets),

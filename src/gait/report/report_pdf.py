@@ -18,7 +18,7 @@ from .citations import CitationIndex
 from .content import ReportContent
 from .pdf import (FRAME_WIDTH_PT, PdfSection, bullets, image, markup, para, render_pdf, table,
                   text, tiles)
-from .wording import (GROUP_TITLES, checklist_status, clip_footer, effect_text, finding_groups,
+from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text, finding_groups,
                       headline_tiles, measurement_notes, overlay_note, page_footer, target_rows)
 
 
@@ -34,7 +34,7 @@ def _cell(statements, refs: CitationIndex, *, prefix: str = "", style: str = "ce
     return markup(" ".join(parts), style=style)
 
 
-def _overview(c: ReportContent, refs: CitationIndex) -> PdfSection:
+def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> PdfSection:
     out: list[Flowable] = [tiles(headline_tiles(c)),
                            Spacer(1, 6)]
     if c.prescription is not None:
@@ -54,8 +54,15 @@ def _overview(c: ReportContent, refs: CitationIndex) -> PdfSection:
         out.append(para("Capture quality", style="h3"))
         out += [para(w, style="warn") for w in c.warnings]
     out.append(para("The clip", style="h3"))
-    out.append(table(["", ""], [list(f) for f in c.clip_facts], col_widths_frac=(0.25, 0.75),
-                     repeat_header=False))
+    out.append(table([], [[markup(f"<b>{text(k)}</b>", style="cell"), v] for k, v in c.clip_facts],
+                     col_widths_frac=(0.25, 0.75)))
+    if assets.keyframes:
+        cells = [image(k.png, caption=k.caption, width_frac=0.46, max_height_mm=54,
+                       keep_together=False) for k in assets.keyframes]
+        t = Table([cells], colWidths=[FRAME_WIDTH_PT / len(cells)] * len(cells))
+        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+        out.append(KeepTogether([para("At initial contact", style="h3"), t]))
     return PdfSection("At a glance", out)
 
 
@@ -72,6 +79,8 @@ def _prescription(c: ReportContent, refs: CitationIndex) -> PdfSection:
                      [[r["increase"], r["target"], r["bpm"], r["step_length"], r["steps_per_km"]]
                       for r in trs],
                      col_widths_frac=(0.16, 0.2, 0.2, 0.22, 0.22), numeric_cols=(1, 2, 3, 4)))
+    if p.belt_speed_ms is None:
+        out.append(para(NO_BELT_SPEED, style="small"))
     out.append(para("What the evidence says each increase does to load", style="h3"))
     for r in trs:
         out.append(para(f"{r['increase']} ({r['target']} steps/min){r['studied_note']}:",
@@ -131,13 +140,6 @@ def _findings(c: ReportContent, refs: CitationIndex) -> PdfSection:
 
 def _figures(c: ReportContent, assets: ReportAssets) -> PdfSection:
     out: list[Flowable] = []
-    if assets.keyframes:
-        cells = [image(k.png, caption=k.caption, width_frac=0.48, max_height_mm=95,
-                       keep_together=False)
-                 for k in assets.keyframes]
-        t = Table([cells], colWidths=[FRAME_WIDTH_PT / len(cells)] * len(cells))
-        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        out.append(t)
     for fig in assets.figures:
         out.append(image(fig.png, caption=fig.caption, width_frac=0.92, max_height_mm=110))
     note = overlay_note(assets)
@@ -153,7 +155,7 @@ def _return_to_run(c: ReportContent, refs: CitationIndex) -> PdfSection:
         para("Filled from what gait measured and what the runner stated; items marked 'ask' "
              "are questions for the runner and clinician.", style="small"),
         table(["Question", "Status", "Based on", "Evidence"], rows,
-              col_widths_frac=(0.3, 0.07, 0.18, 0.45)),
+              col_widths_frac=(0.29, 0.09, 0.18, 0.44)),
         para("Listen to your body", style="h3")]
     out += bullets([cited(s, refs) for s in c.rules])
     return PdfSection("Return-to-run checklist", out, page_break_before=True)
@@ -185,7 +187,7 @@ def report_pdf(path: str | Path, content: ReportContent, assets: ReportAssets) -
     Path
     """
     refs = CitationIndex()
-    sections = [_overview(content, refs)]
+    sections = [_overview(content, refs, assets)]
     if content.prescription is not None:
         sections.append(_prescription(content, refs))
     sections += [_findings(content, refs), _figures(content, assets),

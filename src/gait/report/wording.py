@@ -7,6 +7,7 @@ minus sign is printed as "−" (U+2212).
 from __future__ import annotations
 
 from ..advice import LoadEffect
+from ..summary import ROWS as SUMMARY_ROWS
 from .assets import ReportAssets
 from .content import FindingRow, ReportContent
 
@@ -15,6 +16,9 @@ GROUP_TITLES = {
     "no_finding": "Within the reference, or closer to it than the measurement can tell",
     "info": "Shown for information: no validated reference, or not assessable from this clip",
 }
+
+NO_BELT_SPEED = ("Step lengths and steps per km need the belt speed: analyse again with "
+                 "--belt-speed (the targets themselves do not depend on it).")
 
 _CHECK_STATUS = {"met": "met", "not met": "not met", "unknown": "ask"}
 
@@ -52,7 +56,7 @@ def headline_tiles(c: ReportContent) -> list[tuple[str, str, str, str]]:
                             f"{h.n} steps per side"))
             continue
         if h.value is None:
-            out.append((h.label, "—", h.unit, "not measured (no belt speed or height given)"))
+            out.append((h.label, "—", "", "not measured (no belt speed or height given)"))
             continue
         spread = f"± {error_text(h.expected_error, h.decimals)} (1 SD)"
         if h.q1 is not None and h.q3 is not None and h.q3 - h.q1 > 10 ** -h.decimals:
@@ -137,9 +141,11 @@ def measurement_notes(c: ReportContent) -> list[str]:
         "'± value' after a measure is the smallest difference the measurement can detect (twice "
         "its expected error); the headline's ± is one standard deviation.",
     ]
+    labels = {key: label for key, label, _ in SUMMARY_ROWS}
     for key, s in r["summary"].items():
-        if s and s.get("approximate") and s.get("note"):
-            notes.append(f"{key}: approximate — {s['note']}.")
+        if s and s.get("value") is not None and s.get("approximate") and s.get("note"):
+            unit = f" ({s['unit']})" if s.get("unit") else ""
+            notes.append(f"{labels.get(key, key)}{unit} is approximate: {s['note']}.")
     cl = r["cleaning"]
     notes.append(f"Cleaning repaired {cl.get('swapped_frames', 0)} frames with swapped legs, "
                  f"removed {cl.get('outliers_removed', 0)} outliers and filled "
