@@ -13,9 +13,9 @@ import re
 import sys
 from pathlib import Path
 
-from ..errors import InvalidOptionError, OutputExistsError
+from ..errors import HistoryStoreError, InvalidOptionError, OutputExistsError
 from ..result import GaitResult
-from .store import HistoryStore, _check_name
+from .store import HistoryStore, check_athlete_name
 
 DB_HELP = "history database (default: $GAIT_DB, else $XDG_DATA_HOME/gait/history.sqlite)"
 
@@ -40,7 +40,7 @@ def check_before_analysis(args: argparse.Namespace) -> None:
             raise InvalidOptionError("--label and --date describe a history session; "
                                      "give --athlete NAME as well")
         return
-    _check_name(args.athlete)
+    check_athlete_name(args.athlete)
     with HistoryStore(args.db):
         pass
 
@@ -48,11 +48,15 @@ def check_before_analysis(args: argparse.Namespace) -> None:
 def record_analysis(args: argparse.Namespace, result: GaitResult) -> str:
     """Record a finished analysis for ``args.athlete``; returns the line to print."""
     outputs = {p.name: p.resolve() for p in sorted(args.outdir.iterdir()) if p.is_file()}
-    with HistoryStore(args.db) as store:
-        done = store.record(args.athlete, result, label=args.label, session_date=args.date,
-                            video_path=args.video, outputs=outputs)
-        s = done.session
-        where = store.path
+    try:
+        with HistoryStore(args.db) as store:
+            done = store.record(args.athlete, result, label=args.label, session_date=args.date,
+                                video_path=args.video, outputs=outputs)
+            s = done.session
+            where = store.path
+    except HistoryStoreError as exc:
+        raise HistoryStoreError(f"{exc} (the analysis itself is saved in {args.outdir}; run the "
+                                "same gait analyze again to record it: pose is cached)") from None
     if done.created:
         return f"recorded session #{s.id} of {s.athlete} in {where}"
     return (f"updated session #{s.id} of {s.athlete} (same video): analysis version "
@@ -150,7 +154,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from .compare import compare_results
-    from .compare_report import write_comparison_report
+    from .compare_report import COMPARISON_FILES, write_comparison_report
     from .keyframes import key_frame_pairs
     from .resolve import resolve
     from .text import format_comparison
@@ -163,8 +167,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(format_comparison(comparison))
     if args.outdir is not None:
-        existing = [n for n in ("comparison.html", "comparison.pdf", "comparison.json")
-                    if (args.outdir / n).exists()]
+        existing = [n for n in COMPARISON_FILES if (args.outdir / n).exists()]
         if existing and not args.force:  # checked before the slow key frames
             raise OutputExistsError(f"{args.outdir}: already holds {', '.join(existing)}; "
                                     "choose another --outdir or pass --force to replace them")

@@ -122,6 +122,13 @@ FPS_TEXT = ("Contact time, flight time, duty factor and timing asymmetry are cal
             "when both clips are filmed at 120 fps or more.")
 
 
+def _html_frame(png: bytes, caption: str) -> str:
+    """A key frame at a common height, so before and after line up side by side."""
+    return (f'<figure><img src="{H.data_uri(png, "image/png")}" alt="{H.esc(caption)}" '
+            f'style="height:24rem;width:auto;max-width:100%;object-fit:contain">'
+            f"<figcaption>{H.esc(caption)}</figcaption></figure>")
+
+
 def comparison_html(c: Comparison, key_frames: Sequence[KeyFramePair] = (), *,
                     title: str = "Before/after comparison", subtitle: str = "",
                     key_frame_note: str = "") -> str:
@@ -184,7 +191,7 @@ def comparison_html(c: Comparison, key_frames: Sequence[KeyFramePair] = (), *,
         for k in key_frames:
             cells = []
             for label, png in (("before", k.before_png), ("after", k.after_png)):
-                cells.append(H.figure(png, f"{k.foot} foot, {label}") if png else
+                cells.append(_html_frame(png, f"{k.foot} foot, {label}") if png else
                              f"<figure><figcaption>{H.esc(k.foot)} foot, {label}: no frame"
                              "</figcaption></figure>")
             figs.append(f'<div class="figrow">{"".join(cells)}</div>')

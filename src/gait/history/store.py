@@ -221,7 +221,8 @@ def _session_from_row(row: tuple) -> SessionRecord:
     return SessionRecord(*head, result=json.loads(result_json), outputs=json.loads(outputs_json))
 
 
-def _check_name(name: str) -> str:
+def check_athlete_name(name: str) -> str:
+    """The name stripped of surrounding blanks; `InvalidOptionError` if empty or odd."""
     name = (name or "").strip()
     if not name:
         raise InvalidOptionError("athlete name is empty; give a name, e.g. --athlete 'Ann Lee'")
@@ -361,7 +362,7 @@ class HistoryStore:
         -------
         RecordOutcome
         """
-        name = _check_name(athlete)
+        name = check_athlete_name(athlete)
         data = result.to_dict() if isinstance(result, GaitResult) else _clean(dict(result))
         sha = (data.get("video") or {}).get("sha256")
         if not sha:
@@ -426,7 +427,7 @@ class HistoryStore:
         NotInHistoryError
             No athlete of that name.
         """
-        name = _check_name(athlete)
+        name = check_athlete_name(athlete)
         with self._write() as db:
             row = db.execute("SELECT id FROM athletes WHERE name = ?", (name,)).fetchone()
             if row is None:
@@ -455,7 +456,7 @@ class HistoryStore:
         NotInHistoryError
             No athlete of that name.
         """
-        name = _check_name(athlete)
+        name = check_athlete_name(athlete)
         if self._db.execute("SELECT 1 FROM athletes WHERE name = ?", (name,)).fetchone() is None:
             raise NotInHistoryError(self._unknown_athlete_message(name))
         rows = self._db.execute(_SESSION_SELECT + " WHERE a.name = ? "
@@ -483,7 +484,7 @@ class HistoryStore:
         params: tuple = (video_sha256,)
         if athlete is not None:
             sql += " AND a.name = ?"
-            params += (_check_name(athlete),)
+            params += (check_athlete_name(athlete),)
         return [_session_from_row(r) for r in self._db.execute(sql + " ORDER BY s.id", params)]
 
     def versions(self, session_id: int) -> list[dict]:
