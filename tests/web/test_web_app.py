@@ -298,3 +298,21 @@ def test_an_unreadable_history_is_reported_not_crashed(make_client, tmp_path):
     response = client.get("/")
     assert response.status_code == 503
     assert "not a usable gait history database" in response.text
+
+
+def test_serve_shares_the_cli_history_unless_a_data_dir_is_given(tmp_path, monkeypatch):
+    import uvicorn
+
+    from gait.web.server import serve
+
+    started = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app, **kw))
+    monkeypatch.setenv("GAIT_DATA_DIR", str(tmp_path / "web"))
+    monkeypatch.setenv("GAIT_DB", str(tmp_path / "cli-history.sqlite"))
+    assert main(["serve", "--port", "8123", "-q"]) == 0
+    config = started["app"].state.config
+    assert (started["host"], started["port"]) == ("127.0.0.1", 8123)
+    assert config.data_dir == tmp_path / "web"
+    assert config.history_db == tmp_path / "cli-history.sqlite"
+    serve(data_dir=tmp_path / "own", quiet=True)
+    assert started["app"].state.config.history_db == tmp_path / "own" / "history.sqlite"

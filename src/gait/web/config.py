@@ -54,6 +54,11 @@ class WebConfig:
         Extra accepted ``Host`` header names (tests use "testserver").
     start_worker : bool
         Run the background analysis worker (tests of the queue turn it off).
+    history_path : Path, optional
+        The athlete history database; default ``data_dir / "history.sqlite"``.
+        ``gait serve`` without ``--data-dir`` passes the history's own default
+        (``$GAIT_DB`` or the user's data folder), the store ``gait analyze
+        --athlete`` records into.
     """
 
     data_dir: Path
@@ -62,6 +67,7 @@ class WebConfig:
     host: str = "127.0.0.1"
     allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
     start_worker: bool = True
+    history_path: Path | None = None
 
     def __post_init__(self) -> None:
         if not self.max_upload_mb > 0:
@@ -90,9 +96,8 @@ class WebConfig:
 
     @property
     def history_db(self) -> Path:
-        """The athlete history (`gait.history`); with the default data folder this is
-        the same file ``gait analyze --athlete`` records into."""
-        return self.data_dir / "history.sqlite"
+        """The athlete history database (`gait.history`)."""
+        return self.history_path or self.data_dir / "history.sqlite"
 
     @property
     def comparisons_dir(self) -> Path:

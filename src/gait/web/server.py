@@ -20,7 +20,9 @@ def serve(*, host: str = "127.0.0.1", port: int = 8000, data_dir: Path | None = 
     port : int
         TCP port.
     data_dir : Path, optional
-        Where jobs, uploads and results are kept (default `default_data_dir`).
+        Where jobs, uploads, results and the athlete history are kept. Default:
+        `default_data_dir`, with the history where ``gait analyze --athlete``
+        keeps it (`gait.history.default_db_path`).
     token : str, optional
         Access token (default ``$GAIT_WEB_TOKEN``).
     max_upload_mb : float
@@ -37,12 +39,14 @@ def serve(*, host: str = "127.0.0.1", port: int = 8000, data_dir: Path | None = 
 
     from .app import create_app
 
+    from ..history import default_db_path
+
     config = WebConfig(data_dir=Path(data_dir or default_data_dir()).expanduser(),
                        max_upload_mb=max_upload_mb, token=token or os.environ.get(TOKEN_ENV),
-                       host=host)
+                       host=host, history_path=None if data_dir else default_db_path())
     app = create_app(config)
     shown = f"[{host}]" if ":" in host else host
     if not quiet:
-        print(f"gait web app: http://{shown}:{port}/  (data in {config.data_dir}; "
-              "Ctrl+C to stop)", flush=True)
+        print(f"gait web app: http://{shown}:{port}/  (data in {config.data_dir}, history "
+              f"in {config.history_db}; Ctrl+C to stop)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning" if quiet else "info")
