@@ -172,11 +172,19 @@ def test_foreign_host_headers_and_cross_site_posts_are_refused(make_client):
     assert same.status_code == 303
 
 
-def test_security_headers(make_client):
-    headers = make_client().get("/").headers
+def test_security_headers(make_client, upload, tiny_video):
+    client = make_client()
+    headers = client.get("/").headers
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["cache-control"] == "no-store"
     assert headers["x-frame-options"] == "SAMEORIGIN"
+    assert "default-src 'self'" in headers["content-security-policy"]
+    job_id = job_id_of(upload(client, tiny_video))
+    client.app.state.worker.run_pending()
+    report = client.app.state.config.jobs_dir / job_id / "out" / "report.html"
+    report.write_text("<p>report</p>")
+    served = client.get(f"/jobs/{job_id}/files/report.html")
+    assert served.headers["content-security-policy"].startswith("default-src 'none'")
 
 
 def test_deleting_an_athlete_removes_every_file_after_confirmation(make_client, upload, tiny_video,

@@ -49,14 +49,16 @@ def test_gait_errors_and_crashes_fail_the_job_with_the_reason(tmp_path):
 
     def analyse(video, outdir, **_):
         if video.parent.name == first:
-            raise NoPersonError("pose found in 3 of 900 frames; is the runner in frame?")
+            raise NoPersonError(f"{video}: pose found in 3 of 900 frames; is the runner in "
+                                "frame?")
         if video.parent.name == second:
             raise ZeroDivisionError("division by zero")
 
     Worker(store, jobs_dir=tmp_path / "jobs", pose_cache_dir=tmp_path / "c",
            analyse=analyse).run_pending()
     assert store.get(first).status == "failed"
-    assert store.get(first).error == "pose found in 3 of 900 frames; is the runner in frame?"
+    assert store.get(first).error == ("clip.mp4: pose found in 3 of 900 frames; is the runner "
+                                      "in frame?")
     assert store.get(second).status == "failed"
     assert "internal error (ZeroDivisionError" in store.get(second).error
     assert store.get(third).status == "done"  # the worker survived the crash

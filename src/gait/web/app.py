@@ -36,7 +36,7 @@ from .config import LOCAL_HOSTS, WebConfig
 from .forms import SPEED_UNITS, VIEW_CHOICES, parse_upload_form
 from .jobs import JobStore, is_job_id, new_job_id
 from .present import audio_label, clip_facts, headline, list_outputs, load_result, num
-from .security import TOKEN_COOKIE, GuardMiddleware, safe_next, token_matches
+from .security import REPORT_CSP, TOKEN_COOKIE, GuardMiddleware, safe_next, token_matches
 from .sessions import Sessions
 from .uploads import (UploadTooLargeError, check_video, display_name, remove_tree, save_upload,
                       stored_name)
@@ -55,6 +55,13 @@ STAGE_TEXT = {
     "report": "Writing the report",
     "done": "Done",
 }
+
+
+def output_file(path: Path, *, download: bool) -> FileResponse:
+    """A result file, inline or as a download; HTML reports get a no-script policy."""
+    headers = {"Content-Security-Policy": REPORT_CSP} if path.suffix == ".html" else None
+    return FileResponse(path, filename=path.name if download else None, headers=headers,
+                        content_disposition_type="attachment" if download else "inline")
 
 
 def athlete_url(name: str) -> str:
@@ -293,9 +300,7 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         # ever reaches the file system.
         if rel_path not in list_outputs(outdir).all:
             return JSONResponse({"error": "no such file"}, status_code=404)
-        path = outdir.joinpath(*rel_path.split("/"))
-        return FileResponse(path, filename=Path(rel_path).name if download else None,
-                            content_disposition_type="attachment" if download else "inline")
+        return output_file(outdir.joinpath(*rel_path.split("/")), download=download)
 
     @app.get("/jobs/{job_id}/delete", response_class=HTMLResponse)
     def confirm_delete_job(request: Request, job_id: str):
@@ -342,7 +347,6 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
             return JSONResponse({"error": "no such file"}, status_code=404)
         if name not in {p.name for p in (base / folder).iterdir() if p.is_file()}:
             return JSONResponse({"error": "no such file"}, status_code=404)
-        return FileResponse(base / folder / name, filename=name if download else None,
-                            content_disposition_type="attachment" if download else "inline")
+        return output_file(base / folder / name, download=download)
 
     return app

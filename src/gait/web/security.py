@@ -19,7 +19,16 @@ FORM_OVERHEAD_BYTES = 256 * 1024
 _UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 _PUBLIC_PREFIXES = ("/login", "/static/")
 
+#: Pages run only the app's own scripts and styles; frames and forms stay on this server.
+PAGE_CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self'; object-src 'none'; "
+            "base-uri 'none'; frame-ancestors 'self'; form-action 'self'")
+#: Reports and comparisons (self-contained HTML from gait's renderers): no scripts at all.
+REPORT_CSP = ("default-src 'none'; img-src data: 'self'; media-src 'self'; "
+              "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+              "frame-ancestors 'self'")
+
 SECURITY_HEADERS = {
+    "Content-Security-Policy": PAGE_CSP,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "SAMEORIGIN",
@@ -50,7 +59,7 @@ def _error(conn: HTTPConnection, status: int, message: str):
     page = ("<!doctype html><meta charset=utf-8><title>gait: error</title>"
             "<link rel=stylesheet href=/static/style.css><main class=narrow>"
             f"<h1>Not accepted</h1><p class=error>{_escape(message)}</p>"
-            "<p><a href='javascript:history.back()'>Go back</a> · <a href='/'>Home</a></p></main>")
+            "<p><a href='/'>Back to the athletes</a></p></main>")
     return HTMLResponse(page, status_code=status)
 
 

@@ -114,15 +114,19 @@ class Worker:
                 last.update(stage=stage, t=now)
 
         log.info("analysing job %s", job.id)
+        video = folder / job.video_file
         try:
-            self.analyse(folder / job.video_file, folder / "out", options=job.options,
+            self.analyse(video, folder / "out", options=job.options,
                          checklist=job.checklist, display_name=job.original_name,
                          cache_dir=self.pose_cache_dir / job.video_sha256,
                          on_progress=on_progress)
             if self.on_done is not None:
                 self.on_done(job)
         except GaitError as exc:
-            self.store.finish(job.id, error=str(exc))
+            # say the name the user knows, not where the upload is stored
+            message = str(exc).replace(str(video), job.original_name)
+            message = message.replace(job.video_file, job.original_name)
+            self.store.finish(job.id, error=message)
             log.info("job %s failed: %s", job.id, exc)
         except Exception as exc:  # a bug: keep the worker alive and say so on the page
             log.exception("job %s crashed", job.id)
