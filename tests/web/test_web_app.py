@@ -322,5 +322,8 @@ def test_serve_shares_the_cli_history_unless_a_data_dir_is_given(tmp_path, monke
     assert (started["host"], started["port"]) == ("127.0.0.1", 8123)
     assert config.data_dir == tmp_path / "web"
     assert config.history_db == tmp_path / "cli-history.sqlite"
+    started["app"].state.worker.stop()  # release the data folder's lock
     serve(data_dir=tmp_path / "own", quiet=True)
     assert started["app"].state.config.history_db == tmp_path / "own" / "history.sqlite"
+    with pytest.raises(InvalidOptionError, match="another gait server is already using"):
+        serve(data_dir=tmp_path / "own", quiet=True)

@@ -105,3 +105,20 @@ def test_worker_thread_recovers_and_runs_queued_jobs_on_start(tmp_path):
     ("running", "report", 1.0, 99), ("done", "done", 1.0, 100)])
 def test_overall_percent(status, stage, fraction, expected):
     assert overall_percent(status, stage, fraction) == expected
+
+
+def test_a_second_worker_on_the_same_data_folder_is_refused(tmp_path):
+    from gait.errors import InvalidOptionError
+
+    store = JobStore(tmp_path / "db.sqlite")
+    running = add_job(store, tmp_path / "jobs")
+    store.claim_next()
+    first = Worker(store, jobs_dir=tmp_path / "jobs", pose_cache_dir=tmp_path / "c",
+                   analyse=lambda video, outdir, **_: None)
+    from gait.web.worker import _hold_lock
+
+    lock = _hold_lock(tmp_path / "worker.lock")  # a server already runs here
+    with pytest.raises(InvalidOptionError, match="another gait server is already using"):
+        first.start()
+    assert store.get(running).status == "running"  # not mistaken for an interrupted job
+    lock.close()

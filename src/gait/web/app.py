@@ -84,7 +84,7 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         ``app.state`` holds ``config``, ``jobs``, ``athletes``, ``sessions``
         and ``worker``.
     """
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    config.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # health data: owner only
     jobs = JobStore(config.db_path)
     athletes = AthleteStore(config.db_path)
     sessions = Sessions(athletes, jobs, history_db=config.history_db, jobs_dir=config.jobs_dir,

@@ -45,6 +45,7 @@ def serve(*, host: str = "127.0.0.1", port: int = 8000, data_dir: Path | None = 
                        max_upload_mb=max_upload_mb, token=token or os.environ.get(TOKEN_ENV),
                        host=host, history_path=None if data_dir else default_db_path())
     app = create_app(config)
+    app.state.worker.lock_data_folder()  # refuse a second server before binding the port
     shown = f"[{host}]" if ":" in host else host
     if not quiet:
         print(f"gait web app: http://{shown}:{port}/  (data in {config.data_dir}, history "

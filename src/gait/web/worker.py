@@ -11,9 +11,14 @@ import logging
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import IO, Callable
 
-from ..errors import GaitError
+try:  # POSIX; elsewhere two servers on one data folder are not detected
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
+
+from ..errors import GaitError, InvalidOptionError
 from .analysis import run_analysis
 from .jobs import Job, JobStore
 
@@ -25,6 +30,21 @@ PROGRESS_INTERVAL_S = 0.5
 IDLE_POLL_S = 2.0
 
 Analyse = Callable[..., None]
+
+
+def _hold_lock(path: Path) -> IO:
+    """Open `path` and hold an exclusive lock on it (released when the file is closed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a")
+    if fcntl is not None:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise InvalidOptionError(
+                f"another gait server is already using {path.parent}; stop it, or start this "
+                "one with another --data-dir") from None
+    return handle
 
 
 def job_dir(jobs_dir: Path, job: Job) -> Path:
@@ -62,9 +82,23 @@ class Worker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lock: IO | None = None
+
+    def lock_data_folder(self) -> None:
+        """Take the data folder's worker lock (held until `stop`); idempotent.
+
+        Raises
+        ------
+        InvalidOptionError
+            Another gait server already runs a worker on this data folder (its
+            running job would otherwise be taken for an interrupted one).
+        """
+        if self._lock is None:
+            self._lock = _hold_lock(self.jobs_dir.parent / "worker.lock")
 
     def start(self) -> None:
-        """Recover interrupted jobs, then start the thread."""
+        """Take the worker lock, recover interrupted jobs, then start the thread."""
+        self.lock_data_folder()
         requeued, failed = self.store.recover()
         if requeued or failed:
             log.warning("after restart: %d interrupted job(s) re-queued, %d marked failed",
@@ -85,6 +119,9 @@ class Worker:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout_s)
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     def run_pending(self) -> int:
         """Run queued jobs in the calling thread until the queue is empty; returns how many."""
