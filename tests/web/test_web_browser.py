@@ -333,3 +333,21 @@ def test_a_new_user_reads_a_correct_report_of_real_footage(browser, live_server,
     assert "treadmill_side_30fps.mp4" in page.frame_locator("iframe#report").locator(
         "body").inner_text()
     page.close()
+
+
+def test_the_access_token_login_in_the_browser(browser, make_client):
+    client = make_client(token="clinic-secret-42")
+    for url in serve_in_thread(client.app):
+        page = browser.new_page()
+        page.goto(url + "/athlete?name=Nobody")
+        assert page.locator("h1").inner_text() == "Sign in"
+        page.fill("input[name=token]", "wrong-guess")
+        page.click("button:text-is('Sign in')")
+        assert "not right" in page.locator(".error").inner_text()
+        page.fill("input[name=token]", "clinic-secret-42")
+        page.click("button:text-is('Sign in')")
+        assert page.url.endswith("/athlete?name=Nobody")  # back where the user was going
+        assert page.locator("h1").inner_text() == "Not found"
+        page.goto(url)
+        assert page.locator("h1").inner_text() == "Athletes"
+        page.close()
