@@ -216,6 +216,13 @@ def test_checklist_uses_the_runners_answers(report_dir):
     assert text.count(" ask ") >= 4
     with pytest.raises(InvalidOptionError):
         RunnerInputs(pain_0_10=12)
+    content = build_content(GaitResult.load_json(report_dir / "results.json"),
+                            inputs=RunnerInputs(two_week_distance_increase_pct=40,
+                                                strength_sessions_per_week=2,
+                                                pain_0_10=3, pain_settled_next_morning=True))
+    status = {i.key: (i.status, i.basis) for i in content.checklist}
+    assert status["progression"] == ("not met", "stated +40% over two weeks")
+    assert status["strength"][0] == "met" and status["pain_response"][0] == "met"
 
 
 def test_pdf_has_the_expected_pages(report_dir):
@@ -280,6 +287,21 @@ def test_report_without_video_has_no_key_frames(tmp_path):
     assert "data:image/png;base64," in _html(tmp_path)
     with pytest.raises(OutputExistsError):
         write_report(tmp_path, result, metronome_duration_s=5.0)
+
+
+def test_walking_clip_gets_no_running_advice(report_dir, tmp_path):
+    from dataclasses import replace
+
+    walking = replace(GaitResult.load_json(report_dir / "results.json"), gait_mode="walking")
+    content = build_content(walking)
+    assert content.prescription is None and content.findings == ()
+    assert content.metronome_files == {} and "walking" in content.notes[0]
+    written = write_report(tmp_path, walking, metronome_duration_s=5.0)
+    assert not any(name.endswith(".wav") for name in written)
+    page = _html(tmp_path)
+    assert "Walking gait report" in page and 'id="cadence"' not in page
+    assert "No measure differs" not in page
+    assert "Walking gait report" in pypdf.PdfReader(tmp_path / "report.pdf").pages[0].extract_text()
 
 
 def test_cli_does_not_overwrite_an_earlier_report(tmp_path, capsys):

@@ -147,7 +147,8 @@ def initial_contact_frames(result: GaitResult, track: PoseTrack,
     Returns
     -------
     list of KeyFrame
-        Left first, then right; a foot without a measured contact is left out.
+        Left first, then right; a foot without a measured contact, or whose leg
+        is not tracked in that frame, is left out.
 
     Raises
     ------
@@ -165,6 +166,8 @@ def initial_contact_frames(result: GaitResult, track: PoseTrack,
     out = []
     for side, row in picks.items():
         sample = int(row["ic_idx"])
+        if not np.isfinite(filtered.xy_px[sample][list(LEG[side])]).all():
+            continue  # the leg is not tracked in that frame: nothing to draw the angles on
         frame_idx = int(filtered.frame_idx[sample])
         frames = list(iter_frames(info, start=frame_idx, stop=frame_idx + 1, prefetch_frames=0))
         if not frames:

@@ -34,6 +34,7 @@ def _cited_list(statements, refs: CitationIndex) -> str:
 def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> Section:
     tiles = "".join(tile(*t) for t in headline_tiles(c))
     body = [f'<div class="headline">{tiles}</div>']
+    body += [f'<div class="callout">{esc(n)}</div>' for n in c.notes]
     if c.prescription is not None:
         body.append(f'<div class="callout">{cited(c.prescription.summary, refs)}</div>')
     found = [r for r in c.findings if r.is_finding]
@@ -41,7 +42,7 @@ def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> Se
         items = [f"<b>{esc(r.label)}</b>: {esc(r.value_text)} {status_badge(r.status)} "
                  + " ".join(cited(s, refs) for s in r.meaning[:1]) for r in found]
         body.append("<h3>Findings beyond measurement error</h3>" + bullet_list(items))
-    else:
+    elif c.findings:
         body.append(paragraph("No measure differs from its reference by more than the "
                               "measurement can detect.", cls="small"))
     if c.warnings:
@@ -50,8 +51,9 @@ def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> Se
     body.append("<h3>The clip</h3>" + table(
         [], [[f"<b>{esc(k)}</b>", esc(v)] for k, v in c.clip_facts]))
     if assets.keyframes:
-        body.append("<h3>At initial contact</h3>" + '<div class="figrow">' + "".join(
-            figure(k.png, k.caption) for k in assets.keyframes) + "</div>")
+        body.append('<div class="keep"><h3>At initial contact</h3><div class="figrow">'
+                    + "".join(figure(k.png, k.caption) for k in assets.keyframes)
+                    + "</div></div>")
     return Section("At a glance", "".join(body), anchor="overview")
 
 

@@ -37,6 +37,7 @@ def _cell(statements, refs: CitationIndex, *, prefix: str = "", style: str = "ce
 def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> PdfSection:
     out: list[Flowable] = [tiles(headline_tiles(c)),
                            Spacer(1, 6)]
+    out += [para(n, style="callout") for n in c.notes]
     if c.prescription is not None:
         out.append(cited(c.prescription.summary, refs, style="callout"))
     found = [r for r in c.findings if r.is_finding]
@@ -47,7 +48,7 @@ def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> Pd
                                    text(s.text) + f' <font size="7" color="#1f4e79">'
                                    f'{refs.marker(s)}</font>' for s in r.meaning[:1]))
                         for r in found])
-    else:
+    elif c.findings:
         out.append(para("No measure differs from its reference by more than the measurement "
                         "can detect.", style="small"))
     if c.warnings:
