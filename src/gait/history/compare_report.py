@@ -89,8 +89,8 @@ def _session_rows(c: Comparison) -> list[tuple[str, str, str]]:
 def _speed_text(c: Comparison) -> str:
     if c.speed_note:
         return c.speed_note
-    return (f"Both sessions at {c.before.belt_speed_kmh:.1f} km/h: cadence, step length and "
-            "contact timing are compared.")
+    return (f"Both sessions at {c.before.belt_speed_kmh:.1f} km/h, so the speed-dependent "
+            "metrics (cadence, step length, contact timing) can be compared.")
 
 
 def _verdict_reason(r: MetricChange) -> str:
@@ -258,10 +258,14 @@ def comparison_pdf(path: str | Path, c: Comparison, key_frames: Sequence[KeyFram
         cells.append([f"{r.label} ({_unit(r)})", _fmt(r.before, r.decimals),
                       _fmt(r.after, r.decimals), _change_text(r), _fmt(r.sdc, r.decimals),
                       verdict])
-    changes = [P.markup(f"<b>{P.text(summary)}</b>"),
-               P.table(["Metric", "Before", "After", "Change", "SDC (95 %)", "Verdict"], cells,
-                       col_widths_frac=(0.25, 0.1, 0.1, 0.15, 0.1, 0.3),
-                       numeric_cols=(1, 2, 3, 4))]
+    table = P.table(["Metric", "Before", "After", "Change", "SDC (95 %)", "Verdict"], cells,
+                    col_widths_frac=(0.25, 0.1, 0.1, 0.15, 0.1, 0.3), numeric_cols=(1, 2, 3, 4))
+    # real changes stand out in grey too: a shaded band framed by heavier rules
+    table.setStyle([cmd for i, r in enumerate(c.rows, start=1) if r.status == REAL
+                    for cmd in (("BACKGROUND", (0, i), (-1, i), P.BAND),
+                                ("LINEABOVE", (0, i), (-1, i), 1.0, P.colors.black),
+                                ("LINEBELOW", (0, i), (-1, i), 1.0, P.colors.black))])
+    changes = [P.markup(f"<b>{P.text(summary)}</b>"), table]
     floors = ", ".join(f"{k.replace('_', ' ').replace(' deg', '').replace(' ic', ' at contact')}"
                        f" ≥ {v:.1f}°" for k, (v, _) in PUBLISHED_SDD_FLOOR.items())
     method = [P.para(SDC_TEXT),
