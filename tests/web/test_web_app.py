@@ -196,7 +196,9 @@ def test_deleting_an_athlete_removes_every_file_after_confirmation(make_client, 
     cache = tmp_path / "data" / "pose-cache" / job.video_sha256
     cache.mkdir(parents=True)
     (cache / "landmarks.npz").write_bytes(b"pose")
-    assert "Type the athlete" in client.get("/athlete/delete", params={"name": "Jane Doe"}).text
+    confirm = client.get("/athlete/delete", params={"name": "Jane Doe"}).text
+    assert "Type the athlete" in confirm
+    assert "1 recorded session (every analysis" in confirm and "1 uploaded video with" in confirm
     refused = client.post("/athlete/delete", params={"name": "Jane Doe"},
                           data={"confirm_name": "someone else"})
     assert refused.status_code == 400 and (tmp_path / "data" / "jobs" / job_id).exists()

@@ -186,8 +186,9 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         athlete = find_athlete(name)
         if athlete is None:
             return not_found(request, "No athlete of that name.")
-        return page(request, "delete_athlete.html", athlete=athlete,
-                    n_jobs=len(jobs.for_athlete(athlete.name)), error=None)
+        return page(request, "delete_athlete.html", athlete=athlete, error=None,
+                    n_jobs=len(jobs.for_athlete(athlete.name)),
+                    n_sessions=len(sessions.sessions(athlete.name)))
 
     @app.post("/athlete/delete")
     async def delete_athlete(request: Request, name: str = ""):
@@ -202,8 +203,9 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         elif any(j.status == "running" for j in athlete_jobs):
             error = "An analysis for this athlete is running; delete after it has finished."
         if error:
-            return page(request, "delete_athlete.html", 400, athlete=athlete,
-                        n_jobs=len(athlete_jobs), error=error)
+            return page(request, "delete_athlete.html", 400, athlete=athlete, error=error,
+                        n_jobs=len(athlete_jobs),
+                        n_sessions=len(sessions.sessions(athlete.name)))
         sessions.delete_athlete(athlete, pose_cache_dir=config.pose_cache_dir)
         log.info("deleted athlete #%d with %d job(s)", athlete.id, len(athlete_jobs))
         return RedirectResponse("/?deleted=1", status_code=303)
