@@ -143,8 +143,9 @@ def _build_parser() -> argparse.ArgumentParser:
     se.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     se.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     se.add_argument("--data-dir", type=Path,
-                    help="where uploads, results and the job database are kept (default: "
-                         "$GAIT_DATA_DIR or ~/.local/share/gait)")
+                    help="keep uploads, results, the job queue and the athlete history here "
+                         "(default: $GAIT_DATA_DIR or ~/.local/share/gait, with the history "
+                         "that gait analyze --athlete records into)")
     se.add_argument("--token", help="access token required on every page (default: "
                                     "$GAIT_WEB_TOKEN); needed when --host is not local")
     se.add_argument("--max-upload-mb", type=_positive_float, default=1000.0, metavar="MB",
