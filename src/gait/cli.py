@@ -134,6 +134,23 @@ def _build_parser() -> argparse.ArgumentParser:
     me.add_argument("--duration", type=_positive_float, default=300.0, help="seconds")
     me.add_argument("-o", "--out", type=Path, help="WAV file (default: metronome_<spm>spm.wav)")
     me.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+
+    se = sub.add_parser("serve", help="start the web app (upload videos, read reports)",
+                        description="Start the web app: pick or create an athlete, upload a "
+                                    "video, follow the analysis, read and download the report, "
+                                    "compare sessions. Binds 127.0.0.1 unless --host is given; "
+                                    "any other address needs --token.")
+    se.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    se.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    se.add_argument("--data-dir", type=Path,
+                    help="keep uploads, results, the job queue and the athlete history here "
+                         "(default: $GAIT_DATA_DIR or ~/.local/share/gait, with the history "
+                         "that gait analyze --athlete records into)")
+    se.add_argument("--token", help="access token required on every page (default: "
+                                    "$GAIT_WEB_TOKEN); needed when --host is not local")
+    se.add_argument("--max-upload-mb", type=_positive_float, default=1000.0, metavar="MB",
+                    help="largest accepted video in MB (default 1000)")
+    se.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
     history_commands.add_subcommands(sub, epilog=EXIT_CODES_HELP)
     return parser
 
@@ -222,6 +239,14 @@ def _cmd_metronome(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .web.server import serve
+
+    serve(host=args.host, port=args.port, data_dir=args.data_dir, token=args.token,
+          max_upload_mb=args.max_upload_mb, quiet=args.quiet)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _build_parser()
@@ -234,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.getLogger("absl").setLevel(logging.ERROR)
     handlers = {"analyze": _cmd_analyze, "synth": _cmd_synth, "metronome": _cmd_metronome,
-                **history_commands.HANDLERS}
+                "serve": _cmd_serve, **history_commands.HANDLERS}
     try:
         return handlers[args.command](args)
     except GaitError as exc:

@@ -1,0 +1,174 @@
+"""The background worker: takes queued jobs one at a time and analyses them.
+
+Analyses run in one daemon thread, never in a request. One at a time,
+because pose estimation already uses every core it is given; further
+uploads wait in the queue (`gait.web.jobs`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import IO, Callable
+
+try:  # POSIX; elsewhere two servers on one data folder are not detected
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
+
+from ..errors import GaitError, InvalidOptionError
+from .analysis import run_analysis
+from .jobs import Job, JobStore
+
+log = logging.getLogger("gait.web")
+
+#: Seconds between progress writes to the database within one stage.
+PROGRESS_INTERVAL_S = 0.5
+#: Seconds the idle worker sleeps before looking at the queue again.
+IDLE_POLL_S = 2.0
+
+Analyse = Callable[..., None]
+
+
+def _hold_lock(path: Path) -> IO:
+    """Open `path` and hold an exclusive lock on it (released when the file is closed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a")
+    if fcntl is not None:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise InvalidOptionError(
+                f"another gait server is already using {path.parent}; stop it, or start this "
+                "one with another --data-dir") from None
+    return handle
+
+
+def job_dir(jobs_dir: Path, job: Job) -> Path:
+    """The folder holding a job's stored video and its ``out/`` folder."""
+    return jobs_dir / job.id
+
+
+class Worker:
+    """Runs queued jobs in a background thread.
+
+    Parameters
+    ----------
+    store : JobStore
+    jobs_dir : Path
+        Parent of the per-job folders.
+    pose_cache_dir : Path
+        Parent of the per-video pose caches.
+    analyse : callable
+        ``analyse(video, outdir, options=..., checklist=..., display_name=...,
+        cache_dir=..., on_progress=...)``; `gait.web.analysis.run_analysis` by
+        default.
+    on_done : callable, optional
+        ``on_done(job)`` after a successful analysis (records it in the
+        history); an error it raises fails the job with that reason.
+    """
+
+    def __init__(self, store: JobStore, *, jobs_dir: Path, pose_cache_dir: Path,
+                 analyse: Analyse = run_analysis,
+                 on_done: Callable[[Job], object] | None = None) -> None:
+        self.store = store
+        self.on_done = on_done
+        self.jobs_dir = jobs_dir
+        self.pose_cache_dir = pose_cache_dir
+        self.analyse = analyse
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock: IO | None = None
+
+    def lock_data_folder(self) -> None:
+        """Take the data folder's worker lock (held until `stop`); idempotent.
+
+        Raises
+        ------
+        InvalidOptionError
+            Another gait server already runs a worker on this data folder (its
+            running job would otherwise be taken for an interrupted one).
+        """
+        if self._lock is None:
+            self._lock = _hold_lock(self.jobs_dir.parent / "worker.lock")
+
+    def start(self) -> None:
+        """Take the worker lock, recover interrupted jobs, then start the thread."""
+        self.lock_data_folder()
+        requeued, failed = self.store.recover()
+        if requeued or failed:
+            log.warning("after restart: %d interrupted job(s) re-queued, %d marked failed",
+                        len(requeued), len(failed))
+        self._thread = threading.Thread(target=self._loop, name="gait-web-worker", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Tell the worker a job was queued."""
+        self._wake.set()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        """Ask the thread to stop after the current job and wait up to `timeout_s`.
+
+        A job still running when the process exits is re-queued on the next start.
+        """
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def run_pending(self) -> int:
+        """Run queued jobs in the calling thread until the queue is empty; returns how many."""
+        n = 0
+        while not self._stop.is_set():
+            job = self.store.claim_next()
+            if job is None:
+                return n
+            self._run(job)
+            n += 1
+        return n
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.run_pending()
+            self._wake.wait(IDLE_POLL_S)
+            self._wake.clear()
+
+    def _run(self, job: Job) -> None:
+        folder = job_dir(self.jobs_dir, job)
+        last = {"stage": "", "t": 0.0}
+
+        def on_progress(stage: str, fraction: float) -> None:
+            now = time.monotonic()
+            if stage != last["stage"] or now - last["t"] >= PROGRESS_INTERVAL_S or fraction >= 1:
+                self.store.set_progress(job.id, stage, fraction)
+                last.update(stage=stage, t=now)
+
+        log.info("analysing job %s", job.id)
+        video = folder / job.video_file
+        try:
+            self.analyse(video, folder / "out", options=job.options,
+                         checklist=job.checklist, display_name=job.original_name,
+                         cache_dir=self.pose_cache_dir / job.video_sha256,
+                         on_progress=on_progress)
+            if self.on_done is not None:
+                self.on_done(job)
+        except GaitError as exc:
+            # say the name the user knows, not where the upload is stored
+            message = str(exc).replace(str(video), job.original_name)
+            message = message.replace(job.video_file, job.original_name)
+            self.store.finish(job.id, error=message)
+            log.info("job %s failed: %s", job.id, exc)
+        except Exception as exc:  # a bug: keep the worker alive and say so on the page
+            log.exception("job %s crashed", job.id)
+            self.store.finish(job.id, error=f"internal error ({type(exc).__name__}: {exc}); "
+                                            "please report it with the video if you can")
+        else:
+            self.store.finish(job.id)
+            log.info("job %s done", job.id)

@@ -1,0 +1,102 @@
+"""Fixtures of the web app tests: an app on a temporary data folder, tiny videos, results."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the web app needs fastapi (pip install -e .)")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from gait.pipeline import AnalysisOptions, analyze_track  # noqa: E402
+from gait.synth import SynthParams, render_video, synthetic_track  # noqa: E402
+from gait.web import WebConfig, create_app  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def tiny_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 1 s rendered clip: a real, decodable video file (not analysed by these tests)."""
+    path = tmp_path_factory.mktemp("video") / "clip.mp4"
+    render_video(path, SynthParams(duration_s=1.0, fps=30, width_px=160, height_px=120))
+    return path
+
+
+@pytest.fixture(scope="session")
+def other_tiny_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Another 1 s clip (a different video: another session of the same athlete)."""
+    path = tmp_path_factory.mktemp("video") / "clip2.mp4"
+    render_video(path, SynthParams(duration_s=1.0, fps=30, width_px=160, height_px=120,
+                                   cadence_spm=180.0))
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthetic_result():
+    """A real `GaitResult` of a synthetic runner at 172 steps/min (no video needed)."""
+    params = SynthParams(cadence_spm=172.0, duration_s=8.0, fps=60)
+    track, _ = synthetic_track(params)
+    return analyze_track(track, options=AnalysisOptions(belt_speed_ms=10 / 3.6))
+
+
+def fake_analysis(result):
+    """An `analyse` for the worker that writes `result` like the real one, without a video."""
+
+    def analyse(video: Path, outdir: Path, *, options, checklist, display_name, cache_dir,
+                on_progress):
+        outdir.mkdir(parents=True, exist_ok=True)
+        for stage in ("probe", "pose", "analysis", "report"):
+            on_progress(stage, 1.0)
+        sha256 = hashlib.sha256(video.read_bytes()).hexdigest()
+        done = replace(result, source=display_name,
+                       video={"file": display_name, "sha256": sha256})
+        done.save_json(outdir / "results.json")
+        done.save_steps_csv(outdir / "steps.csv")
+        (outdir / "figures").mkdir(exist_ok=True)
+        (outdir / "figures" / "cadence.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+
+    return analyse
+
+
+@pytest.fixture()
+def make_client(tmp_path: Path, synthetic_result) -> Iterator[Callable[..., TestClient]]:
+    """Factory ``make_client(**config)`` -> TestClient of an app on ``tmp_path/data``.
+
+    The worker thread is off unless ``start_worker=True``; tests run queued jobs with
+    ``client.app.state.worker.run_pending()``. Jobs write `synthetic_result`.
+    """
+    clients = []
+
+    def make(analyse=None, **overrides) -> TestClient:
+        settings = {"data_dir": tmp_path / "data", "allowed_hosts": ("testserver",),
+                    "start_worker": False, **overrides}
+        app = create_app(WebConfig(**settings),
+                         analyse=analyse or fake_analysis(synthetic_result))
+        client = TestClient(app, follow_redirects=False)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture()
+def upload() -> Callable:
+    """``upload(client, path, athlete=..., filename=..., **fields)``: create the athlete
+    if needed and post `path` to the upload form; returns the response."""
+
+    def post(client: TestClient, path: Path, *, athlete: str = "Jane Doe",
+             filename: str | None = None, **fields):
+        client.post("/athletes", data={"name": athlete})
+        data = {"belt_speed": "10", "speed_unit": "kmh", "view": "auto", **fields}
+        with path.open("rb") as fh:
+            return client.post("/upload", params={"name": athlete}, data=data,
+                               files={"video": (filename or path.name, fh, "video/mp4")})
+
+    return post
