@@ -196,6 +196,7 @@ def analyze(video_path: str | Path, *, options: AnalysisOptions = AnalysisOption
             cache_dir: str | Path | None = None, use_cache: bool = True,
             progress: bool = True,
             on_progress: Callable[[str, float], None] | None = None,
+            workers: int | None = None,
             ) -> tuple[GaitResult, PoseTrack]:
     """Analyse a treadmill video: pose, cleaning, events, metrics.
 
@@ -213,6 +214,8 @@ def analyze(video_path: str | Path, *, options: AnalysisOptions = AnalysisOption
         Called as ``on_progress(stage, fraction)`` with stage one of
         "probe", "pose", "analysis", "done" and fraction 0-1 within the
         stage, for front ends that show their own progress.
+    workers : int, optional
+        Pose estimation processes (default: all cores); see `gait.pose.estimate_pose`.
 
     Returns
     -------
@@ -232,7 +235,8 @@ def analyze(video_path: str | Path, *, options: AnalysisOptions = AnalysisOption
     info = probe_video(video_path, capture_fps=options.capture_fps)
     report("pose", 0.0)
     track = estimate_pose(info, cache_dir=cache_dir, use_cache=use_cache, progress=progress,
-                          on_progress=lambda done, total: report("pose", done / total))
+                          on_progress=lambda done, total: report("pose", done / total),
+                          workers=workers)
     report("analysis", 0.0)
     video = {
         "file": Path(video_path).name, "sha256": info.content_sha256,

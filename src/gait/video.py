@@ -231,7 +231,7 @@ def probe_video(path: str | Path, *, capture_fps: float | None = None) -> VideoI
         time_scale=time_scale,
         variable_frame_rate=variable,
         codec=codec,
-        content_sha256=_sha256(path),
+        content_sha256=file_sha256(path),
         t_s=t_s,
     )
 
@@ -479,9 +479,10 @@ def _time_scale(path: Path, playback_fps: float, capture_fps: float | None) -> f
     return playback_fps / capture
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, hex (read in 1 MiB blocks; never all in memory)."""
     digest = hashlib.sha256()
-    with path.open("rb") as f:
+    with Path(path).open("rb") as f:
         while chunk := f.read(_HASH_CHUNK_BYTES):
             digest.update(chunk)
     return digest.hexdigest()

@@ -37,10 +37,14 @@ from ..landmarks import N_LANDMARKS
 from ..video import VideoInfo, iter_frames
 from .base import PoseBackend
 
-#: Target chunk length in seconds of video. Short enough that 2-8 workers
-#: share a typical 20-60 s clip evenly, long enough that the overlap costs
-#: little (5 %).
+#: Target chunk length in seconds of video; the chunk count is then rounded
+#: up to a multiple of `CHUNK_MULTIPLE`. Long enough that the lead-in costs
+#: little (5-15 %), short enough that a 12 s clip still splits.
 DEFAULT_CHUNK_S = 10.0
+#: Chunk counts are multiples of this, so 1, 2 or 4 workers get equal shares.
+CHUNK_MULTIPLE = 4
+#: Chunks are never shorter than this many seconds (unless the clip is).
+MIN_CHUNK_S = 2.5
 #: Frames processed before each chunk (after the first) and thrown away, in
 #: seconds: MediaPipe's tracker is off by tens of pixels on the first frame
 #: after a reset and settles within about 10 frames.
@@ -92,9 +96,10 @@ def plan_chunks(
     start, stop : int
         Frame range to cover, `stop` exclusive.
     chunk_s : float or None
-        Target chunk length in seconds; the range is split into
-        ``max(1, round(duration / chunk_s))`` chunks of equal frame count.
-        None: one chunk (one uninterrupted tracking run).
+        Target chunk length in seconds: the range is split into
+        ``round(duration / chunk_s)`` chunks of equal frame count, rounded up
+        to a multiple of `CHUNK_MULTIPLE`, as long as chunks stay at least
+        `MIN_CHUNK_S` long. None: one chunk (one uninterrupted tracking run).
     overlap_s : float
         Lead-in before every chunk but the first, in seconds (at least
         `MIN_OVERLAP_FRAMES` frames), never reaching before `start`.
@@ -108,8 +113,9 @@ def plan_chunks(
     if chunk_s is None or n < 2:
         return [Chunk(start, start, stop)]
     duration_s = float(t_s[stop - 1] - t_s[start])
-    n_chunks = max(1, int(round(duration_s / chunk_s)))
-    n_chunks = min(n_chunks, max(1, n // (4 * MIN_OVERLAP_FRAMES)))
+    n_chunks = CHUNK_MULTIPLE * max(1, math.ceil(round(duration_s / chunk_s) / CHUNK_MULTIPLE))
+    n_chunks = max(1, min(n_chunks, int(duration_s / min(MIN_CHUNK_S, chunk_s)),
+                          n // (4 * MIN_OVERLAP_FRAMES)))
     bounds = [start + (n * k) // n_chunks for k in range(n_chunks + 1)]
     fps = (n - 1) / duration_s if duration_s > 0 else 1.0
     overlap = max(MIN_OVERLAP_FRAMES, int(math.ceil(overlap_s * fps)))
