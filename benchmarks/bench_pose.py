@@ -230,7 +230,7 @@ def _synth_clips(clips_dir: Path, duration_s: float) -> list[Path]:
             print(f"rendering {path} ...", flush=True)
             tmp = path.with_name(".tmp-" + path.name)
             render_video(tmp, SynthParams(width_px=width, height_px=height, fps=fps,
-                                          duration_s=duration_s), progress=True)
+                                          duration_s=duration_s))
             tmp.replace(path)
             tmp.with_name(tmp.stem + ".truth.json").replace(path.with_suffix(".truth.json"))
         paths.append(path)
@@ -251,7 +251,7 @@ def _long_clip(clips_dir: Path, minutes: float) -> Path:
     if not base.exists():
         print(f"rendering {base} ...", flush=True)
         render_video(base, SynthParams(width_px=1920, height_px=1080, fps=30.0, duration_s=20.0,
-                                       cadence_spm=180.0), progress=True)
+                                       cadence_spm=180.0))
     print(f"writing {path} ({minutes:g} min) ...", flush=True)
     tmp = path.with_name(".tmp-" + path.name)
     writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (1920, 1080))

@@ -299,6 +299,7 @@ def _decode(info: VideoInfo, start: int, stop: int) -> Iterator[tuple[int, float
     # Half the shortest interval: a decoded time matches exactly one frame.
     match_tol_ms = 0.5 * float(np.min(np.diff(t_video_ms)))
     rotate = _ROTATE_CODES.get(info.rotation_deg)
+    _check_file(info.path)  # it may have gone since probing
     cap = _open(info.path)
     try:
         idx = -1

@@ -226,19 +226,32 @@ def run_chunks(
     progress = ctx.Queue()
     cancel = ctx.Event()
     results: dict[int, ChunkPose] = {}
+    # Frames reported per chunk. Queue messages can arrive after their
+    # chunk's result, so a finished chunk is topped up to its full count and
+    # its late messages are ignored: the total is exact and never goes back.
+    reported = [0] * len(chunks)
+
+    def on_message(message: tuple[int, int]) -> None:
+        k, count = message
+        if k not in results:
+            reported[k] += count
+            on_frames(count)
+
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
                                initargs=(backend, progress, cancel))
     futures: dict[Future, int] = {}
     try:
-        futures = {pool.submit(_worker_chunk, info, c): k for k, c in enumerate(chunks)}
+        futures = {pool.submit(_worker_chunk, info, c, k): k for k, c in enumerate(chunks)}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=_PROGRESS_INTERVAL_S,
                                  return_when=FIRST_COMPLETED)
-            _drain(progress, on_frames)
+            _drain(progress, on_message)
             for future in done:
-                results[futures[future]] = _result(future, info)
-        _drain(progress, on_frames)
+                k = futures[future]
+                results[k] = _result(future, info)
+                if reported[k] < chunks[k].n_kept:
+                    on_frames(chunks[k].n_kept - reported[k])
     finally:
         cancel.set()
         for future in futures:
@@ -264,14 +277,14 @@ def _result(future: Future, info: VideoInfo) -> ChunkPose:
         ) from None
 
 
-def _drain(progress, on_frames: Callable[[int], None] | None) -> None:
+def _drain(progress, on_message: Callable[[tuple[int, int]], None] | None) -> None:
     while True:
         try:
-            n = progress.get_nowait()
+            message = progress.get_nowait()
         except queue.Empty:
             return
-        if on_frames is not None:
-            on_frames(n)
+        if on_message is not None:
+            on_message(message)
 
 
 # --- inside worker processes ------------------------------------------------------------
@@ -290,8 +303,8 @@ def _init_worker(backend: PoseBackend, progress, cancel) -> None:
     _worker.update(backend=backend, progress=progress, cancel=cancel)
 
 
-def _worker_chunk(info: VideoInfo, chunk: Chunk) -> ChunkPose | None:
-    """Run one chunk in a worker, reporting kept frames in batches."""
+def _worker_chunk(info: VideoInfo, chunk: Chunk, k: int) -> ChunkPose | None:
+    """Run chunk number `k` in a worker, reporting ``(k, new kept frames)`` in batches."""
     progress, cancel = _worker["progress"], _worker["cancel"]
     unreported = 0
     last = time.monotonic()
@@ -301,7 +314,7 @@ def _worker_chunk(info: VideoInfo, chunk: Chunk) -> ChunkPose | None:
         unreported += n
         now = time.monotonic()
         if now - last >= _PROGRESS_INTERVAL_S:
-            progress.put(unreported)
+            progress.put((k, unreported))
             unreported, last = 0, now
 
     try:
@@ -309,4 +322,4 @@ def _worker_chunk(info: VideoInfo, chunk: Chunk) -> ChunkPose | None:
                          cancelled=cancel.is_set)
     finally:
         if unreported:
-            progress.put(unreported)
+            progress.put((k, unreported))
