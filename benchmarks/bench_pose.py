@@ -190,7 +190,27 @@ def _compare(video: Path, naive: dict, ours: dict) -> dict:
     out["cadence_gait_spm"] = b.summary["cadence_spm"]["value"]
     out["cadence_diff_spm"] = abs(out["cadence_naive_spm"] - out["cadence_gait_spm"])
     out.update(_match_contacts(a.events, b.events, fps=info.fps))
+    truth_path = video.with_suffix(".truth.json")
+    if truth_path.is_file():  # synthetic clip: both against the exact events
+        truth = json.loads(truth_path.read_text())
+        out["truth_cadence_spm"] = truth["cadence_spm"]
+        for name, res in (("naive", a), ("gait", b)):
+            out[f"truth_err_{name}"] = _truth_errors(res.events, truth["events"], fps=info.fps)
     return out
+
+
+def _truth_errors(events: list[dict], truth: list[dict], *, fps: float) -> dict:
+    """Largest |error| in frames of detected IC and TO times against the truth."""
+    ic, to = [], []
+    for c in events:
+        same = [t for t in truth if t["foot"] == c["foot"]]
+        if not same:
+            continue
+        t = min(same, key=lambda t: abs(t["ic_s"] - c["ic_s"]))
+        ic.append(abs(c["ic_s"] - t["ic_s"]) * fps)
+        if np.isfinite(c["to_s"] if c["to_s"] is not None else np.nan):
+            to.append(abs(c["to_s"] - t["to_s"]) * fps)
+    return {"max_ic_err_frames": max(ic, default=None), "max_to_err_frames": max(to, default=None)}
 
 
 def _match_contacts(naive: list[dict], ours: list[dict], *, fps: float) -> dict:
@@ -307,6 +327,12 @@ def bench_clip(video: Path, workers: int | None) -> dict:
               f"IC {_fmt(acc['max_ic_diff_frames'], 'd')}, TO {_fmt(acc['max_to_diff_frames'], 'd')}, "
               f"contact time {_fmt(acc['max_contact_time_diff_frames'], 'd')}; landmark RMS "
               f"{acc['rms_px']:.1f} px", flush=True)
+        if "truth_err_naive" in acc:
+            tn, tg = acc["truth_err_naive"], acc["truth_err_gait"]
+            print(f"  against the synthetic truth, largest IC / TO error in frames: naive "
+                  f"{_fmt(tn['max_ic_err_frames'], '.1f')} / {_fmt(tn['max_to_err_frames'], '.1f')}, "
+                  f"gait {_fmt(tg['max_ic_err_frames'], '.1f')} / "
+                  f"{_fmt(tg['max_to_err_frames'], '.1f')}", flush=True)
     return row
 
 

@@ -112,12 +112,13 @@ def plan_chunks(
     n = stop - start
     if chunk_s is None or n < 2:
         return [Chunk(start, start, stop)]
-    duration_s = float(t_s[stop - 1] - t_s[start])
+    span_s = float(t_s[stop - 1] - t_s[start])
+    duration_s = span_s * n / (n - 1)  # n frames last n frame intervals
     n_chunks = CHUNK_MULTIPLE * max(1, math.ceil(round(duration_s / chunk_s) / CHUNK_MULTIPLE))
     n_chunks = max(1, min(n_chunks, int(duration_s / min(MIN_CHUNK_S, chunk_s)),
                           n // (4 * MIN_OVERLAP_FRAMES)))
     bounds = [start + (n * k) // n_chunks for k in range(n_chunks + 1)]
-    fps = (n - 1) / duration_s if duration_s > 0 else 1.0
+    fps = n / duration_s if duration_s > 0 else 1.0
     overlap = max(MIN_OVERLAP_FRAMES, int(math.ceil(overlap_s * fps)))
     return [
         Chunk(max(start, a - overlap) if k else a, a, b)
