@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gait.errors import GaitError, InvalidOptionError, NoPersonError, UnreadableVideoError
+from gait.errors import InvalidOptionError, NoPersonError, UnreadableVideoError
 from gait.landmarks import N_LANDMARKS
 from gait.pose import PoseFrame, estimate_pose
 from gait.pose.chunks import MIN_OVERLAP_FRAMES, plan_chunks

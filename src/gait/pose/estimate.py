@@ -14,7 +14,6 @@ import numpy as np
 from tqdm import tqdm
 
 from ..errors import InvalidOptionError, NoPersonError
-from ..landmarks import N_LANDMARKS
 from ..track import PoseTrack
 from ..video import VideoInfo
 from .base import PoseBackend
