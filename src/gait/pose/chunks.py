@@ -39,10 +39,11 @@ from .base import PoseBackend
 
 #: Target chunk length in seconds of video; the chunk count is then rounded
 #: up to a multiple of `CHUNK_MULTIPLE`. Long enough that the lead-in costs
-#: little (5-15 %), short enough that a 12 s clip still splits.
+#: little (5-10 %), short enough that a 10 s clip still splits.
 DEFAULT_CHUNK_S = 10.0
-#: Chunk counts are multiples of this, so 1, 2 or 4 workers get equal shares.
-CHUNK_MULTIPLE = 4
+#: Chunk counts are multiples of this, so 1 or 2 workers (the common
+#: machine) get equal shares; every extra chunk costs a lead-in.
+CHUNK_MULTIPLE = 2
 #: Chunks are never shorter than this many seconds (unless the clip is).
 MIN_CHUNK_S = 2.5
 #: Frames processed before each chunk (after the first) and thrown away, in
