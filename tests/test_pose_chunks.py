@@ -179,7 +179,7 @@ def test_parallel_mediapipe_gives_the_same_cadence_and_contacts(one_run_and_chun
 
 @pytest.mark.slow
 @pytest.mark.xfail(reason="known limitation: MediaPipe tracking depends on its history, so a "
-                          "re-lock at a chunk start moves single toe-offs by up to ~3 frames "
+                          "re-lock at a chunk start moves single contacts by several frames "
                           "(cadence is unaffected); see README 'Speed'")
 def test_parallel_mediapipe_contacts_within_one_frame(one_run_and_chunked):
     from gait.pipeline import analyze_track
