@@ -1,9 +1,10 @@
-"""Command line: ``gait analyze``, ``gait synth``, ``gait metronome``.
+"""Command line: ``gait analyze``, ``gait batch``, ``gait synth``, ``gait metronome``.
 
 Exit codes: 0 success; 1 internal error (a bug); 2 invalid option; 3 video
 unreadable; 4 no person found; 5 too few steps; 6 output exists (use
 --force); 7 view not supported yet; 8 not in the history; 9 history
-database unusable. See `gait.errors`.
+database unusable; 10 ``gait batch`` finished but some clips failed. See
+`gait.errors`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ EXIT_CODES_HELP = """exit codes:
   7  camera view not supported yet (front or rear)
   8  athlete, session or video not in the history
   9  history database unusable (corrupt, written by a newer gait, or locked)
+  10 gait batch: at least one clip failed (each is listed at the end)
 """
 
 FILMING_HELP = """filming tips: tripod at hip height, 3-5 m away, square to the treadmill;
@@ -46,6 +48,23 @@ def _positive_float(text: str) -> float:
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
+def _add_workers_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=_positive_int, metavar="N", default=1,
+                        help="pose estimation processes (default 1: the clip is tracked in one "
+                             "run, exact); more is faster on long clips but contacts can move "
+                             f"by a few frames (this machine has {os.cpu_count()} cores)")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -107,6 +126,34 @@ def _build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--two-week-increase", type=float, metavar="PCT",
                      help="increase of weekly running distance over the last two weeks, %%")
     history_commands.add_analyze_options(an)
+    _add_workers_option(an)
+
+    ba = sub.add_parser(
+        "batch", help="analyse every video in a folder",
+        description="Analyse every video in FOLDER (not sub-folders) with the same options, "
+                    "each into OUTDIR/<video name without extension>/. Resumable: clips whose "
+                    "results are already there (same video, same options) are skipped. A clip "
+                    "that fails does not stop the batch; failures are listed at the end and "
+                    "the exit code is then 10.",
+        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ba.add_argument("folder", type=Path, help="folder of videos")
+    ba.add_argument("-o", "--outdir", type=Path, required=True,
+                    help="folder for the results (created if missing)")
+    ba.add_argument("--belt-speed", type=_positive_float, metavar="SPEED",
+                    help="treadmill belt speed of every clip (unit: --speed-unit)")
+    ba.add_argument("--speed-unit", choices=("kmh", "mph", "ms"), default="kmh",
+                    help="unit of --belt-speed: km/h (default), mph or m/s")
+    ba.add_argument("--height-cm", type=_positive_float, metavar="CM", help="runner's height")
+    ba.add_argument("--capture-fps", type=_positive_float, metavar="FPS",
+                    help="capture frame rate of slow-motion clips")
+    ba.add_argument("--view", default="auto",
+                    choices=("auto", "side", "side-left", "side-right", "rear", "front"))
+    ba.add_argument("--cache-dir", type=Path, help="pose landmark cache")
+    ba.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    ba.add_argument("--force", action="store_true",
+                    help="re-analyse clips that already have results, replacing them")
+    ba.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_workers_option(ba)
 
     sy = sub.add_parser("synth", help="render a synthetic runner video with known truth",
                         description="Render a synthetic treadmill runner (side view) and write "
@@ -187,7 +234,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     history_commands.check_before_analysis(args)
     _prepare_outdir(args.outdir, force=args.force)
     result, track = analyze(args.video, options=options, cache_dir=args.cache_dir,
-                            use_cache=not args.no_cache, progress=not args.quiet)
+                            use_cache=not args.no_cache, progress=not args.quiet,
+                            workers=args.workers)
     result.save_json(args.outdir / "results.json")
     result.save_steps_csv(args.outdir / "steps.csv")
     track.save(args.outdir / "pose_track.npz")
@@ -206,6 +254,21 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(message)
     return 0
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import format_report, run_batch
+    from .pipeline import AnalysisOptions, speed_to_ms
+
+    options = AnalysisOptions(
+        belt_speed_ms=speed_to_ms(args.belt_speed, args.speed_unit) if args.belt_speed else None,
+        height_m=args.height_cm / 100 if args.height_cm else None,
+        capture_fps=args.capture_fps, view=args.view)
+    report = run_batch(args.folder, args.outdir, options=options, workers=args.workers,
+                       cache_dir=args.cache_dir, use_cache=not args.no_cache, force=args.force,
+                       progress=not args.quiet)
+    print(format_report(report), file=sys.stderr if report.failed else sys.stdout)
+    return report.exit_code
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
@@ -258,8 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.getLogger("absl").setLevel(logging.ERROR)
-    handlers = {"analyze": _cmd_analyze, "synth": _cmd_synth, "metronome": _cmd_metronome,
-                "serve": _cmd_serve, **history_commands.HANDLERS}
+    handlers = {"analyze": _cmd_analyze, "batch": _cmd_batch, "synth": _cmd_synth,
+                "metronome": _cmd_metronome, "serve": _cmd_serve, **history_commands.HANDLERS}
     try:
         return handlers[args.command](args)
     except GaitError as exc:

@@ -64,6 +64,12 @@ _VFR_MIN_DEVIATION_MS = 1.5
 #: file counts as truncated (WebM/MKV only estimate that count from duration).
 _TRUNCATION_TOLERANCE = 0.02
 _HASH_CHUNK_BYTES = 1 << 20
+#: A frame range starting this far into the clip (ms) is reached by seeking
+#: rather than by decoding every frame before it.
+_SEEK_MIN_MS = 2000.0
+#: Seek this far (ms) before the first wanted frame, then decode forward, so
+#: an inexact seek still lands before it.
+_SEEK_BACK_MS = 1000.0
 
 _ROTATE_CODES = {
     90: cv2.ROTATE_90_CLOCKWISE,
@@ -225,7 +231,7 @@ def probe_video(path: str | Path, *, capture_fps: float | None = None) -> VideoI
         time_scale=time_scale,
         variable_frame_rate=variable,
         codec=codec,
-        content_sha256=_sha256(path),
+        content_sha256=file_sha256(path),
         t_s=t_s,
     )
 
@@ -245,8 +251,11 @@ def iter_frames(
         From `probe_video`.
     start, stop : int
         Frame index range, like a slice; ``stop=None`` means to the end.
-        Frames before `start` are decoded but not converted, so starting late
-        in a long clip costs decoding time.
+        A range starting two seconds or more into the clip is reached by
+        seeking about a second before `start` and decoding forward (frames
+        are matched to the probed times, so the result is the same as
+        decoding from the beginning); if the seek misses, decoding restarts
+        from the first frame.
     prefetch_frames : int
         Decode ahead in a background thread, holding at most this many
         decoded frames; 0 decodes in the calling thread.
@@ -290,16 +299,33 @@ def _decode(info: VideoInfo, start: int, stop: int) -> Iterator[tuple[int, float
     # Half the shortest interval: a decoded time matches exactly one frame.
     match_tol_ms = 0.5 * float(np.min(np.diff(t_video_ms)))
     rotate = _ROTATE_CODES.get(info.rotation_deg)
+    _check_file(info.path)  # it may have gone since probing
     cap = _open(info.path)
     try:
         idx = -1
         offset_ms = None
-        while cap.grab():
+        seeked = False
+        if t_video_ms[start] >= _SEEK_MIN_MS and cap.grab():
             # Decoded times count from the stream start like the probed ones;
             # the first decoded frame is frame 0.
+            offset_ms = cap.get(cv2.CAP_PROP_POS_MSEC)
+            seeked = cap.set(cv2.CAP_PROP_POS_MSEC,
+                             offset_ms + t_video_ms[start] - _SEEK_BACK_MS)
+        while cap.grab():
             pos_ms = cap.get(cv2.CAP_PROP_POS_MSEC)
             offset_ms = pos_ms if offset_ms is None else offset_ms
-            idx = _match_frame(t_video_ms, pos_ms - offset_ms, idx, match_tol_ms)
+            if seeked:
+                seeked = False
+                idx = _exact_frame(t_video_ms, pos_ms - offset_ms, match_tol_ms)
+                if idx is None or idx > start:
+                    # The seek landed between probed frames or past `start`:
+                    # decode from the beginning instead.
+                    cap.release()
+                    cap = _open(info.path)
+                    idx, offset_ms = -1, None
+                    continue
+            else:
+                idx = _match_frame(t_video_ms, pos_ms - offset_ms, idx, match_tol_ms)
             if idx >= stop:
                 break
             if idx < start:
@@ -312,6 +338,14 @@ def _decode(info: VideoInfo, start: int, stop: int) -> Iterator[tuple[int, float
             yield idx, float(info.t_s[idx]), frame
     finally:
         cap.release()
+
+
+def _exact_frame(t_video_ms: np.ndarray, pos_ms: float, tol_ms: float) -> int | None:
+    """Index of the probed frame time within `tol_ms` of `pos_ms`, else None."""
+    guess = int(np.searchsorted(t_video_ms, pos_ms - tol_ms))
+    if guess < t_video_ms.size and abs(t_video_ms[guess] - pos_ms) <= tol_ms:
+        return guess
+    return None
 
 
 def _match_frame(t_video_ms: np.ndarray, pos_ms: float, previous: int, tol_ms: float) -> int:
@@ -446,9 +480,10 @@ def _time_scale(path: Path, playback_fps: float, capture_fps: float | None) -> f
     return playback_fps / capture
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, hex (read in 1 MiB blocks; never all in memory)."""
     digest = hashlib.sha256()
-    with path.open("rb") as f:
+    with Path(path).open("rb") as f:
         while chunk := f.read(_HASH_CHUNK_BYTES):
             digest.update(chunk)
     return digest.hexdigest()

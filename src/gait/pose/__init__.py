@@ -4,9 +4,10 @@ The only package that imports mediapipe (lazily, in `mediapipe_backend`).
 Backends follow the small `PoseBackend` protocol, so another model can be
 dropped in; results are cached on disk by video content and backend settings.
 
-Frames are processed in order by one backend instance. The work splits
-cleanly by frame range (`estimate_pose(start=, stop=)`), which is where a
-later multi-process version would cut a clip into chunks.
+A clip is processed in overlapping chunks of about ten seconds, each tracked
+from scratch, spread over worker processes (`gait.pose.chunks`); the chunk
+layout depends only on the clip, so results do not depend on the number of
+workers.
 """
 
 from .base import PoseBackend, PoseFrame

@@ -5,7 +5,7 @@ time (before any slow-motion time scaling), named by a key made of
 
 - the SHA-256 of the video file's bytes (renaming or moving it still hits),
 - the backend's name and settings (model, thresholds, library version),
-- the frame range processed, and
+- the frame range processed and the chunking (`gait.pose.chunks`), and
 - `POSE_CACHE_VERSION`, bumped whenever the stored content changes meaning.
 
 The directory is ``$GAIT_CACHE_DIR/pose`` if that variable is set, else
@@ -26,7 +26,7 @@ from pathlib import Path
 from ..track import PoseTrack
 
 #: Version of what a cached pose track means; part of every cache key.
-POSE_CACHE_VERSION = 1
+POSE_CACHE_VERSION = 2
 
 
 def default_cache_dir() -> Path:

@@ -13,11 +13,11 @@ import numpy as np
 from tqdm import tqdm
 
 from ..errors import InvalidOptionError, NoPersonError
-from ..landmarks import N_LANDMARKS
 from ..track import PoseTrack
-from ..video import VideoInfo, iter_frames
+from ..video import VideoInfo
 from .base import PoseBackend
 from .cache import cache_key, cache_path, default_cache_dir, load_cached, store
+from .chunks import DEFAULT_CHUNK_S, DEFAULT_OVERLAP_S, plan_chunks, run_chunks
 from .mediapipe_backend import MediaPipePoseBackend
 
 #: Default minimum fraction of frames with a person. Below half, the runner is
@@ -38,6 +38,9 @@ def estimate_pose(
     start: int = 0,
     stop: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+    chunk_s: float | None = None,
+    overlap_s: float = DEFAULT_OVERLAP_S,
 ) -> PoseTrack:
     """Estimate the pose in every frame of a video.
 
@@ -62,7 +65,20 @@ def estimate_pose(
     on_progress : callable, optional
         Called as ``on_progress(frames_done, frames_total)`` while frames are
         processed (for front ends that draw their own progress, such as the
-        web app). Not called on a cache hit.
+        web app). Not called on a cache hit. Calls come from this process and
+        ``frames_done`` never decreases, whatever the number of workers.
+    workers : int
+        Processes running pose estimation at once (default 1).
+        With more than one, each runs its own copy of `backend` (pickled).
+        The result does not depend on it.
+    chunk_s : float or None
+        The clip is processed in chunks of about this many seconds of video,
+        each tracked from scratch after `overlap_s` seconds of lead-in (see
+        `gait.pose.chunks`, e.g. `DEFAULT_CHUNK_S`); None (default)
+        processes it as one tracking run (one worker), exactly as a plain
+        frame-by-frame loop. Part of the cache key.
+    overlap_s : float
+        Lead-in before each chunk, in seconds, discarded after tracking.
 
     Returns
     -------
@@ -86,6 +102,11 @@ def estimate_pose(
             f"min_detected_fraction must be in [0, 1], got {min_detected_fraction!r}"
         )
     stop = info.n_frames if stop is None else stop
+    if not (isinstance(workers, int) and workers >= 1):
+        raise InvalidOptionError(f"workers must be a whole number >= 1, got {workers!r}")
+    if (chunk_s is not None and not chunk_s > 0) or not overlap_s >= 0:
+        raise InvalidOptionError(
+            f"chunk_s must be positive or None and overlap_s >= 0; got {chunk_s!r}, {overlap_s!r}")
     if not 0 <= start < stop <= info.n_frames:
         raise InvalidOptionError(
             f"frame range start={start}, stop={stop} is invalid for {info.path.name} "
@@ -99,7 +120,8 @@ def estimate_pose(
         key = cache_key(
             info.content_sha256,
             backend_name=backend.name,
-            backend_settings=backend.settings,
+            backend_settings={**backend.settings,
+                              "chunking": {"chunk_s": chunk_s, "overlap_s": overlap_s}},
             start=start,
             stop=stop,
         )
@@ -108,7 +130,8 @@ def estimate_pose(
     if video_track is None:
         with backend if owned else nullcontext():
             video_track = _run_backend(info, backend, start=start, stop=stop, progress=progress,
-                                       on_progress=on_progress)
+                                       on_progress=on_progress, workers=workers,
+                                       chunk_s=chunk_s, overlap_s=overlap_s)
         if path is not None:
             store(video_track, path)
     else:
@@ -120,29 +143,32 @@ def estimate_pose(
 
 def _run_backend(
     info: VideoInfo, backend: PoseBackend, *, start: int, stop: int, progress: bool,
-    on_progress: Callable[[int, int], None] | None = None,
+    on_progress: Callable[[int, int], None] | None, workers: int, chunk_s: float | None,
+    overlap_s: float,
 ) -> PoseTrack:
     """Pose for frames [start, stop) in video time (before slow-motion scaling)."""
     n = stop - start
-    xy_px = np.full((n, N_LANDMARKS, 2), np.nan)
-    visibility = np.full((n, N_LANDMARKS), np.nan)
-    world_m = np.full((n, N_LANDMARKS, 3), np.nan)
     t_video_s = info.t_s[start:stop] / info.time_scale
-    backend.reset()
+    chunks = plan_chunks(info.t_s, start=start, stop=stop, chunk_s=chunk_s, overlap_s=overlap_s)
     bar = tqdm(
         total=n, desc=f"pose {info.path.name}", unit="frame", file=sys.stderr,
         disable=not progress, leave=False,
     )
+    done = 0
+
+    def on_frames(count: int) -> None:
+        nonlocal done
+        done += count
+        bar.update(count)
+        if on_progress is not None:
+            on_progress(done, n)
+
     with bar:
-        for idx, _, frame in iter_frames(info, start=start, stop=stop):
-            row = idx - start
-            result = backend.process(frame, int(round(t_video_s[row] * 1000.0)))
-            xy_px[row] = result.xy_px
-            visibility[row] = result.visibility
-            world_m[row] = result.world_m
-            bar.update(1)
-            if on_progress is not None:
-                on_progress(row + 1, n)
+        parts = run_chunks(info, backend, chunks, workers=workers, on_frames=on_frames)
+    xy_px = np.concatenate([p.xy_px for p in parts])
+    visibility = np.concatenate([p.visibility for p in parts])
+    world_m = np.concatenate([p.world_m for p in parts])
+    n_workers = min(workers, len(chunks))
     settings = json.dumps(dict(backend.settings), sort_keys=True)
     return PoseTrack(
         t_s=t_video_s,
@@ -153,7 +179,9 @@ def _run_backend(
         source=info.path.name,
         world_m=world_m,
         frame_idx=np.arange(start, stop),
-        log=(f"pose: {backend.name} {settings} on frames {start}-{stop} of {info.path.name}",),
+        log=(f"pose: {backend.name} {settings} on frames {start}-{stop} of {info.path.name}, "
+             f"{len(chunks)} chunk(s) of ~{chunk_s} s with {overlap_s} s lead-in, "
+             f"{n_workers} worker(s)",),
     )
 
 

@@ -60,7 +60,8 @@ class MediaPipePoseBackend:
 
     Notes
     -----
-    Not thread-safe; one instance per process. Call `close` (or use it as a
+    Not thread-safe; one instance per process. Pickling copies the settings
+    only, so a copy can be sent to a worker process. Call `close` (or use it as a
     context manager) to free the graph.
     """
 
@@ -137,6 +138,10 @@ class MediaPipePoseBackend:
         if self._pose is not None:
             self._pose.close()
             self._pose = None
+
+    def __getstate__(self) -> dict:
+        """Pickle the settings only (for worker processes); the copy builds its own graph."""
+        return {**self.__dict__, "_pose": None}
 
     def __enter__(self) -> "MediaPipePoseBackend":
         return self
