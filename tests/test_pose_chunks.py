@@ -8,7 +8,7 @@ import pytest
 from gait.errors import InvalidOptionError, NoPersonError, UnreadableVideoError
 from gait.landmarks import N_LANDMARKS
 from gait.pose import PoseFrame, estimate_pose
-from gait.pose.chunks import MIN_OVERLAP_FRAMES, plan_chunks
+from gait.pose.chunks import DEFAULT_CHUNK_S, MIN_OVERLAP_FRAMES, plan_chunks
 from gait.video import iter_frames, probe_video
 
 
@@ -81,7 +81,8 @@ def test_chunked_track_puts_every_frame_in_place(long_clip, tmp_path, workers):
     info = probe_video(long_clip)
     calls = []
     track = estimate_pose(info, backend=FrameIdBackend(), use_cache=False, progress=False,
-                          workers=workers, on_progress=lambda d, n: calls.append((d, n)))
+                          workers=workers, chunk_s=DEFAULT_CHUNK_S,
+                          on_progress=lambda d, n: calls.append((d, n)))
     assert "2 chunk(s)" in track.log[0] and f"{workers} worker(s)" in track.log[0]
     # MJPG frames decode to their grey level within a few levels
     np.testing.assert_allclose(track.xy_px[:, 0, 0], _expected_grey(360), atol=3)
@@ -95,7 +96,7 @@ def test_chunked_track_puts_every_frame_in_place(long_clip, tmp_path, workers):
 def test_chunked_subrange(long_clip):
     info = probe_video(long_clip)
     track = estimate_pose(info, backend=FrameIdBackend(), use_cache=False, progress=False,
-                          workers=2, start=100, stop=340)
+                          workers=2, chunk_s=DEFAULT_CHUNK_S, start=100, stop=340)
     np.testing.assert_array_equal(track.frame_idx, np.arange(100, 340))
     np.testing.assert_allclose(track.xy_px[:, 0, 0], _expected_grey(340)[100:], atol=3)
 
@@ -118,10 +119,10 @@ def test_worker_cannot_read_video(long_clip, tmp_path):
 def test_cache_key_covers_chunking(long_clip, tmp_path):
     info = probe_video(long_clip)
     kwargs = dict(backend=FrameIdBackend(), cache_dir=tmp_path / "c", progress=False, workers=1)
-    estimate_pose(info, **kwargs)
-    estimate_pose(info, chunk_s=None, **kwargs)
+    estimate_pose(info, chunk_s=DEFAULT_CHUNK_S, **kwargs)
+    estimate_pose(info, **kwargs)  # one tracking run: another cache entry
     assert len(list((tmp_path / "c").glob("*.npz"))) == 2
-    hit = estimate_pose(info, **kwargs)
+    hit = estimate_pose(info, chunk_s=DEFAULT_CHUNK_S, **kwargs)
     assert "loaded from cache" in hit.log[-1]
 
 
