@@ -1,0 +1,1 @@
+"""Rear- and front-view analysis: events, frontal-plane metrics, camera-tilt check."""
