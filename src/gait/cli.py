@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 1 internal error (a bug); 2 invalid option; 3 video
 unreadable; 4 no person found; 5 too few steps; 6 output exists (use
---force); 7 view not supported yet. See `gait.errors`.
+--force); 7 view not supported for that role. See `gait.errors`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ EXIT_CODES_HELP = """exit codes:
   4  no person found in enough frames
   5  too few steps to measure
   6  output folder already holds results (pass --force to replace them)
-  7  camera view not supported yet (front or rear)
+  7  camera view not supported for that role (e.g. --rear clip filmed side-on)
 """
 
 FILMING_HELP = """filming tips: tripod at hip height, 3-5 m away, square to the treadmill;
@@ -56,9 +56,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
     an = sub.add_parser(
         "analyze", help="analyse a treadmill video",
-        description="Analyse a treadmill running (or walking) video filmed from the side. "
-                    "Writes results.json, steps.csv and pose_track.npz to OUTDIR and prints "
-                    "a summary.",
+        description="Analyse a treadmill running (or walking) video filmed from the side, "
+                    "from behind or from the front (detected automatically; a rear or front "
+                    "clip gives cadence, step-time asymmetry and frontal-plane measures: "
+                    "pelvic drop, step width, crossover, knee projection angle, trunk lean, "
+                    "heel whip). With --rear, a side clip and a clip from behind make one "
+                    "assessment. Writes results.json, steps.csv and pose_track.npz to OUTDIR "
+                    "and prints a summary.",
         epilog=FILMING_HELP + "\n\n" + EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     an.add_argument("video", type=Path, help="video file (mp4, mov, avi, webm)")
@@ -77,6 +81,9 @@ def _build_parser() -> argparse.ArgumentParser:
     an.add_argument("--view", default="auto",
                     choices=("auto", "side", "side-left", "side-right", "rear", "front"),
                     help="camera view (default: detect)")
+    an.add_argument("--rear", type=Path, metavar="REAR_VIDEO",
+                    help="a second clip of the same run filmed from behind (or the front): adds "
+                         "frontal-plane findings to the side clip's assessment")
     an.add_argument("--force", action="store_true",
                     help="replace results already in OUTDIR")
     an.add_argument("--cache-dir", type=Path,
@@ -115,7 +122,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _prepare_outdir(outdir: Path, *, force: bool) -> None:
-    existing = [n for n in ("results.json", "steps.csv", "pose_track.npz")
+    existing = [n for n in ("results.json", "steps.csv", "pose_track.npz", "pose_track_rear.npz")
                 if (outdir / n).exists()]
     if existing and not force:
         raise OutputExistsError(
@@ -135,8 +142,15 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         height_m=args.height_cm / 100 if args.height_cm else None,
         capture_fps=args.capture_fps, view=args.view)
     _prepare_outdir(args.outdir, force=args.force)
-    result, track = analyze(args.video, options=options, cache_dir=args.cache_dir,
-                            use_cache=not args.no_cache, progress=not args.quiet)
+    run = dict(cache_dir=args.cache_dir, use_cache=not args.no_cache, progress=not args.quiet)
+    if args.rear is not None:
+        from .frontal.combine import analyze_side_and_rear
+
+        result, track, rear_track = analyze_side_and_rear(args.video, args.rear, options=options,
+                                                          analyze=analyze, **run)
+        rear_track.save(args.outdir / "pose_track_rear.npz")
+    else:
+        result, track = analyze(args.video, options=options, **run)
     result.save_json(args.outdir / "results.json")
     result.save_steps_csv(args.outdir / "steps.csv")
     track.save(args.outdir / "pose_track.npz")

@@ -11,7 +11,7 @@ Exit codes (also listed in the README and ``gait --help``):
 4     no usable person found in the video (`NoPersonError`)
 5     too few steps to measure (`TooFewStepsError`)
 6     output would overwrite earlier results (`OutputExistsError`)
-7     camera view not supported yet (`UnsupportedViewError`)
+7     camera view not supported for that role (`UnsupportedViewError`)
 ====  =========================================================
 """
 
@@ -59,6 +59,6 @@ class OutputExistsError(GaitError):
 
 
 class UnsupportedViewError(GaitError):
-    """The clip is filmed from a view gait cannot analyse yet (e.g. front or rear)."""
+    """The clip's view does not fit its role (e.g. a ``--rear`` clip filmed side-on)."""
 
     exit_code = 7

@@ -15,6 +15,7 @@ from ..result import RESULT_SCHEMA, GaitResult
 from ..track import PoseTrack
 from .events import detect_frontal_events, frontal_segment
 from .identity import identity_breaks
+from .phase import phase_step_times
 from .metrics import FrontalMetrics, compute_frontal_metrics, frontal_cadence
 from .reliability import reliability
 from .tilt import check_tilt
@@ -85,9 +86,10 @@ def analyze_frontal_track(filtered: PoseTrack, *, track: PoseTrack, view: ViewIn
     segment = frontal_segment(filtered, breaks=breaks)
     events, rises = detect_frontal_events(filtered, view=view, segment=segment)
     tilt = check_tilt(filtered, events)
-    metrics = compute_frontal_metrics(filtered, events, rises, tilt=tilt, height_m=height_m,
-                                      noise_px=noise_px)
     cad, cad_se = frontal_cadence(events)
+    phase = phase_step_times(filtered, segment=segment, period_s=120.0 / cad)
+    metrics = compute_frontal_metrics(filtered, events, rises, tilt=tilt, phase=phase,
+                                      height_m=height_m, noise_px=noise_px)
     duration = events.segment_s[1] - events.segment_s[0]
     cadence = Summary(cad, cad, cad, cad, len(events.contacts), cad_se, "steps/min", False,
                       f"initial contacts of both feet over {duration:.1f} s, seen from the "

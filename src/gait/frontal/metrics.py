@@ -46,6 +46,7 @@ from ..events import GaitEvents
 from ..metrics import LEG_FRACTION_OF_HEIGHT, TIMING_MIN_FPS, Asymmetry, Summary, \
     symmetry_index_pct
 from ..track import PoseTrack
+from .phase import PhaseStepTimes
 from .tilt import TiltCheck, line_angle_deg
 
 SIDES = ("left", "right")
@@ -175,7 +176,8 @@ def _summarise(values, unit: str, per_step_err: float, note: str,
 
 
 def compute_frontal_metrics(track: PoseTrack, events: GaitEvents, heel_rise_s: dict, *,
-                            tilt: TiltCheck, height_m: float | None = None,
+                            tilt: TiltCheck, phase: PhaseStepTimes,
+                            height_m: float | None = None,
                             noise_px: float = float("nan")) -> FrontalMetrics:
     """Per-step frontal metrics, summaries per side and left/right asymmetries.
 
@@ -189,6 +191,9 @@ def compute_frontal_metrics(track: PoseTrack, events: GaitEvents, heel_rise_s: d
         Heel-rise times per foot, seconds (same source).
     tilt : TiltCheck
         Level references (`gait.frontal.tilt.check_tilt`).
+    phase : PhaseStepTimes
+        Step times from the heels' phase lag (`gait.frontal.phase`): the
+        step-time asymmetry is taken from it.
     height_m : float, optional
         Runner's height; gives distances in cm.
     noise_px : float
@@ -320,8 +325,8 @@ def compute_frontal_metrics(track: PoseTrack, events: GaitEvents, heel_rise_s: d
         for side in SIDES:
             per_side[side][name] = _summarise([r[name] for r in rows if r["foot"] == side],
                                               units[name], errors[name], note, approx)
-    asymmetry = {}
-    for name in ("step_time_ms", "pelvic_drop_deg", "knee_fppa_deg", "lateral_trunk_lean_deg"):
+    asymmetry = {"step_time_ms": _phase_asymmetry(phase, per_side, summary)}
+    for name in ("pelvic_drop_deg", "knee_fppa_deg", "lateral_trunk_lean_deg"):
         left, right = per_side["left"][name], per_side["right"][name]
         if left.n == 0 or right.n == 0:
             continue
@@ -332,11 +337,7 @@ def compute_frontal_metrics(track: PoseTrack, events: GaitEvents, heel_rise_s: d
             symmetry_index_pct(left.trimmed_mean, right.trimmed_mean), diff,
             "equal" if diff == 0 else ("left" if diff > 0 else "right"),
             bool(abs(diff) > 2.0 * diff_err), left.n, right.n, left.unit,
-            approximate=left.approximate or right.approximate,
-            note=("both feet are seen alike from behind or in front, so the left/right "
-                  "comparison is not biased by a hidden far foot; the expected error comes "
-                  "from the measured stride-to-stride spread" if name == "step_time_ms"
-                  else left.note))
+            approximate=left.approximate or right.approximate, note=left.note)
     warnings = list(tilt.warnings)
     n_min = min(per_side["left"]["pelvic_drop_deg"].n, per_side["right"]["pelvic_drop_deg"].n)
     if n_min < 7:
@@ -344,6 +345,23 @@ def compute_frontal_metrics(track: PoseTrack, events: GaitEvents, heel_rise_s: d
                         "per side for a stable mean; film a longer clip")
     return FrontalMetrics(tuple(rows), summary, per_side, asymmetry, tilt, scale, length_unit,
                           tuple(warnings))
+
+
+def _phase_asymmetry(phase: PhaseStepTimes, per_side: dict, summary: dict) -> Asymmetry:
+    """Step-time asymmetry from the heels' phase lag, with the contacts' result in the note."""
+    left_ms, right_ms = 1000 * phase.left_step_s, 1000 * phase.right_step_s
+    diff = left_ms - right_ms
+    err = phase.expected_error_pct
+    ev_l, ev_r = (per_side[s]["step_time_ms"].trimmed_mean for s in SIDES)
+    return Asymmetry(
+        left_ms, right_ms, phase.symmetry_index_pct, diff,
+        "equal" if diff == 0 else ("left" if diff > 0 else "right"),
+        bool(np.isfinite(err) and abs(phase.symmetry_index_pct) > 2.0 * err),
+        per_side["left"]["step_time_ms"].n, per_side["right"]["step_time_ms"].n, "ms",
+        approximate=not np.isfinite(err),
+        note=(f"from the phase lag between the two heels' vertical motion over the whole clip "
+              f"(±{err:.1f} % from {phase.n_blocks} two-stride blocks); the single contacts "
+              f"give {symmetry_index_pct(ev_l, ev_r):+.1f} %"))
 
 
 def frontal_cadence(events: GaitEvents) -> tuple[float, float]:
