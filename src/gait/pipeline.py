@@ -99,7 +99,6 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
     GaitResult
     """
     filtered, cleaning = clean_track(track, lowpass_hz=options.lowpass_hz)
-    unfiltered, _ = clean_track(track, lowpass_hz=None)
     view = detect_view(filtered, view=options.view)
     warnings: list[str] = []
     if view.facing == 0:
@@ -110,6 +109,7 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
             noise_px=cleaning.noise_px, options=asdict(options), height_m=options.height_m,
             video=video, capture_warnings=lambda cad, duty: _capture_warnings(track, cad, duty,
                                                                               options))
+    unfiltered, _ = clean_track(track, lowpass_hz=None)
     segment = select_steady_segment(filtered)
     try:
         events = detect_events(filtered, raw=unfiltered, view=view, segment=segment)

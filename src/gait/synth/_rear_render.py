@@ -18,7 +18,7 @@ _FOREARM_R = (0.034, 0.026)
 _HAND_R = 0.040
 _NECK_R = 0.055
 _HEAD_AXES_M = (0.085, 0.110)
-_TORSO_WAIST_M = 0.15
+_WAISTBAND = (215, 215, 220)
 _BELT_X_M = (-0.95, 0.85)
 _BELT_HALF_WIDTH_M = 0.35
 _STRIPE_SPACING_M = 0.35
@@ -152,7 +152,15 @@ class RearPainter:
             shorts = np.array([lh - out_h * hip_pad * 1.1, rh + out_h * hip_pad * 1.1,
                                rh + out_h * hip_pad + 0.25 * up, lh - out_h * hip_pad + 0.25 * up])
             _poly(img, shorts, _SHORTS)
-            _limb(img, lh, rh, 0.07 * s, 0.07 * s, _SHORTS)
+            # buttocks hang from each hip joint, so the gluteal folds show the pelvis tilt
+            for hip_px in (lh, rh):
+                _disc(img, hip_px + np.array([0.0, 0.03 * s]), 0.085 * s, _SHORTS)
+            # waistband along the pelvis line
+            band = np.array([lh - out_h * hip_pad * 1.1 + 0.16 * up,
+                             rh + out_h * hip_pad * 1.1 + 0.16 * up,
+                             rh + out_h * hip_pad * 1.1 + 0.22 * up,
+                             lh - out_h * hip_pad * 1.1 + 0.22 * up])
+            _poly(img, band, _WAISTBAND)
 
         def head_and_neck(img):
             s = self._scale(float(head[0]))
