@@ -61,8 +61,10 @@ def _build_parser() -> argparse.ArgumentParser:
                     "clip gives cadence, step-time asymmetry and frontal-plane measures: "
                     "pelvic drop, step width, crossover, knee projection angle, trunk lean, "
                     "heel whip). With --rear, a side clip and a clip from behind make one "
-                    "assessment. Writes results.json, steps.csv and pose_track.npz to OUTDIR "
-                    "and prints a summary.",
+                    "assessment. Writes results.json, steps.csv and pose_track.npz to OUTDIR, "
+                    "and the report (report.html, report.pdf, figures/, overlay.mp4 and "
+                    "metronome tracks metronome_+5pct.wav etc. at the cadence targets), and "
+                    "prints a summary.",
         epilog=FILMING_HELP + "\n\n" + EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     an.add_argument("video", type=Path, help="video file (mp4, mov, avi, webm)")
@@ -91,6 +93,20 @@ def _build_parser() -> argparse.ArgumentParser:
     an.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     an.add_argument("-q", "--quiet", action="store_true",
                     help="no progress bar and no summary table (for scripts)")
+    rep = an.add_argument_group("report", "the runner's own answers fill the return-to-run "
+                                "checklist; questions left unanswered are printed as questions")
+    rep.add_argument("--no-report", action="store_true",
+                     help="write only results.json, steps.csv and pose_track.npz")
+    rep.add_argument("--no-overlay", action="store_true",
+                     help="skip overlay.mp4 (the slowest part of the report)")
+    rep.add_argument("--weekly-km", type=float, metavar="KM",
+                     help="current weekly running distance, km")
+    rep.add_argument("--pain", type=float, metavar="0-10",
+                     help="pain while running, 0 (none) to 10 (worst)")
+    rep.add_argument("--pain-settled", choices=("yes", "no"),
+                     help="has pain after running settled by the next morning?")
+    rep.add_argument("--strength-per-week", type=int, metavar="N",
+                     help="heavy strength sessions a week")
 
     sy = sub.add_parser("synth", help="render a synthetic runner video with known truth",
                         description="Render a synthetic treadmill runner (side view) and write "
@@ -122,7 +138,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _prepare_outdir(outdir: Path, *, force: bool) -> None:
-    existing = [n for n in ("results.json", "steps.csv", "pose_track.npz", "pose_track_rear.npz")
+    from .report import REPORT_FILES
+
+    existing = [n for n in ("results.json", "steps.csv", "pose_track.npz", "pose_track_rear.npz",
+                            *REPORT_FILES)
                 if (outdir / n).exists()]
     if existing and not force:
         raise OutputExistsError(
@@ -141,6 +160,12 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         belt_speed_ms=speed_to_ms(args.belt_speed, args.speed_unit) if args.belt_speed else None,
         height_m=args.height_cm / 100 if args.height_cm else None,
         capture_fps=args.capture_fps, view=args.view)
+    from .report import RunnerInputs, write_report
+
+    inputs = RunnerInputs(
+        weekly_distance_km=args.weekly_km, pain_0_10=args.pain,
+        pain_settled_next_morning=None if args.pain_settled is None else args.pain_settled == "yes",
+        strength_sessions_per_week=args.strength_per_week)
     _prepare_outdir(args.outdir, force=args.force)
     run = dict(cache_dir=args.cache_dir, use_cache=not args.no_cache, progress=not args.quiet)
     if args.rear is not None:
@@ -154,9 +179,14 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     result.save_json(args.outdir / "results.json")
     result.save_steps_csv(args.outdir / "steps.csv")
     track.save(args.outdir / "pose_track.npz")
+    if not args.no_report:
+        write_report(args.outdir, result, track=track, video_path=args.video, inputs=inputs,
+                     overlay=not args.no_overlay, progress=not args.quiet, overwrite=True)
     if not args.quiet:
         print(format_summary(result))
-        print(f"\nwrote {args.outdir / 'results.json'}, steps.csv and pose_track.npz")
+        print(f"\nwrote {args.outdir / 'results.json'}, steps.csv and pose_track.npz"
+              + ("" if args.no_report else "; report.html, report.pdf, figures/, "
+                 "metronome_+*pct.wav" + ("" if args.no_overlay else " and overlay.mp4")))
     return 0
 
 

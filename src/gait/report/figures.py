@@ -1,0 +1,284 @@
+"""Report figures (matplotlib): foot trajectories, cadence per step, left vs right, stance timeline.
+
+Every figure reads in grey print: left and right differ by line style and
+marker (left solid with circles, right dashed with triangles) and by hatching
+in bars, not only by colour. Figures are built with the object-oriented API
+(`matplotlib.figure.Figure`, no pyplot state), so rendering is thread-safe
+and leaves no open windows.
+
+Renderers take the `GaitResult`; the foot trajectories also need the pose
+landmarks (`PoseTrack`), which the result does not store.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..clean import clean_track
+from ..landmarks import LEG
+from ..result import GaitResult
+from ..track import PoseTrack
+
+#: Line and marker style per foot (readable in grey).
+SIDE_STYLE = {
+    "left": {"color": "#1f4e79", "linestyle": "-", "marker": "o", "hatch": "////",
+             "face": "white", "label": "left"},
+    "right": {"color": "#b34a2e", "linestyle": "--", "marker": "^", "hatch": "",
+              "face": "#9a9a9a", "label": "right"},
+}
+#: Seconds of the analysed segment shown in the time plots (more is unreadable on A4).
+WINDOW_S = 6.0
+DPI = 150
+
+
+def _apply_style(fig: Figure) -> None:
+    for ax in fig.axes:
+        ax.grid(True, color="#d9d9d9", linewidth=0.6)
+        ax.set_axisbelow(True)
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
+
+
+def to_png(fig: Figure, *, dpi: int = DPI) -> bytes:
+    """Render a figure to PNG bytes.
+
+    Parameters
+    ----------
+    fig : Figure
+    dpi : int
+        Dots per inch.
+
+    Returns
+    -------
+    bytes
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    return buf.getvalue()
+
+
+def _robust_limits(values: list[float], keep: list[float | None]) -> tuple[float, float]:
+    """y-limits spanning the 5th-95th percentile of `values` (padded) and every value in `keep`."""
+    finite = [v for v in values if np.isfinite(v)]
+    anchors = [v for v in keep if v is not None and np.isfinite(v)]
+    if not finite and not anchors:
+        return 0.0, 1.0
+    core = np.percentile(finite, [5, 95]) if finite else [min(anchors), max(anchors)]
+    lo, hi = min(core[0], *anchors), max(core[1], *anchors)
+    pad = 0.15 * max(hi - lo, 1.0)
+    return float(lo - pad), float(hi + pad)
+
+
+def time_window_s(result: GaitResult, *, window_s: float = WINDOW_S) -> tuple[float, float]:
+    """Start and end (s) of the span the time plots show: the segment's first `window_s` seconds."""
+    start, end = result.segment_s
+    return float(start), float(min(end, start + window_s))
+
+
+def foot_trajectories(result: GaitResult, track: PoseTrack, *,
+                      window_s: float = WINDOW_S) -> Figure:
+    """Heel and toe height above the belt for each foot, with initial contacts and toe-offs.
+
+    Parameters
+    ----------
+    result : GaitResult
+        Gives the events, the cleaning cut-off and the pixel scale.
+    track : PoseTrack
+        Raw landmarks (cleaned here exactly as in the analysis).
+    window_s : float
+        Seconds shown from the start of the analysed segment.
+
+    Returns
+    -------
+    Figure
+        Two panels (left foot, right foot); heights in cm when the scale is
+        known, else in pixels.
+    """
+    filtered, _ = clean_track(track, lowpass_hz=result.options.get("lowpass_hz", 10.0))
+    t0, t1 = time_window_s(result, window_s=window_s)
+    keep = (filtered.t_s >= t0) & (filtered.t_s <= t1)
+    px_per_m = result.scale.get("px_per_m")
+    to_unit, unit = ((100.0 / px_per_m, "cm") if px_per_m else (1.0, "px"))
+    fig = Figure(figsize=(7.2, 4.4))
+    axes = fig.subplots(2, 1, sharex=True)
+    for ax, side in zip(axes, ("left", "right")):
+        st = SIDE_STYLE[side]
+        _, _, _, heel, toe = LEG[side]
+        y_heel = filtered.xy_px[:, heel, 1]
+        y_toe = filtered.xy_px[:, toe, 1]
+        ground = np.nanpercentile(np.fmax(y_heel, y_toe)[np.isfinite(y_heel)], 95)
+        h_heel = (ground - y_heel) * to_unit
+        h_toe = (ground - y_toe) * to_unit
+        t = filtered.t_s
+        ax.plot(t[keep], h_heel[keep], color=st["color"], linestyle="-", linewidth=1.6,
+                label="heel")
+        ax.plot(t[keep], h_toe[keep], color="black", linestyle=":", linewidth=1.3, label="toe")
+        ics = [e for e in result.events if e["foot"] == side and t0 <= e["ic_s"] <= t1]
+        tos = [e for e in result.events if e["foot"] == side and e.get("to_s") is not None
+               and t0 <= e["to_s"] <= t1]
+        ax.plot([e["ic_s"] for e in ics], np.interp([e["ic_s"] for e in ics], t, h_heel),
+                linestyle="none", marker="v", markersize=7, color="black",
+                label="initial contact")
+        ax.plot([e["to_s"] for e in tos], np.interp([e["to_s"] for e in tos], t, h_toe),
+                linestyle="none", marker="^", markersize=7, markerfacecolor="white",
+                markeredgecolor="black", label="toe-off")
+        for e in ics:
+            end = e["to_s"] if e.get("to_s") is not None else e["ic_s"]
+            ax.axvspan(e["ic_s"], min(end, t1), color="#e3e3e3", zorder=0)
+        ax.set_ylabel(f"{side} foot\nheight ({unit})")
+    axes[1].set_xlabel("time (s); shaded: foot on the belt (stance)")
+    axes[1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.38), ncol=4, fontsize=7.5,
+                   frameon=False)
+    axes[0].set_title("Foot height above the belt with detected contacts", fontsize=10,
+                      loc="left")
+    _apply_style(fig)
+    fig.tight_layout()
+    return fig
+
+
+def cadence_per_step(result: GaitResult, *, targets_spm: dict[str, float] | None = None) -> Figure:
+    """Cadence of each step (60 / step time) over the clip, with the median and the targets.
+
+    Parameters
+    ----------
+    result : GaitResult
+    targets_spm : dict of str to float, optional
+        Label (e.g. "+5%") -> target cadence in steps/min, drawn as dotted lines.
+
+    Returns
+    -------
+    Figure
+    """
+    fig = Figure(figsize=(7.2, 3.3))
+    ax = fig.subplots()
+    median = result.summary["cadence_spm"]["value"]
+    per_step = {side: [(s["ic_s"], 60000.0 / s["step_time_ms"]) for s in result.steps
+                       if s["foot"] == side and s.get("step_time_ms")]
+                for side in ("left", "right")}
+    values = [v for rows in per_step.values() for _, v in rows]
+    lo, hi = _robust_limits(values, [median, *(targets_spm or {}).values()])
+    clipped = []
+    for side, rows in per_step.items():
+        st = SIDE_STYLE[side]
+        inside = [(t, v) for t, v in rows if lo <= v <= hi]
+        clipped += [(t, min(max(v, lo), hi)) for t, v in rows if not lo <= v <= hi]
+        ax.plot([t for t, _ in inside], [v for _, v in inside], linestyle="none",
+                marker=st["marker"], color=st["color"],
+                markerfacecolor="white" if side == "left" else st["color"], markersize=5,
+                label=f"{side} step")
+    if clipped:
+        ax.plot([t for t, _ in clipped], [v for _, v in clipped], linestyle="none", marker="x",
+                color="black", markersize=6, label="step outside the range shown")
+    ax.set_ylim(lo, hi)
+    strides = [s for s in result.steps if s.get("stride_time_ms")]
+    ax.plot([s["ic_s"] for s in strides], [120000.0 / s["stride_time_ms"] for s in strides],
+            color="black", linewidth=1.0, linestyle="-", alpha=0.6,
+            label="per stride (120 / stride time)")
+    if median is not None:
+        ax.axhline(median, color="black", linewidth=1.6, label=f"clip cadence {median:.1f}")
+    if targets_spm:
+        for spm in targets_spm.values():
+            ax.axhline(spm, color="#555555", linewidth=0.9, linestyle=":")
+        ax.plot([], [], color="#555555", linewidth=0.9, linestyle=":", label="targets "
+                + ", ".join(f"{k} {v:g}" for k, v in targets_spm.items()))
+    ax.set_xlabel("time of initial contact (s)")
+    ax.set_ylabel("cadence (steps/min)")
+    ax.set_title("Cadence step by step (60 / step time)", fontsize=10, loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), fontsize=7.5, ncol=3,
+              frameon=False)
+    _apply_style(fig)
+    fig.tight_layout()
+    return fig
+
+
+def left_right(result: GaitResult, rows: tuple[dict, ...]) -> Figure:
+    """Left vs right bars with interquartile whiskers, one small panel per bilateral metric.
+
+    Parameters
+    ----------
+    result : GaitResult
+        Gives the per-side interquartile ranges.
+    rows : tuple of dict
+        From `gait.report.content.ReportContent.bilateral` (label, left, right,
+        unit, verdict).
+
+    Returns
+    -------
+    Figure
+    """
+    n = len(rows)
+    cols = 4 if n > 6 else 3
+    nrows = max(1, int(np.ceil(n / cols)))
+    fig = Figure(figsize=(7.2, 2.1 * nrows + 0.3))
+    axes = np.atleast_1d(fig.subplots(nrows, cols)).ravel()
+    for ax, row in zip(axes, rows):
+        for i, side in enumerate(("left", "right")):
+            st = SIDE_STYLE[side]
+            ps = result.per_side.get(side, {}).get(row["key"], {})
+            value = row[side]
+            lo, hi = ps.get("q1"), ps.get("q3")
+            yerr = None
+            if lo is not None and hi is not None:
+                yerr = [[max(value - lo, 0.0)], [max(hi - value, 0.0)]]
+            ax.bar(i, value, width=0.6, color=st["face"], edgecolor="black", hatch=st["hatch"],
+                   linewidth=0.8, yerr=yerr, capsize=4, error_kw={"linewidth": 0.9})
+        ax.set_xticks([0, 1], ["L", "R"])
+        ax.axhline(0, color="black", linewidth=0.6)
+        ax.set_title(f"{row['label']} ({row['unit']})", fontsize=8)
+        ax.set_xlabel(row["verdict"], fontsize=6.8)
+        ax.tick_params(labelsize=7)
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    fig.suptitle("Left vs right: trimmed mean per side, whiskers = interquartile range over steps",
+                 fontsize=9.5, x=0.01, ha="left")
+    _apply_style(fig)
+    fig.tight_layout()
+    return fig
+
+
+def stance_timeline(result: GaitResult, *, window_s: float = WINDOW_S) -> Figure:
+    """Stance (foot on belt) and flight (both feet off) periods for each foot over time.
+
+    Parameters
+    ----------
+    result : GaitResult
+    window_s : float
+        Seconds shown from the start of the analysed segment.
+
+    Returns
+    -------
+    Figure
+    """
+    t0, t1 = time_window_s(result, window_s=window_s)
+    fig = Figure(figsize=(7.2, 2.2))
+    ax = fig.subplots()
+    stances: list[tuple[float, float]] = []
+    for y, side in ((2, "left"), (1, "right")):
+        st = SIDE_STYLE[side]
+        spans = [(e["ic_s"], e["to_s"] - e["ic_s"]) for e in result.events
+                 if e["foot"] == side and e.get("to_s") is not None
+                 and e["to_s"] >= t0 and e["ic_s"] <= t1]
+        stances += [(a, a + w) for a, w in spans]
+        ax.broken_barh(spans, (y - 0.35, 0.7), facecolors=st["face"], edgecolors="black",
+                       hatch=st["hatch"], linewidth=0.7)
+    flights = []
+    merged_end = None
+    for a, b in sorted(stances):
+        if merged_end is not None and a > merged_end:
+            flights.append((merged_end, a - merged_end))
+        merged_end = b if merged_end is None else max(merged_end, b)
+    ax.broken_barh(flights, (0 - 0.25, 0.5), facecolors="black")
+    ax.set_yticks([2, 1, 0], ["left stance", "right stance", "flight"])
+    ax.set_xlim(t0, t1)
+    ax.set_ylim(-0.6, 2.6)
+    ax.set_xlabel("time (s)")
+    fps = result.pose["fps"]
+    ax.set_title(f"Stance and flight per foot (each event timed to ±{500 / fps:.0f} ms at "
+                 f"{fps:.0f} fps)", fontsize=10, loc="left")
+    _apply_style(fig)
+    ax.grid(False, axis="y")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,190 @@
+"""Lay out a `ReportContent` as the self-contained ``report.html``.
+
+Every evidence-backed sentence is rendered by `cited`, as
+``<span class="stmt" data-claims="...">text<sup class="cite">[n]</sup></span>``,
+so a reader (and the tests) can see that no load, risk or norm number stands
+without its numbered reference; the reference list is the last section.
+"""
+
+from __future__ import annotations
+
+from ..evidence import Statement
+from .assets import ReportAssets
+from .citations import CitationIndex
+from .content import ReportContent
+from .html import (Section, audio, bullet_list, esc, figure, paragraph, render_page,
+                   status_badge, table, tile)
+from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text,
+                      finding_groups, headline_tiles, measurement_notes, overlay_note,
+                      target_rows)
+
+
+def cited(statement: Statement, refs: CitationIndex) -> str:
+    """A statement's text with its numbered reference marker, as HTML."""
+    nums = refs.numbers(statement)
+    links = ", ".join(f'<a href="#ref-{n}">{n}</a>' for n in nums)
+    return (f'<span class="stmt" data-claims="{esc(" ".join(statement.claims))}">'
+            f'{esc(statement.text)}<sup class="cite">[{links}]</sup></span>')
+
+
+def _cited_list(statements, refs: CitationIndex) -> str:
+    return bullet_list(cited(s, refs) for s in statements)
+
+
+def _overview(c: ReportContent, refs: CitationIndex) -> Section:
+    tiles = "".join(tile(*t) for t in headline_tiles(c))
+    body = [f'<div class="headline">{tiles}</div>']
+    if c.prescription is not None:
+        body.append(f'<div class="callout">{cited(c.prescription.summary, refs)}</div>')
+    found = [r for r in c.findings if r.is_finding]
+    if found:
+        items = [f"<b>{esc(r.label)}</b>: {esc(r.value_text)} {status_badge(r.status)} "
+                 + " ".join(cited(s, refs) for s in r.meaning[:1]) for r in found]
+        body.append("<h3>Findings beyond measurement error</h3>" + bullet_list(items))
+    else:
+        body.append(paragraph("No measure differs from its reference by more than the "
+                              "measurement can detect.", cls="small"))
+    if c.warnings:
+        body.append("<h3>Capture quality</h3>" + "".join(
+            f'<div class="warn">{esc(w)}</div>' for w in c.warnings))
+    body.append("<h3>The clip</h3>" + table(
+        [], [[f"<b>{esc(k)}</b>", esc(v)] for k, v in c.clip_facts]))
+    return Section("At a glance", "".join(body), anchor="overview")
+
+
+def _prescription(c: ReportContent, refs: CitationIndex) -> Section:
+    p = c.prescription
+    trs = target_rows(c)
+    body = [
+        paragraph(f"Now: {p.cadence_spm:.1f} steps/min"
+                  + ("" if p.step_length_m is None else
+                     f", step length {p.step_length_m:.2f} m at the filmed belt speed "
+                     f"({p.steps_per_km:.0f} steps per km)") + "."),
+        table(["Increase", "Target (steps/min)", "Metronome (BPM)", "Step length at this speed",
+               "Steps per km"],
+              [[esc(r["increase"]), f"<b>{esc(r['target'])}</b>", esc(r["bpm"]),
+                esc(r["step_length"]), esc(r["steps_per_km"])] for r in trs],
+              numeric_cols=(1, 2, 3, 4)),
+    ]
+    if p.belt_speed_ms is None:
+        body.append(paragraph(NO_BELT_SPEED, cls="small"))
+    body.append("<h3>What the evidence says each increase does to load</h3>")
+    for r in trs:
+        body.append(paragraph(f"{r['increase']} ({r['target']} steps/min){r['studied_note']}:")
+                    + _cited_list((Statement(effect_text(e), e.statement.claims)
+                                   for e in r["effects"]), refs))
+    notes = [n for t in p.targets for n in t.notes]
+    if notes:
+        body.append(_cited_list(dict.fromkeys(notes), refs))
+    if c.metronome_files:
+        players = "".join(audio(name, f"Metronome {label}: "
+                                f"{t.metronome_bpm:g} clicks/min, accented every second click")
+                          for (label, name), t in zip(c.metronome_files.items(), p.targets))
+        body.append('<h3 class="screen-only">Metronome tracks</h3>' + players)
+        body.append(paragraph("Metronome tracks beside this report: "
+                              + ", ".join(c.metronome_files.values())
+                              + " (one click per step; the accented click marks every second "
+                                "step).", cls="small"))
+    body.append("<h3>Retraining plan</h3>" + _cited_list(p.plan, refs))
+    body.append("<h3>Before changing cadence: questions for the clinician</h3>"
+                + _cited_list(p.ask_first, refs))
+    body.append("<h3>Background: cadence, speed and load</h3>"
+                + f'<div class="small">{_cited_list(p.context, refs)}</div>')
+    return Section("Cadence prescription", "".join(body), anchor="cadence",
+                   page_break_before=True)
+
+
+def _findings(c: ReportContent, refs: CitationIndex) -> Section:
+    body = [paragraph("Each measure is read against a reference range from the evidence. A "
+                      "difference smaller than what the measurement can detect (± shown after "
+                      "the value) is not called a finding.", cls="small")]
+    for group, rows in finding_groups(c):
+        if not rows:
+            continue
+        trs = []
+        for r in rows:
+            meaning = cited(r.meaning[0], refs) if r.meaning else ""
+            if r.cue is not None:
+                meaning += f"<br><i>Cue or drill:</i> {cited(r.cue, refs)}"
+            if len(r.meaning) > 1:
+                meaning += ('<div class="small"><i>Background:</i> '
+                            + " ".join(cited(s, refs) for s in r.meaning[1:]) + "</div>")
+            ref = "—" if r.reference is None else cited(r.reference, refs)
+            trs.append([f"<b>{esc(r.label)}</b>", esc(r.value_text), ref, status_badge(r.status),
+                        meaning])
+        body.append(f"<h3>{esc(GROUP_TITLES[group])}</h3>"
+                    + table(["Measure", "Measured (± detectable change)", "Reference", "Status",
+                             "What it means"], trs, col_widths_pct=(17, 13, 19, 10, 41)))
+    if c.bilateral:
+        rows = [[esc(b["label"]), f"{b['left']:.{b['decimals']}f}",
+                 f"{b['right']:.{b['decimals']}f}", esc(b["unit"]), f"{b['si_pct']:+.1f}",
+                 esc(b["verdict"])] for b in c.bilateral]
+        body.append("<h3>Left and right</h3>" + table(
+            ["Measure", "Left", "Right", "Unit", "Symmetry index (%)", "Difference"], rows,
+            numeric_cols=(1, 2, 4)))
+        body.append(paragraph("Symmetry index = (left − right) / mean × 100; positive when the "
+                              "left value is larger.", cls="small"))
+        body.append(_cited_list(c.asymmetry_caveat, refs))
+    return Section("Form findings", "".join(body), anchor="findings", page_break_before=True)
+
+
+def _figures(c: ReportContent, assets: ReportAssets) -> Section:
+    body = []
+    if assets.keyframes:
+        body.append('<div class="figrow">' + "".join(
+            figure(k.png, k.caption, width_pct=100) for k in assets.keyframes) + "</div>")
+    for fig in assets.figures:
+        body.append(figure(fig.png, fig.caption))
+    note = overlay_note(assets)
+    if note:
+        body.append(paragraph(note, cls="small"))
+    return Section("Figures", "".join(body), anchor="figures", page_break_before=True)
+
+
+def _return_to_run(c: ReportContent, refs: CitationIndex) -> Section:
+    rows = [[esc(i.question), status_badge(checklist_status(i.status)), esc(i.basis),
+             cited(i.evidence, refs)] for i in c.checklist]
+    body = [paragraph("Filled from what gait measured and what the runner stated; items marked "
+                      "'ask' are questions for the runner and clinician.", cls="small"),
+            table(["Question", "Status", "Based on", "Evidence"], rows,
+                  col_widths_pct=(30, 8, 20, 42)),
+            "<h3>Listen to your body</h3>", _cited_list(c.rules, refs)]
+    return Section("Return-to-run checklist", "".join(body), anchor="return-to-run",
+                   page_break_before=True)
+
+
+def _method(c: ReportContent) -> Section:
+    body = bullet_list(esc(n) for n in measurement_notes(c))
+    return Section("How this was measured", body, anchor="method")
+
+
+def _references(refs: CitationIndex) -> Section:
+    items = "".join(f'<li id="ref-{n}">{esc(text)}</li>' for n, _, text in refs.entries())
+    return Section("References", f'<ol class="refs">{items}</ol>'
+                   + paragraph("[secondary source only] and [unverified] mark evidence the "
+                               "project could not confirm in the original paper.", cls="small"),
+                   anchor="references")
+
+
+def report_html(content: ReportContent, assets: ReportAssets) -> str:
+    """Render the analysis report as one self-contained HTML page.
+
+    Parameters
+    ----------
+    content : ReportContent
+    assets : ReportAssets
+        Figures, key frames and the names of the files beside the report.
+
+    Returns
+    -------
+    str
+    """
+    refs = CitationIndex()
+    sections = [_overview(content, refs)]
+    if content.prescription is not None:
+        sections.append(_prescription(content, refs))
+    sections += [_findings(content, refs), _figures(content, assets),
+                 _return_to_run(content, refs), _method(content), _references(refs)]
+    return render_page(content.title, sections, subtitle=content.subtitle,
+                       footer_html=esc(clip_footer(content)))
+

@@ -1,0 +1,196 @@
+"""Lay out a `ReportContent` as the A4 ``report.pdf``, section for section like the HTML.
+
+Every evidence-backed sentence ends with its numbered reference marker
+(``[n]``), numbered in the same order as in the HTML; the reference list is
+the last section. Audio players and the overlay video exist only in the HTML;
+the PDF names the files instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+
+from ..evidence import Statement
+from .assets import ReportAssets
+from .citations import CitationIndex
+from .content import ReportContent
+from .pdf import (FRAME_WIDTH_PT, PdfSection, bullets, image, markup, para, render_pdf, table,
+                  text, tiles)
+from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text, finding_groups,
+                      headline_tiles, measurement_notes, overlay_note, page_footer, target_rows)
+
+
+def cited(statement: Statement, refs: CitationIndex, *, style: str = "body"):
+    """A paragraph of the statement's text with its reference marker."""
+    return para(statement.text, style=style, cite=refs.marker(statement))
+
+
+def _cell(statements, refs: CitationIndex, *, prefix: str = "", style: str = "cell") -> Flowable:
+    parts = [f"<i>{text(prefix)}</i>"] if prefix else []
+    parts += [text(s.text) + f' <font size="6.5" color="#1f4e79">{refs.marker(s)}</font>'
+              for s in statements]
+    return markup(" ".join(parts), style=style)
+
+
+def _overview(c: ReportContent, refs: CitationIndex) -> PdfSection:
+    out: list[Flowable] = [tiles(headline_tiles(c)),
+                           Spacer(1, 6)]
+    if c.prescription is not None:
+        out.append(cited(c.prescription.summary, refs, style="callout"))
+    found = [r for r in c.findings if r.is_finding]
+    if found:
+        out.append(para("Findings beyond measurement error", style="h3"))
+        out += bullets([markup(f"<b>{text(r.label)}</b>: {text(r.value_text)} — "
+                               f"<i>{text(r.status)}</i>. " + " ".join(
+                                   text(s.text) + f' <font size="7" color="#1f4e79">'
+                                   f'{refs.marker(s)}</font>' for s in r.meaning[:1]))
+                        for r in found])
+    else:
+        out.append(para("No measure differs from its reference by more than the measurement "
+                        "can detect.", style="small"))
+    if c.warnings:
+        out.append(para("Capture quality", style="h3"))
+        out += [para(w, style="warn") for w in c.warnings]
+    out.append(para("The clip", style="h3"))
+    out.append(table([], [[markup(f"<b>{text(k)}</b>", style="cell"), v] for k, v in c.clip_facts],
+                     col_widths_frac=(0.25, 0.75)))
+    return PdfSection("At a glance", out)
+
+
+def _prescription(c: ReportContent, refs: CitationIndex) -> PdfSection:
+    p = c.prescription
+    out: list[Flowable] = [para(
+        f"Now: {p.cadence_spm:.1f} steps/min"
+        + ("" if p.step_length_m is None else
+           f", step length {p.step_length_m:.2f} m at the filmed belt speed "
+           f"({p.steps_per_km:.0f} steps per km)") + ".")]
+    trs = target_rows(c)
+    out.append(table(["Increase", "Target (steps/min)", "Metronome (BPM)",
+                      "Step length at this speed", "Steps per km"],
+                     [[r["increase"], r["target"], r["bpm"], r["step_length"], r["steps_per_km"]]
+                      for r in trs],
+                     col_widths_frac=(0.16, 0.2, 0.2, 0.22, 0.22), numeric_cols=(1, 2, 3, 4)))
+    if p.belt_speed_ms is None:
+        out.append(para(NO_BELT_SPEED, style="small"))
+    out.append(para("What the evidence says each increase does to load", style="h3"))
+    for r in trs:
+        out.append(para(f"{r['increase']} ({r['target']} steps/min){r['studied_note']}:",
+                        style="body"))
+        out += bullets([cited(Statement(effect_text(e), e.statement.claims), refs)
+                        for e in r["effects"]])
+    notes = list(dict.fromkeys(n for t in p.targets for n in t.notes))
+    out += bullets([cited(n, refs) for n in notes])
+    if c.metronome_files:
+        out.append(para("Metronome tracks beside this report: "
+                        + ", ".join(c.metronome_files.values())
+                        + " (one click per step; the accented click marks every second step).",
+                        style="small"))
+    out.append(para("Retraining plan", style="h3"))
+    out += bullets([cited(s, refs) for s in p.plan])
+    out.append(para("Before changing cadence: questions for the clinician", style="h3"))
+    out += bullets([cited(s, refs) for s in p.ask_first])
+    out.append(para("Background: cadence, speed and load", style="h3"))
+    out += bullets([cited(s, refs, style="small") for s in p.context], style="small")
+    return PdfSection("Cadence prescription", out, page_break_before=True)
+
+
+def _findings(c: ReportContent, refs: CitationIndex) -> PdfSection:
+    out: list[Flowable] = [para(
+        "Each measure is read against a reference range from the evidence. A difference smaller "
+        "than what the measurement can detect (± shown after the value) is not called a "
+        "finding.", style="small")]
+    for group, rows in finding_groups(c):
+        if not rows:
+            continue
+        trs = []
+        for r in rows:
+            meaning = [_cell(r.meaning[:1], refs)]
+            if r.cue is not None:
+                meaning.append(_cell([r.cue], refs, prefix="Cue or drill:"))
+            if len(r.meaning) > 1:
+                meaning.append(_cell(r.meaning[1:], refs, prefix="Background:", style="cell_small"))
+            ref = "—" if r.reference is None else _cell([r.reference], refs)
+            trs.append([markup(f"<b>{text(r.label)}</b>", style="cell"), r.value_text, ref,
+                        r.status, meaning])
+        out.append(para(GROUP_TITLES[group], style="h3"))
+        out.append(table(["Measure", "Measured (± detectable change)", "Reference", "Status",
+                          "What it means"], trs,
+                         col_widths_frac=(0.17, 0.13, 0.2, 0.09, 0.41)))
+    if c.bilateral:
+        rows = [[b["label"], f"{b['left']:.{b['decimals']}f}", f"{b['right']:.{b['decimals']}f}",
+                 b["unit"], f"{b['si_pct']:+.1f}", b["verdict"]] for b in c.bilateral]
+        out.append(KeepTogether([
+            para("Left and right", style="h3"),
+            table(["Measure", "Left", "Right", "Unit", "Symmetry index (%)", "Difference"], rows,
+                  col_widths_frac=(0.27, 0.1, 0.1, 0.08, 0.13, 0.32), numeric_cols=(1, 2, 4)),
+            para("Symmetry index = (left − right) / mean × 100; positive when the left value is "
+                 "larger.", style="small")]))
+        out += bullets([cited(s, refs) for s in c.asymmetry_caveat])
+    return PdfSection("Form findings", out, page_break_before=True)
+
+
+def _figures(c: ReportContent, assets: ReportAssets) -> PdfSection:
+    out: list[Flowable] = []
+    if assets.keyframes:
+        cells = [image(k.png, caption=k.caption, width_frac=0.48, max_height_mm=95,
+                       keep_together=False)
+                 for k in assets.keyframes]
+        t = Table([cells], colWidths=[FRAME_WIDTH_PT / len(cells)] * len(cells))
+        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        out.append(t)
+    for fig in assets.figures:
+        out.append(image(fig.png, caption=fig.caption, width_frac=0.92, max_height_mm=110))
+    note = overlay_note(assets)
+    if note:
+        out.append(para(note, style="small"))
+    return PdfSection("Figures", out, page_break_before=True)
+
+
+def _return_to_run(c: ReportContent, refs: CitationIndex) -> PdfSection:
+    rows = [[i.question, checklist_status(i.status), i.basis, _cell([i.evidence], refs)]
+            for i in c.checklist]
+    out: list[Flowable] = [
+        para("Filled from what gait measured and what the runner stated; items marked 'ask' "
+             "are questions for the runner and clinician.", style="small"),
+        table(["Question", "Status", "Based on", "Evidence"], rows,
+              col_widths_frac=(0.3, 0.07, 0.18, 0.45)),
+        para("Listen to your body", style="h3")]
+    out += bullets([cited(s, refs) for s in c.rules])
+    return PdfSection("Return-to-run checklist", out, page_break_before=True)
+
+
+def _method(c: ReportContent) -> PdfSection:
+    return PdfSection("How this was measured", bullets(measurement_notes(c), style="small")
+                      + [para(clip_footer(c), style="small")])
+
+
+def _references(refs: CitationIndex) -> PdfSection:
+    out = [para(f"[{n}] {citation}", style="small") for n, _, citation in refs.entries()]
+    out.append(para("[secondary source only] and [unverified] mark evidence the project could "
+                    "not confirm in the original paper.", style="small"))
+    return PdfSection("References", out)
+
+
+def report_pdf(path: str | Path, content: ReportContent, assets: ReportAssets) -> Path:
+    """Write the analysis report as an A4 PDF.
+
+    Parameters
+    ----------
+    path : str or Path
+    content : ReportContent
+    assets : ReportAssets
+
+    Returns
+    -------
+    Path
+    """
+    refs = CitationIndex()
+    sections = [_overview(content, refs)]
+    if content.prescription is not None:
+        sections.append(_prescription(content, refs))
+    sections += [_findings(content, refs), _figures(content, assets),
+                 _return_to_run(content, refs), _method(content), _references(refs)]
+    return render_pdf(path, content.title, sections, subtitle=content.subtitle,
+                      footer_text=page_footer(content))

@@ -1,0 +1,164 @@
+"""`write_report`: every report output of one analysis into one folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import OutputExistsError
+from ..metronome import write_metronome_wav
+from ..result import GaitResult
+from ..track import PoseTrack
+from . import figures as figs
+from .assets import FigureAsset, KeyFrameAsset, ReportAssets
+from .content import ReportContent, RunnerInputs, build_content, metronome_file_name
+from .wording import signed
+
+#: Files `write_report` may create in the output folder (besides ``figures/``).
+REPORT_FILES = ("report.html", "report.pdf", "overlay.mp4",
+                *(metronome_file_name(p) for p in (5.0, 7.5, 10.0)))
+FIGURES_DIR = "figures"
+#: Default length of the metronome tracks, s.
+METRONOME_DURATION_S = 300.0
+#: Sample rate of the metronome tracks, Hz: ample for 1-1.6 kHz clicks, and half the size of
+#: CD rate (5 min of 16-bit mono is 13 MB).
+METRONOME_SAMPLE_RATE_HZ = 22050
+
+
+def make_assets(content: ReportContent, track: PoseTrack | None,
+                video_path: str | Path | None) -> ReportAssets:
+    """Render the figures and key frames of a report.
+
+    Parameters
+    ----------
+    content : ReportContent
+    track : PoseTrack or None
+        Raw landmarks; without it there are no foot trajectories and no key frames.
+    video_path : str or Path or None
+        The analysed video; without it there are no key frames.
+
+    Returns
+    -------
+    ReportAssets
+    """
+    result = content.result
+    t0, t1 = figs.time_window_s(result)
+    window = f"first {t1 - t0:.0f} s of the analysed segment"
+    out = []
+    if track is not None:
+        out.append(FigureAsset(
+            "foot_trajectories", figs.to_png(figs.foot_trajectories(result, track)),
+            f"Foot trajectories ({window}): heel (solid) and toe (dotted) height above the "
+            "belt; ▼ initial contact, △ toe-off; shaded while the foot is on the belt."))
+    out.append(FigureAsset(
+        "stance_timeline", figs.to_png(figs.stance_timeline(result)),
+        f"Stance and flight ({window}): when each foot is on the belt, and the flight phases "
+        "with both feet off."))
+    targets = {} if content.prescription is None else {
+        f"+{t.increase_pct:g}%": t.target_spm for t in content.prescription.targets}
+    out.append(FigureAsset(
+        "cadence_per_step", figs.to_png(figs.cadence_per_step(result, targets_spm=targets)),
+        "Cadence of every step over the clip (60 / step time) and of every stride "
+        "(120 / stride time), with the clip's cadence and the targets. At 30 fps single steps "
+        "scatter by a frame (about ±17 ms); the stride values are steadier."))
+    if content.bilateral:
+        out.append(FigureAsset(
+            "left_right", figs.to_png(figs.left_right(result, content.bilateral)),
+            "Left vs right for each measure on both legs. The word under each panel says "
+            "whether the difference is larger than the measurement error. Asymmetry is not, by "
+            "itself, an injury predictor."))
+    keyframes: list[KeyFrameAsset] = []
+    note = ""
+    if track is not None and video_path is not None:
+        from .keyframes import initial_contact_frames
+
+        for k in initial_contact_frames(result, track, video_path):
+            keyframes.append(KeyFrameAsset(k.foot, k.png, (
+                f"{k.foot.capitalize()} foot at initial contact (step {k.step_index}, "
+                f"{k.t_s:.2f} s, frame {k.frame_idx}): knee bend "
+                + ("—" if k.knee_flexion_ic_deg is None else f"{k.knee_flexion_ic_deg:.1f}°")
+                + ", shin angle "
+                + ("—" if k.shin_angle_deg is None else f"{signed(k.shin_angle_deg)}°")
+                + " from vertical. A typical step of this foot (knee bend closest to its median); "
+                "dashed: vertical through the knee; dotted: thigh line.")))
+    else:
+        note = "Key frames need the video and its pose track."
+    return ReportAssets(tuple(out), tuple(keyframes), None, note)
+
+
+def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | None = None,
+                 video_path: str | Path | None = None, inputs: RunnerInputs = RunnerInputs(),
+                 overlay: bool = True, metronome_duration_s: float = METRONOME_DURATION_S,
+                 progress: bool = False, overwrite: bool = False) -> dict[str, Path]:
+    """Write report.html, report.pdf, figures, metronome tracks and overlay.mp4.
+
+    Parameters
+    ----------
+    outdir : str or Path
+        Output folder (created if missing), usually beside ``results.json``.
+    result : GaitResult
+    track : PoseTrack, optional
+        Raw pose landmarks of the clip; needed for foot trajectories, key frames
+        and the overlay.
+    video_path : str or Path, optional
+        The analysed video; needed for key frames and the overlay.
+    inputs : RunnerInputs
+        What the runner states, for the return-to-run checklist.
+    overlay : bool
+        Write ``overlay.mp4`` (needs `track` and `video_path`).
+    metronome_duration_s : float
+        Length of each metronome track, s.
+    progress : bool
+        Show a progress bar while encoding the overlay.
+    overwrite : bool
+        Replace report files already in `outdir`.
+
+    Returns
+    -------
+    dict of str to Path
+        What was written, by file name ("figures/<name>.png" for figures).
+
+    Raises
+    ------
+    OutputExistsError
+        If a report file exists and `overwrite` is False (nothing is written).
+    """
+    from .report_html import report_html
+    from .report_pdf import report_pdf
+
+    outdir = Path(outdir)
+    existing = [n for n in REPORT_FILES if (outdir / n).exists()]
+    if existing and not overwrite:
+        raise OutputExistsError(f"{outdir}: already holds {', '.join(existing)}; choose another "
+                                "folder or pass overwrite=True (--force)")
+    outdir.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    content = build_content(result, inputs=inputs)
+    assets = make_assets(content, track, video_path)
+    fig_dir = outdir / FIGURES_DIR
+    fig_dir.mkdir(exist_ok=True)
+    for f in [*assets.figures, *(FigureAsset(f"keyframe_{k.foot}", k.png, "")
+                                 for k in assets.keyframes)]:
+        path = fig_dir / f"{f.name}.png"
+        path.write_bytes(f.png)
+        written[f"{FIGURES_DIR}/{path.name}"] = path
+    if content.prescription is not None:
+        for t in content.prescription.targets:
+            name = metronome_file_name(t.increase_pct)
+            written[name] = write_metronome_wav(outdir / name, t.metronome_bpm,
+                                                duration_s=metronome_duration_s,
+                                                sample_rate_hz=METRONOME_SAMPLE_RATE_HZ,
+                                                overwrite=True)
+    if overlay and track is not None and video_path is not None:
+        from .overlay import write_overlay
+
+        written["overlay.mp4"] = write_overlay(outdir / "overlay.mp4", result, track, video_path,
+                                               progress=progress, overwrite=True)
+        assets = ReportAssets(assets.figures, assets.keyframes, "overlay.mp4",
+                              assets.keyframes_note)
+    html_path = outdir / "report.html"
+    tmp = html_path.with_name(html_path.name + ".tmp")
+    tmp.write_text(report_html(content, assets), encoding="utf-8")
+    tmp.replace(html_path)
+    written["report.html"] = html_path
+    written["report.pdf"] = report_pdf(outdir / "report.pdf", content, assets)
+    return written

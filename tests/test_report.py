@@ -1,0 +1,317 @@
+"""The report: content equals results.json, citations, PDF pages, figures, overlay, metronome.
+
+Most tests share one report built from a synthetic pose track and a short
+rendered clip of the same runner (no pose model needed); one slow test builds
+a report from the real treadmill clip.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import math
+import re
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gait.cli import main
+from gait.errors import InvalidOptionError, OutputExistsError
+from gait.evidence import SOURCES
+from gait.pipeline import AnalysisOptions, analyze_track
+from gait.report import REPORT_FILES, RunnerInputs, build_content, write_report
+from gait.report.overlay import video_codec
+from gait.result import GaitResult
+from gait.synth import SynthParams, render_video, synthetic_track
+
+pypdf = pytest.importorskip("pypdf")
+
+PARAMS = SynthParams(cadence_spm=170.0, belt_speed_kmh=10.0, fps=30.0, duration_s=7.0,
+                     width_px=320, height_px=240)
+FIGURES = ("foot_trajectories", "stance_timeline", "cadence_per_step", "left_right",
+           "keyframe_left", "keyframe_right")
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory) -> Path:
+    """A full report (with overlay) of a synthetic runner, written once for this module."""
+    out = tmp_path_factory.mktemp("report")
+    clip = out / "clip.mp4"
+    render_video(clip, PARAMS)
+    track, truth = synthetic_track(PARAMS)
+    result = analyze_track(track, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]))
+    result.save_json(out / "results.json")
+    write_report(out, result, track=track, video_path=clip,
+                 inputs=RunnerInputs(weekly_distance_km=20.0, pain_0_10=2.0),
+                 metronome_duration_s=20.0)
+    return out
+
+
+def _results(d: Path) -> dict:
+    return json.loads((d / "results.json").read_text())
+
+
+def _html(d: Path) -> str:
+    return (d / "report.html").read_text(encoding="utf-8")
+
+
+def _text(fragment: str) -> str:
+    """Visible text of an HTML fragment (tags dropped, entities decoded)."""
+    return htmllib.unescape(re.sub(r"<[^>]+>", " ", fragment))
+
+
+def _section(page: str, anchor: str) -> str:
+    m = re.search(rf'<section id="{anchor}"[^>]*>(.*?)</section>', page, re.S)
+    assert m, f"section {anchor} missing"
+    return m.group(1)
+
+
+def _round_half(x: float) -> float:
+    return math.floor(x * 2 + 0.5) / 2
+
+
+def test_all_outputs_written(report_dir):
+    for name in ("report.html", "report.pdf", "overlay.mp4", "metronome_+5pct.wav",
+                 "metronome_+7.5pct.wav", "metronome_+10pct.wav"):
+        assert (report_dir / name).stat().st_size > 1000, name
+    from PIL import Image
+
+    for name in FIGURES:
+        with Image.open(report_dir / "figures" / f"{name}.png") as im:
+            assert im.width >= 300 and im.height >= 200, name
+            # not a blank image: the figure has real contrast
+            grey = np.asarray(im.convert("L"), dtype=float)
+            assert grey.std() > 10, name
+
+
+def test_html_is_self_contained(report_dir):
+    page = _html(report_dir)
+    assert "<script" not in page
+    srcs = re.findall(r'\ssrc="([^"]+)"', page)
+    images = [s for s in srcs if s.startswith("data:image/png;base64,")]
+    assert len(images) == len(FIGURES)
+    for s in srcs:
+        if not s.startswith("data:"):
+            assert "://" not in s and (report_dir / s).is_file(), s
+    for href in re.findall(r'href="([^"#][^"]*)"', page):
+        assert "://" not in href and (report_dir / href).is_file(), href
+    assert "@media print" in page and "size: A4" in page
+
+
+def test_headline_numbers_equal_results_json(report_dir):
+    r = _results(report_dir)
+    glance = " ".join(_text(_section(_html(report_dir), "overview")).split())
+    s = r["summary"]
+    assert f"Cadence {s['cadence_spm']['value']:.1f} steps/min" in glance
+    assert f"{s['step_length_m']['value']:.2f} m" in glance
+    assert f"{s['stride_length_m']['value']:.2f} m" in glance
+    assert f"{len(r['events'])} foot contacts" in glance
+    for w in r["warnings"]:
+        assert " ".join(w.split()) in glance
+
+
+def test_cadence_targets_equal_results_json(report_dir):
+    r = _results(report_dir)
+    cadence = r["summary"]["cadence_spm"]["value"]
+    belt = r["options"]["belt_speed_ms"]
+    section = _section(_html(report_dir), "cadence")
+    rows = re.findall(r"<tr>(.*?)</tr>", section, re.S)
+    cells = [[_text(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+             for row in rows]
+    by_increase = {c[0]: c for c in cells if c and c[0].startswith("+")}
+    for inc in (5.0, 7.5, 10.0):
+        target = _round_half(cadence * (1 + inc / 100))
+        row = by_increase[f"+{inc:g}%"]
+        assert row[1] == f"{target:g}" and row[2] == f"{target:g}"
+        assert row[3] == f"{belt * 60 / target:.2f} m"
+    for inc in ("+5pct", "+7.5pct", "+10pct"):
+        assert f'<audio controls preload="none" src="metronome_{inc}.wav">' in section
+
+
+def test_key_frame_angles_equal_the_step_table(report_dir):
+    r = _results(report_dir)
+    captions = re.findall(r"<figcaption>(\w+) foot at initial contact \(step (\d+), ([\d.]+) s, "
+                          r"frame (\d+)\): knee bend ([\d.−-]+)°, shin angle ([+\d.−-]+)°",
+                          _html(report_dir))
+    assert [c[0] for c in captions] == ["Left", "Right"]
+    for foot, step, t_s, frame, knee, shin in captions:
+        row = next(s for s in r["steps"] if s["index"] == int(step))
+        assert row["foot"] == foot.lower()
+        assert f"{row['ic_s']:.2f}" == t_s and row["ic_idx"] == int(frame)
+        assert f"{row['knee_flexion_ic_deg']:.1f}" == knee.replace("−", "-")
+        assert f"{row['shin_angle_deg']:+.1f}" == shin.replace("−", "-")
+
+
+def test_left_right_table_equals_results_json(report_dir):
+    r = _results(report_dir)
+    text = " ".join(_text(_section(_html(report_dir), "findings")).split())
+    a = r["asymmetry"]["knee_flexion_ic_deg"]
+    assert f"Knee bend at contact {a['left']:.1f} {a['right']:.1f} deg" in text
+    a = r["asymmetry"]["step_length_m"]
+    assert f"Step length {a['left']:.2f} {a['right']:.2f} m" in text
+
+
+def test_every_load_statement_carries_a_citation(report_dir):
+    page = _html(report_dir)
+    ref_ids = set(re.findall(r'<li id="ref-(\d+)">', page))
+    spans = re.findall(r'<span class="stmt" data-claims="([^"]+)">(.*?)</span>', page, re.S)
+    assert len(spans) > 50
+    for claims, inner in spans:
+        m = re.search(r'<sup class="cite">\[(.*?)\]</sup>$', inner, re.S)
+        assert m, f"statement without citation: {inner[:80]}"
+        numbers = re.findall(r'href="#ref-(\d+)"', m.group(1))
+        assert numbers and set(numbers) <= ref_ids
+    # outside cited statements, no load change is stated
+    uncited = re.sub(r'<span class="stmt".*?</span>', " ", page, flags=re.S)
+    uncited = re.sub(r"<style>.*?</style>", " ", uncited, flags=re.S)
+    text = _text(uncited)
+    assert not re.search(r"[−-]\s?\d+(\.\d+)?\s?% per (step|km)", text)
+    loose = re.search(r"\b(load|force|stress|absorption|work)\b[^.]{0,60}[−-]\s?\d", text)
+    assert loose is None, loose
+    # the citations named in the reference list are the registered ones
+    refs = re.findall(r'<li id="ref-\d+">(.*?)</li>', page)
+    known = {htmllib.escape(s.citation()) for s in SOURCES.values()}
+    assert refs and set(refs) <= known
+
+
+def test_load_effects_of_each_target_are_shown_with_sources(report_dir):
+    r = _results(report_dir)
+    content = build_content(GaitResult.load_json(report_dir / "results.json"))
+    page = _html(report_dir)
+    for target in content.prescription.targets:
+        for effect in target.load_effects:
+            if effect.change_pct is not None:
+                shown = f"{effect.change_pct:+.1f}%".replace("-", "−")
+                assert shown in page
+        assert r["summary"]["cadence_spm"]["value"] > 0
+    for s in content.prescription.ask_first:
+        assert htmllib.escape(s.text) in page
+
+
+def test_not_detectable_is_not_called_a_finding(report_dir):
+    content = build_content(GaitResult.load_json(report_dir / "results.json"))
+    page = _html(report_dir)
+    found = re.search(r"<h3>Findings \(beyond what the measurement can detect\)</h3>"
+                      r"(<table>.*?</table>)", page, re.S)
+    labels = [r.label for r in content.findings if r.is_finding]
+    if found:
+        for row in re.findall(r"<tr>(.*?)</tr>", found.group(1), re.S)[1:]:
+            assert any(htmllib.escape(label) in row for label in labels)
+            assert "within range" not in row and "not assessed" not in row
+    for row in content.findings:
+        if row.finding is not None and row.status == "within range":
+            assert not row.is_finding
+    # asymmetry is never presented as an injury predictor
+    for sentence in re.findall(r"[^.]*injury predictor[^.]*", _text(page)):
+        assert "not" in sentence, sentence
+
+
+def test_checklist_uses_the_runners_answers(report_dir):
+    text = " ".join(_text(_section(_html(report_dir), "return-to-run")).split())
+    assert "stated 20 km a week with pain 2/10" in text
+    assert "measured 170" in text or "steps/min at" in text
+    assert text.count(" ask ") >= 4
+    with pytest.raises(InvalidOptionError):
+        RunnerInputs(pain_0_10=12)
+
+
+def test_pdf_has_the_expected_pages(report_dir):
+    r = _results(report_dir)
+    reader = pypdf.PdfReader(report_dir / "report.pdf")
+    pages = [p.extract_text() for p in reader.pages]
+    assert 6 <= len(pages) <= 20
+    w, h = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert abs(w - 595.3) < 1 and abs(h - 841.9) < 1  # A4 in points
+    first = " ".join(pages[0].split())
+    assert "Running form report" in first and "At a glance" in first
+    assert f"{r['summary']['cadence_spm']['value']:.1f} steps/min" in first
+    starts = {}
+    for title in ("Cadence prescription", "Form findings", "Figures", "Return-to-run checklist"):
+        hits = [i for i, p in enumerate(pages) if p.lstrip().startswith(title)
+                or f"\n{title}\n" in p[:200]]
+        assert hits, f"no page starts with {title}"
+        starts[title] = hits[0]
+    assert sorted(starts.values()) == list(starts.values())
+    assert any("References" in p for p in pages[-2:])
+    target = _round_half(r["summary"]["cadence_spm"]["value"] * 1.1)
+    assert f"{target:g}" in pages[starts["Cadence prescription"]]
+    figures_page = reader.pages[starts["Figures"]]
+    images = figures_page["/Resources"]["/XObject"]
+    assert len(images) >= 2
+
+
+def test_overlay_is_browser_playable_h264_with_every_frame(report_dir):
+    codec, n_frames, fps = video_codec(report_dir / "overlay.mp4")
+    assert codec == "h264"
+    assert n_frames == PARAMS.n_frames
+    assert fps == pytest.approx(PARAMS.fps, rel=1e-3)
+    import av
+
+    with av.open(str(report_dir / "overlay.mp4")) as c:
+        assert c.streams.video[0].codec_context.pix_fmt == "yuv420p"
+
+
+def test_metronome_tracks_click_at_the_targets(report_dir):
+    r = _results(report_dir)
+    cadence = r["summary"]["cadence_spm"]["value"]
+    for inc in (5.0, 7.5, 10.0):
+        target = _round_half(cadence * (1 + inc / 100))
+        with wave.open(str(report_dir / f"metronome_+{inc:g}pct.wav")) as w:
+            rate = w.getframerate()
+            x = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(float)
+        assert len(x) / rate == pytest.approx(20.0)
+        loud = np.abs(x) > 0
+        onsets = np.flatnonzero(loud[1:] & ~loud[:-1]) + 1
+        gaps = np.diff(onsets)
+        gaps = gaps[gaps > rate * 0.1]  # one gap per click, not per zero crossing
+        assert np.median(gaps) / rate == pytest.approx(60.0 / target, abs=2.0 / rate)
+
+
+def test_report_without_video_has_no_key_frames(tmp_path):
+    track, truth = synthetic_track(PARAMS)
+    result = analyze_track(track, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]))
+    written = write_report(tmp_path, result, metronome_duration_s=5.0)
+    assert "overlay.mp4" not in written and not (tmp_path / "overlay.mp4").exists()
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == [
+        "cadence_per_step.png", "left_right.png", "stance_timeline.png"]
+    assert "data:image/png;base64," in _html(tmp_path)
+    with pytest.raises(OutputExistsError):
+        write_report(tmp_path, result, metronome_duration_s=5.0)
+
+
+def test_cli_does_not_overwrite_an_earlier_report(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.html").write_text("earlier")
+    sample = Path(__file__).resolve().parents[1] / "sample_videos" / "runner_side_30fps.mp4"
+    assert main(["analyze", str(sample), "-o", str(out), "-q"]) == 6
+    assert "report.html" in capsys.readouterr().err
+    assert (out / "report.html").read_text() == "earlier"
+    assert "report.pdf" in REPORT_FILES and "overlay.mp4" in REPORT_FILES
+
+
+def test_cli_rejects_pain_outside_0_10(tmp_path, capsys):
+    sample = Path(__file__).resolve().parents[1] / "sample_videos" / "runner_side_30fps.mp4"
+    assert main(["analyze", str(sample), "-o", str(tmp_path / "o"), "--pain", "12", "-q"]) == 2
+    assert "pain" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.real
+def test_report_of_real_treadmill_clip(real_track, shared_videos, tmp_path):
+    name = "treadmill_side_30fps.mp4"
+    track = real_track(name)
+    result = analyze_track(track)
+    write_report(tmp_path, result, track=track, video_path=shared_videos / name, overlay=False,
+                 metronome_duration_s=5.0)
+    page = _html(tmp_path)
+    cadence = result.summary["cadence_spm"]["value"]
+    assert f"{cadence:.1f}" in _text(_section(page, "overview"))
+    # no belt speed: no step lengths are invented
+    assert "Belt speed not given" in " ".join(_text(_section(page, "overview")).split())
+    assert len(re.findall(r"data:image/png;base64,", page)) == len(FIGURES)
+    reader = pypdf.PdfReader(tmp_path / "report.pdf")
+    assert len(reader.pages) >= 6
