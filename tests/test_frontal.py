@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 import numpy as np
@@ -39,11 +40,23 @@ VARIANTS = [
 ]
 
 
-def _analyse(params: SynthParams, *, height: bool = True) -> tuple[dict, dict]:
+@functools.lru_cache(maxsize=None)
+def _analysed(params: SynthParams, height: bool) -> tuple[GaitResult, dict]:
     track, truth = rear_track(params)
-    result = analyze_track(track, options=AnalysisOptions(
-        height_m=params.height_m if height else None))
+    return analyze_track(track, options=AnalysisOptions(
+        height_m=params.height_m if height else None)), truth
+
+
+def _analyse(params: SynthParams, *, height: bool = True) -> tuple[dict, dict]:
+    """Result dict and truth of a rear-view synthetic clip (each clip analysed once per run)."""
+    result, truth = _analysed(params, height)
     return result.to_dict(), truth
+
+
+@functools.lru_cache(maxsize=None)
+def _side_result() -> GaitResult:
+    """A side-view synthetic clip of the same runner (170 steps/min)."""
+    return analyze_track(synthetic_track(SynthParams(duration_s=12.0, seed=1))[0])
 
 
 def _errors(result: dict, truth: dict) -> dict:
@@ -139,9 +152,7 @@ def test_front_view_is_recognised_and_measured_like_the_rear():
 
 
 def test_result_round_trips_and_summary_shows_the_frontal_section(tmp_path):
-    params = SynthParams(**BASE, **VARIANTS[0])
-    track, _ = rear_track(params)
-    result = analyze_track(track, options=AnalysisOptions(height_m=params.height_m))
+    result, _ = _analysed(SynthParams(**BASE, **VARIANTS[0]), True)
     path = result.save_json(tmp_path / "results.json")
     back = GaitResult.load_json(path)
     assert back.frontal["view"] == "rear"
@@ -169,10 +180,9 @@ def test_findings_are_plain_data_with_reliability_and_citations():
 
 
 def test_side_and_rear_combine_into_one_result_matched_by_cadence():
-    side_params = SynthParams(duration_s=12.0, step_time_asymmetry_pct=6.0, seed=1)
-    side = analyze_track(synthetic_track(side_params)[0])
-    rear_same, _ = rear_track(SynthParams(**BASE, **VARIANTS[0]))
-    combined = combine_results(side, analyze_track(rear_same))
+    side = _side_result()
+    rear_same = _analysed(SynthParams(**BASE, **VARIANTS[0]), False)[0]
+    combined = combine_results(side, rear_same)
     assert combined.summary == side.summary
     assert combined.frontal["cadence_match"]["match"]
     assert not any("cadence differs" in w for w in combined.warnings)
@@ -182,7 +192,7 @@ def test_side_and_rear_combine_into_one_result_matched_by_cadence():
     assert not mismatch.frontal["cadence_match"]["match"]
     assert any("cadence differs" in w for w in mismatch.warnings)
     with pytest.raises(UnsupportedViewError):
-        combine_results(analyze_track(rear_same), side)
+        combine_results(rear_same, side)
 
 
 def test_a_jump_to_another_person_is_cut_out():
@@ -213,3 +223,23 @@ def test_rear_synth_hips_tilt_by_the_pelvic_drop():
     # left stance drops the right hip (negative), right stance the left hip (positive)
     assert angle.min() == pytest.approx(-7.0, abs=0.3)
     assert angle.max() == pytest.approx(3.0, abs=0.3)
+
+
+def test_report_has_a_frontal_section_with_cited_reliability(tmp_path):
+    from pypdf import PdfReader
+
+    from gait.report.write import write_report
+
+    side = _side_result()
+    rear = _analysed(SynthParams(**BASE, **VARIANTS[0]), False)[0]
+    written = write_report(tmp_path, combine_results(side, rear), overlay=False,
+                           metronome_duration_s=2.0)
+    html = written["report.html"].read_text()
+    section = html[html.index('id="frontal"'):]
+    assert "Frontal plane (from behind)" in section and "Contralateral pelvic drop" in section
+    assert "least reliable" in section and 'class="cite"' in section
+    pdf_text = "".join(p.extract_text() for p in PdfReader(written["report.pdf"]).pages)
+    assert "Frontal plane (from behind)" in pdf_text and "Heel whip" in pdf_text
+    # a rear clip alone makes a report too
+    alone = write_report(tmp_path / "rear_only", rear, overlay=False, metronome_duration_s=2.0)
+    assert 'id="frontal"' in alone["report.html"].read_text()

@@ -25,6 +25,9 @@ _FINDINGS = (
      "visible."),
 )
 
+#: How each frontal view is named in sentences.
+VIEW_PHRASE = {"rear": "from behind", "front": "from the front"}
+
 _REFERENCE = {
     "pelvic_drop": "frontal.pelvic_drop_injury",
 }
@@ -51,7 +54,8 @@ def frontal_findings(frontal: dict) -> list[dict]:
         One per measured metric, with ``key``, ``title``, ``value``, ``unit``,
         ``expected_error``, ``spread`` (``{"q1", "q3"}``), ``n``,
         ``per_side`` (``{"left": value, "right": value}`` by stance foot),
-        ``reference`` (a sourced sentence or None), ``reference_citations``,
+        ``reference`` (a sourced sentence or None), ``reference_claims`` (its
+        keys into `gait.evidence.CLAIMS`), ``reference_citations``,
         ``reliability`` (level, text, citations) and ``meaning``. Empty when
         no rear or front view was analysed.
     """
@@ -73,6 +77,7 @@ def frontal_findings(frontal: dict) -> list[dict]:
             "per_side": {side: frontal["per_side"][side][key]["value"]
                          for side in ("left", "right")},
             "reference": CLAIMS[ref_claim].statement if ref_claim else None,
+            "reference_claims": [ref_claim] if ref_claim else [],
             "reference_citations": list(CLAIMS[ref_claim].citations()) if ref_claim else [],
             "reliability": frontal["reliability"][key],
             "meaning": meaning,
