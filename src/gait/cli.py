@@ -109,8 +109,9 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="heavy strength sessions a week")
 
     sy = sub.add_parser("synth", help="render a synthetic runner video with known truth",
-                        description="Render a synthetic treadmill runner (side view) and write "
-                                    "OUT plus OUT's .truth.json with the exact gait events.")
+                        description="Render a synthetic treadmill runner (side view, or from "
+                                    "behind with --view rear) and write OUT plus OUT's "
+                                    ".truth.json with the exact gait events.")
     sy.add_argument("out", type=Path, help="output video (.mp4 or .avi)")
     sy.add_argument("--cadence", type=_positive_float, default=170.0, help="steps/min")
     sy.add_argument("--belt-speed-kmh", type=_positive_float, default=10.0)
@@ -124,6 +125,15 @@ def _build_parser() -> argparse.ArgumentParser:
     sy.add_argument("--foot-strike", choices=("rear", "mid", "fore"), default="rear")
     sy.add_argument("--occlusion", action="store_true", help="draw a treadmill console in front")
     sy.add_argument("--image-noise", type=float, default=0.0, help="grey-level noise SD")
+    sy.add_argument("--view", choices=("side", "rear"), default="side",
+                    help="film from the side (default) or from behind the treadmill")
+    sy.add_argument("--pelvic-drop", type=float, nargs=2, default=(0.0, 0.0),
+                    metavar=("LEFT_DEG", "RIGHT_DEG"),
+                    help="rear view: peak contralateral pelvic drop during left and right stance")
+    sy.add_argument("--step-width-cm", type=float, default=10.0,
+                    help="rear view: lateral distance between the heels (negative: crossover)")
+    sy.add_argument("--camera-roll", type=float, default=0.0, metavar="DEG",
+                    help="rear view: camera roll (a level line rises to the right by DEG)")
     sy.add_argument("--seed", type=int, default=0)
     sy.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
 
@@ -204,7 +214,9 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         step_time_asymmetry_pct=args.asymmetry, duty_factor=args.duty_factor, fps=args.fps,
         duration_s=args.duration, width_px=width, height_px=height, facing=args.facing,
         foot_strike=args.foot_strike, occlusion=args.occlusion,
-        image_noise_std=args.image_noise, seed=args.seed)
+        image_noise_std=args.image_noise, seed=args.seed, view=args.view,
+        pelvic_drop_left_deg=args.pelvic_drop[0], pelvic_drop_right_deg=args.pelvic_drop[1],
+        step_width_m=args.step_width_cm / 100, camera_roll_deg=args.camera_roll)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     truth = render_video(args.out, params, progress=True)
     print(f"wrote {args.out} ({truth['n_frames']} frames, {truth['cadence_spm']:.1f} steps/min) "

@@ -17,9 +17,12 @@ y coordinate (y grows downwards), refined by parabolic interpolation. The
 IC before it is the first peak of upward acceleration (``-d²y/dt²``) after
 the fastest descent of that swing, also refined to sub-frame time. This is
 the frontal-view counterpart of the heel-based coordinate methods of Zeni
-et al. (2008); step times use the IC of each foot, and a cross-check from
-the heel rises (which share any bias of either foot) is recorded in the
-notes.
+et al. (2008). On exact synthetic landmarks the ICs come out within 8 ms
+of truth for rear- and mid-foot strikes; a forefoot strike is timed about
+35 ms late (the heel lands after the forefoot). The heel rises mark the
+end of mid-stance for the frontal metrics; the step-time asymmetry comes
+from the phase lag of the whole heel signals (`gait.frontal.phase`), which
+does not depend on how sharply a pose model shows each contact.
 
 References
 ----------
@@ -42,7 +45,11 @@ SIDES = ("left", "right")
 
 
 def heel_height_signal_px(track: PoseTrack, foot: str) -> np.ndarray:
-    """Image y of the heel in pixels (the ankle's, shifted to the heel's level, where the heel is missing)."""
+    """Image y of the heel in pixels, shape (n_frames,).
+
+    Where the heel is missing, the ankle's y shifted by the median heel-ankle
+    offset stands in.
+    """
     _, _, ankle, heel, _ = lm.LEG[foot]
     y_heel, y_ankle = track.xy_px[:, heel, 1], track.xy_px[:, ankle, 1]
     both = np.isfinite(y_heel) & np.isfinite(y_ankle)

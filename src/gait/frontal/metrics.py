@@ -52,9 +52,6 @@ from .tilt import TiltCheck, line_angle_deg
 SIDES = ("left", "right")
 SIDE_SIGN = {"left": -1.0, "right": 1.0}
 
-#: Per-step metrics, their units (length metrics get "_cm" or "_pct_leg").
-ANGLE_METRICS = ("pelvic_drop_deg", "knee_fppa_deg", "lateral_trunk_lean_deg")
-LENGTH_METRICS = ("step_width", "foot_to_midline", "heel_whip")
 HEEL_VISIBLE = 0.5
 
 

@@ -32,6 +32,11 @@ class PhaseStepTimes:
         Standard error of the symmetry index from its spread over blocks of
         two strides (NaN with fewer than three blocks).
     n_blocks : int
+    cadence_spm : float
+        120 / (left + right step) in steps per minute.
+    cadence_error_spm : float
+        Standard error of the cadence from its spread over the blocks (NaN
+        with fewer than three blocks).
     """
 
     left_step_s: float
@@ -39,6 +44,8 @@ class PhaseStepTimes:
     symmetry_index_pct: float
     expected_error_pct: float
     n_blocks: int
+    cadence_spm: float
+    cadence_error_spm: float
 
 
 def _linear_detrend(y: np.ndarray) -> np.ndarray:
@@ -116,14 +123,23 @@ def phase_step_times(track: PoseTrack, *, segment: tuple[int, int],
     right = _linear_detrend(heel_height_signal_px(track, "right")[start:stop])
     left_s, right_s = _steps(left, right, fs=fs, period_s=period_s)
     block = int(round(2 * period_s * fs))
-    sis = []
+    sis, cads = [], []
     for b0 in range(0, left.size - block - int(period_s * fs), block):
         b1 = b0 + block + int(period_s * fs)  # room for the lag
-        sis.append(_si(*_steps(left[b0:b1], right[b0:b1], fs=fs, period_s=period_s)))
-    sis = [v for v in sis if np.isfinite(v)]
-    err = (1.4826 * float(np.median(np.abs(np.array(sis) - np.median(sis)))) / np.sqrt(len(sis))
-           if len(sis) >= 3 else float("nan"))
-    return PhaseStepTimes(left_s, right_s, _si(left_s, right_s), err, len(sis))
+        lb, rb = _steps(left[b0:b1], right[b0:b1], fs=fs, period_s=period_s)
+        if np.isfinite(lb) and np.isfinite(rb):
+            sis.append(_si(lb, rb))
+            cads.append(120.0 / (lb + rb))
+    return PhaseStepTimes(left_s, right_s, _si(left_s, right_s), _standard_error(sis), len(sis),
+                          120.0 / (left_s + right_s), _standard_error(cads))
+
+
+def _standard_error(values: list[float]) -> float:
+    """Robust standard error of the mean of block estimates (NaN below three blocks)."""
+    if len(values) < 3:
+        return float("nan")
+    v = np.asarray(values)
+    return 1.4826 * float(np.median(np.abs(v - np.median(v)))) / np.sqrt(v.size)
 
 
 def _steps(left: np.ndarray, right: np.ndarray, *, fs: float, period_s: float

@@ -1,4 +1,7 @@
-"""How far each frontal-plane measure can be trusted, with its evidence (running-science.md §4.4)."""
+"""How far each frontal-plane measure can be trusted, with its evidence.
+
+From running-science.md §4.4 (reliability of 2D video variables).
+"""
 
 from __future__ import annotations
 

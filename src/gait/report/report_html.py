@@ -172,9 +172,10 @@ def _frontal(c: ReportContent, refs: CitationIndex) -> Section:
     frontal = c.result.frontal
     rows = []
     for f in frontal_findings(frontal):
+        left, right = _num(f["per_side"]["left"]), _num(f["per_side"]["right"])
         value = (f"<b>{f['value']:.1f}</b> {esc(f['unit'])}<br><span class=\"small\">IQR "
-                 f"{f['spread']['q1']:.1f} to {f['spread']['q3']:.1f}; L {_num(f['per_side']['left'])}"
-                 f", R {_num(f['per_side']['right'])}; {f['n']} steps</span>")
+                 f"{f['spread']['q1']:.1f} to {f['spread']['q3']:.1f}; L {left}, R {right}; "
+                 f"{f['n']} steps</span>")
         ref = ("—" if not f["reference_claims"] else
                cited(Statement(f["reference"], tuple(f["reference_claims"])), refs))
         rel = f["reliability"]
