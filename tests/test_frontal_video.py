@@ -34,7 +34,7 @@ def combined_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, 
     truth = render_video(rear, REAR)
     out = folder / "out"
     code = main(["analyze", str(side), "--rear", str(rear), "-o", str(out), "--height-cm",
-                 f"{REAR.height_m * 100:g}", "--quiet",
+                 f"{REAR.height_m * 100:g}", "--quiet", "--no-overlay",
                  "--cache-dir", str(folder / "cache")])
     assert code == 0
     return json.loads((out / "results.json").read_text()), truth, out
@@ -48,6 +48,8 @@ def test_combined_run_writes_one_assessment_with_frontal_findings(combined_run):
     assert result["frontal"]["cadence_match"]["match"], result["frontal"]["cadence_match"]
     assert (out / "pose_track_rear.npz").is_file() and (out / "pose_track.npz").is_file()
     assert result["frontal"]["video"]["file"] == "rear.mp4"
+    html = (out / "report.html").read_text()
+    assert 'id="frontal"' in html and "Contralateral pelvic drop" in html
 
 
 @pytest.mark.slow
@@ -76,6 +78,60 @@ def test_rendered_rear_pelvic_drop(combined_run):
     for side in ("left", "right"):
         measured = f["per_side"][side]["pelvic_drop_deg"]["trimmed_mean"]
         print(f"rendered pelvic drop {side} stance: {measured:.2f} deg, truth "
+              f"{truth[f'pelvic_drop_{side}_deg']:.1f}")
+        assert abs(measured - truth[f"pelvic_drop_{side}_deg"]) <= PELVIC_DROP_TOL_DEG
+
+
+NARROW = SynthParams(view="rear", width_px=480, height_px=640, fps=30.0, duration_s=8.0,
+                     step_time_asymmetry_pct=6.0, pelvic_drop_left_deg=4.0,
+                     pelvic_drop_right_deg=8.0, step_width_m=0.08, seed=5)
+
+
+@pytest.fixture(scope="session")
+def narrow_rear(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
+    """A second rendered rear clip (narrow 8 cm step width), analysed once per session."""
+    from gait.pipeline import AnalysisOptions, analyze
+
+    folder = tmp_path_factory.mktemp("rear_narrow")
+    truth = render_video(folder / "narrow.mp4", NARROW)
+    result, _ = analyze(folder / "narrow.mp4", options=AnalysisOptions(height_m=NARROW.height_m),
+                        cache_dir=folder / "cache", progress=False)
+    return result.to_dict(), truth
+
+
+@pytest.mark.slow
+def test_rendered_narrow_rear_cadence_and_asymmetry(narrow_rear):
+    result, truth = narrow_rear
+    f = result["frontal"]
+    cadence_err = f["cadence_spm"]["value"] - truth["cadence_spm"]
+    si_err = f["asymmetry"]["step_time_ms"]["symmetry_index_pct"] - truth["step_time_asymmetry_pct"]
+    print(f"narrow rendered rear: cadence error {cadence_err:+.2f} steps/min, step-time SI "
+          f"error {si_err:+.2f} pp")
+    assert abs(cadence_err) <= 0.5
+    assert abs(si_err) <= ASYMMETRY_TOL_PP
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "MediaPipe places the heels of a narrow 8 cm stance about 10 cm apart (+26 %) on this clip, "
+    "while 12-14 cm stances came out within 6 %; on exact landmarks the method is within 5 %"))
+def test_rendered_narrow_rear_step_width(narrow_rear):
+    result, truth = narrow_rear
+    width = result["frontal"]["summary"]["step_width_cm"]["value"]
+    print(f"narrow rendered rear: step width {width:.1f} cm, "
+          f"truth {100 * truth['step_width_m']:.1f}")
+    assert abs(width / (100 * truth["step_width_m"]) - 1) <= STEP_WIDTH_TOL_REL
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "MediaPipe's hips follow little of the rendered pelvic drop: about 1.7° and 0.2° for a true "
+    "4° (left stance) and 8° (right stance) on this clip, the larger side wrong"))
+def test_rendered_narrow_rear_pelvic_drop(narrow_rear):
+    result, truth = narrow_rear
+    for side in ("left", "right"):
+        measured = result["frontal"]["per_side"][side]["pelvic_drop_deg"]["trimmed_mean"]
+        print(f"narrow rendered pelvic drop {side} stance: {measured:.2f} deg, truth "
               f"{truth[f'pelvic_drop_{side}_deg']:.1f}")
         assert abs(measured - truth[f"pelvic_drop_{side}_deg"]) <= PELVIC_DROP_TOL_DEG
 
