@@ -92,9 +92,13 @@ def test_analyze_bundled_sample_writes_outputs(tmp_path, capsys):
     header = (out / "steps.csv").read_text().splitlines()[0]
     assert header.startswith("index,foot,ic_s,to_s")
     assert (out / "pose_track.npz").stat().st_size > 0
-    # re-analysis with other options uses the cached landmarks and --force
+    for name in ("report.html", "report.pdf", "overlay.mp4", "metronome_+5pct.wav"):
+        assert (out / name).stat().st_size > 0
+    # re-analysis with other options uses the cached landmarks and --force; the earlier
+    # overlay is not left beside the new report
     assert main(["analyze", str(SAMPLE), "-o", str(out), "--height-cm", "175", "--force",
-                 "-q"]) == 0
+                 "--no-overlay", "-q"]) == 0
+    assert (out / "report.html").is_file() and not (out / "overlay.mp4").exists()
 
 
 def test_synth_command_writes_clip_and_truth(tmp_path, capsys):

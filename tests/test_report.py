@@ -98,6 +98,7 @@ def test_html_is_self_contained(report_dir):
     for href in re.findall(r'href="([^"#][^"]*)"', page):
         assert "://" not in href and (report_dir / href).is_file(), href
     assert "@media print" in page and "size: A4" in page
+    assert '<video controls preload="metadata" src="overlay.mp4"' in page
 
 
 def test_headline_numbers_equal_results_json(report_dir):
@@ -281,6 +282,21 @@ def test_report_without_video_has_no_key_frames(tmp_path):
         write_report(tmp_path, result, metronome_duration_s=5.0)
 
 
+def test_walking_clip_gets_no_running_advice(report_dir, tmp_path):
+    from dataclasses import replace
+
+    walking = replace(GaitResult.load_json(report_dir / "results.json"), gait_mode="walking")
+    content = build_content(walking)
+    assert content.prescription is None and content.findings == ()
+    assert content.metronome_files == {} and "walking" in content.notes[0]
+    written = write_report(tmp_path, walking, metronome_duration_s=5.0)
+    assert not any(name.endswith(".wav") for name in written)
+    page = _html(tmp_path)
+    assert "Walking gait report" in page and 'id="cadence"' not in page
+    assert "No measure differs" not in page
+    assert "Walking gait report" in pypdf.PdfReader(tmp_path / "report.pdf").pages[0].extract_text()
+
+
 def test_cli_does_not_overwrite_an_earlier_report(tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
@@ -315,3 +331,23 @@ def test_report_of_real_treadmill_clip(real_track, shared_videos, tmp_path):
     assert len(re.findall(r"data:image/png;base64,", page)) == len(FIGURES)
     reader = pypdf.PdfReader(tmp_path / "report.pdf")
     assert len(reader.pages) >= 6
+
+
+def test_page_skeletons_are_reusable(tmp_path):
+    from gait.report import html as H
+    from gait.report import pdf as P
+
+    page = H.render_page("Compare <sessions>", [
+        H.Section("One", H.paragraph("a < b & c")),
+        H.Section("Two", H.table([], [["<b>x</b>", "1"]]), anchor="two", page_break_before=True),
+    ], subtitle="two sessions", footer_html="small print")
+    assert "<title>Compare &lt;sessions&gt;</title>" in page and "a &lt; b &amp; c" in page
+    assert '<section id="two" class="page-break"><h2>Two</h2>' in page
+    assert "<thead>" not in page and "small print" in page
+    path = P.render_pdf(tmp_path / "c.pdf", "Compare", [
+        P.PdfSection("One", [P.para("cadence ≥ 170 − 5 ± 2°", cite="[1]")]),
+        P.PdfSection("Two", [P.table(["a", "b"], [["1", "2"]])], page_break_before=True),
+    ], footer_text="gait")
+    pages = [p.extract_text() for p in pypdf.PdfReader(path).pages]
+    assert len(pages) == 2
+    assert "cadence ≥ 170 − 5 ± 2° [1]" in pages[0] and "page 2" in pages[1]

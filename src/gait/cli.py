@@ -170,7 +170,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         belt_speed_ms=speed_to_ms(args.belt_speed, args.speed_unit) if args.belt_speed else None,
         height_m=args.height_cm / 100 if args.height_cm else None,
         capture_fps=args.capture_fps, view=args.view)
-    from .report import RunnerInputs, write_report
+    from .report import RunnerInputs, remove_report_files, write_report
 
     inputs = RunnerInputs(
         weekly_distance_km=args.weekly_km, pain_0_10=args.pain,
@@ -189,7 +189,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     result.save_json(args.outdir / "results.json")
     result.save_steps_csv(args.outdir / "steps.csv")
     track.save(args.outdir / "pose_track.npz")
-    if not args.no_report:
+    if args.no_report:
+        remove_report_files(args.outdir)  # of an earlier run replaced with --force
+    else:
         write_report(args.outdir, result, track=track, video_path=args.video, inputs=inputs,
                      overlay=not args.no_overlay, progress=not args.quiet, overwrite=True)
     if not args.quiet:

@@ -194,6 +194,8 @@ class ReportContent:
     checklist : tuple of ChecklistItem
     rules : tuple of Statement
     inputs : RunnerInputs
+    notes : tuple of str
+        Plain remarks for the overview (e.g. why a section is left out).
     metronome_files : dict of str to str
         Increase label (e.g. "+5%") -> WAV file name beside the report.
     """
@@ -211,6 +213,7 @@ class ReportContent:
     checklist: tuple[ChecklistItem, ...]
     rules: tuple[Statement, ...]
     inputs: RunnerInputs
+    notes: tuple[str, ...] = ()
     metronome_files: dict = field(default_factory=dict)
 
 
@@ -385,8 +388,14 @@ def build_content(result: GaitResult, *, inputs: RunnerInputs = RunnerInputs(),
     r = result.to_dict()
     cadence = _value(r["summary"].get("cadence_spm"))
     belt = r["options"].get("belt_speed_ms")
-    prescription = None if cadence is None else cadence_prescription(
+    running = r["gait_mode"] == "running"
+    prescription = None if cadence is None or not running else cadence_prescription(
         cadence, belt_speed_ms=belt, increases_pct=increases_pct)
+    notes = () if running else (
+        "This clip shows walking (each foot is on the ground for more than half of the "
+        "stride). The cadence prescription and the form references in this report come from "
+        "studies of running, so they are left out; the measurements and the left/right "
+        "comparison are shown.",)
     a = r["asymmetry"].get("step_time_ms") or {}
     step_si = None
     if a.get("symmetry_index_pct") is not None and (a["detectable"] or not a["approximate"]):
@@ -398,23 +407,26 @@ def build_content(result: GaitResult, *, inputs: RunnerInputs = RunnerInputs(),
         two_week_distance_increase_pct=inputs.two_week_distance_increase_pct,
         strength_sessions_per_week=inputs.strength_sessions_per_week)
     if a.get("symmetry_index_pct") is not None and step_si is None:
-        checklist = [replace(i, basis="not measurable from this clip: " + a["note"])
+        why = (f"not measurable from this clip ({r['pose']['fps']:.0f} fps, side view); "
+               "film at 120 fps or more to compare sides")
+        checklist = [replace(i, basis=why)
                      if i.key == "stride_symmetry" else i for i in checklist]
     created = r["created_utc"].replace("T", " ").replace("+00:00", " UTC")
     return ReportContent(
         result=result,
-        title="Running form report",
+        title="Running form report" if running else "Walking gait report",
         subtitle=f"{r['source']} · analysed {created} · gait {r['gait_version']}",
         headline=_headline(r),
         clip_facts=_clip_facts(r),
         warnings=tuple(r["warnings"]),
         prescription=prescription,
-        findings=_finding_rows(r),
+        findings=_finding_rows(r) if running else (),
         bilateral=_bilateral(r),
         asymmetry_caveat=(statement("asymmetry.healthy"), statement("asymmetry.not_predictor")),
         checklist=tuple(checklist),
         rules=tuple(listening_rules()),
         inputs=inputs,
+        notes=notes,
         metronome_files={} if prescription is None else {
             f"+{t.increase_pct:g}%": metronome_file_name(t.increase_pct)
             for t in prescription.targets},

@@ -60,15 +60,22 @@ def to_png(fig: Figure, *, dpi: int = DPI) -> bytes:
     return buf.getvalue()
 
 
-def _robust_limits(values: list[float], keep: list[float | None]) -> tuple[float, float]:
-    """y-limits spanning the 5th-95th percentile of `values` (padded) and every value in `keep`."""
+def _robust_limits(values: list[float], median: float | None,
+                   keep: list[float | None]) -> tuple[float, float]:
+    """y-limits of the cadence plot: the data within ±25 % of the median, plus every `keep` value.
+
+    Single steps further than 25 % from the clip's cadence are frame-timing or
+    tracking errors at video frame rates; they are drawn at the edge instead.
+    """
+    anchors = [v for v in [median, *keep] if v is not None and np.isfinite(v)]
     finite = [v for v in values if np.isfinite(v)]
-    anchors = [v for v in keep if v is not None and np.isfinite(v)]
-    if not finite and not anchors:
+    if median is not None and np.isfinite(median):
+        finite = [min(max(v, 0.75 * median), 1.25 * median) for v in finite]
+    span = finite + anchors
+    if not span:
         return 0.0, 1.0
-    core = np.percentile(finite, [5, 95]) if finite else [min(anchors), max(anchors)]
-    lo, hi = min(core[0], *anchors), max(core[1], *anchors)
-    pad = 0.15 * max(hi - lo, 1.0)
+    lo, hi = min(span), max(span)
+    pad = 0.08 * max(hi - lo, 10.0)
     return float(lo - pad), float(hi + pad)
 
 
@@ -159,7 +166,7 @@ def cadence_per_step(result: GaitResult, *, targets_spm: dict[str, float] | None
                        if s["foot"] == side and s.get("step_time_ms")]
                 for side in ("left", "right")}
     values = [v for rows in per_step.values() for _, v in rows]
-    lo, hi = _robust_limits(values, [median, *(targets_spm or {}).values()])
+    lo, hi = _robust_limits(values, median, list((targets_spm or {}).values()))
     clipped = []
     for side, rows in per_step.items():
         st = SIDE_STYLE[side]
@@ -171,7 +178,8 @@ def cadence_per_step(result: GaitResult, *, targets_spm: dict[str, float] | None
                 label=f"{side} step")
     if clipped:
         ax.plot([t for t, _ in clipped], [v for _, v in clipped], linestyle="none", marker="x",
-                color="black", markersize=6, label="step outside the range shown")
+                color="black", markersize=6, clip_on=False,
+                label="step outside the range shown")
     ax.set_ylim(lo, hi)
     strides = [s for s in result.steps if s.get("stride_time_ms")]
     ax.plot([s["ic_s"] for s in strides], [120000.0 / s["stride_time_ms"] for s in strides],

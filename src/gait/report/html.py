@@ -65,7 +65,9 @@ figure img { max-width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { text-align: left; margin-top: .3rem; }
 .figrow { display: flex; gap: .8rem; justify-content: center; flex-wrap: wrap; }
 .figrow figure { flex: 1 1 18rem; }
+.figrow figure img { width: auto !important; max-width: 100%; max-height: 30rem; }
 audio { width: 100%; max-width: 22rem; }
+video { background: #000; }
 ul.plain { padding-left: 1.2rem; }
 ul.plain li { margin: .25rem 0; }
 footer.page-foot { margin-top: 2.5rem; border-top: 1px solid var(--rule); padding-top: .5rem;
@@ -216,6 +218,13 @@ def figure(png: bytes, caption: str, *, alt: str = "", width_pct: int = 100) -> 
     """An embedded PNG figure with a caption (plain text)."""
     return (f'<figure><img src="{data_uri(png, "image/png")}" alt="{esc(alt or caption)}" '
             f'style="width:{int(width_pct)}%"><figcaption>{esc(caption)}</figcaption></figure>')
+
+
+def video(href: str, caption: str) -> str:
+    """A video player for a file beside the page (screen only), with a caption and a plain link."""
+    return (f'<figure class="screen-only"><video controls preload="metadata" src="{esc(href)}" '
+            f'style="max-width:100%;max-height:32rem"></video><figcaption>{esc(caption)} '
+            f'<a href="{esc(href)}">{esc(href)}</a></figcaption></figure>')
 
 
 def audio(href: str, label: str) -> str:

@@ -120,14 +120,14 @@ def _draw(frame_rgb: np.ndarray, xy: np.ndarray, side: str, row: dict, facing: i
     shin_txt = "—" if row.get("shin_angle_deg") is None else f"{row['shin_angle_deg']:+.0f}°"
     box = {"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "black", "alpha": 0.9}
     away = -facing if facing else 1
-    ax.annotate(f"knee bend {knee_txt}", xy=(k[0], k[1]), xytext=(-away * 0.04 * w + k[0],
-                k[1] - 0.10 * h), fontsize=8, bbox=box, ha="center",
-                arrowprops={"arrowstyle": "-", "color": "black", "linewidth": 0.6})
-    ax.annotate(f"shin {shin_txt} from vertical", xy=((k[0] + an[0]) / 2, (k[1] + an[1]) / 2),
-                xytext=(k[0] - away * 0.18 * w, an[1] + 0.02 * h), fontsize=8, bbox=box,
-                ha="center", arrowprops={"arrowstyle": "-", "color": "black", "linewidth": 0.6})
-    ax.text(0.02, 0.98, f"{side} foot, initial contact at {row['ic_s']:.2f} s", transform=ax.transAxes,
-            fontsize=8, va="top", ha="left", bbox=box)
+    ax.annotate(f"knee {knee_txt}", xy=(k[0], k[1]), xytext=(-away * 0.04 * w + k[0],
+                k[1] - 0.10 * h), fontsize=13, bbox=box, ha="center",
+                arrowprops={"arrowstyle": "-", "color": "black", "linewidth": 0.8})
+    ax.annotate(f"shin {shin_txt}", xy=((k[0] + an[0]) / 2, (k[1] + an[1]) / 2),
+                xytext=(k[0] - away * 0.18 * w, an[1] + 0.02 * h), fontsize=13, bbox=box,
+                ha="center", arrowprops={"arrowstyle": "-", "color": "black", "linewidth": 0.8})
+    ax.text(0.03, 0.98, f"{side.upper()} contact", transform=ax.transAxes,
+            fontsize=13, va="top", ha="left", bbox=box)
     return fig
 
 
@@ -147,7 +147,8 @@ def initial_contact_frames(result: GaitResult, track: PoseTrack,
     Returns
     -------
     list of KeyFrame
-        Left first, then right; a foot without a measured contact is left out.
+        Left first, then right; a foot without a measured contact, or whose leg
+        is not tracked in that frame, is left out.
 
     Raises
     ------
@@ -165,6 +166,8 @@ def initial_contact_frames(result: GaitResult, track: PoseTrack,
     out = []
     for side, row in picks.items():
         sample = int(row["ic_idx"])
+        if not np.isfinite(filtered.xy_px[sample][list(LEG[side])]).all():
+            continue  # the leg is not tracked in that frame: nothing to draw the angles on
         frame_idx = int(filtered.frame_idx[sample])
         frames = list(iter_frames(info, start=frame_idx, stop=frame_idx + 1, prefetch_frames=0))
         if not frames:

@@ -137,9 +137,9 @@ def draw_overlay(frame_bgr: np.ndarray, xy_px: np.ndarray, *, result: GaitResult
             _label(img, f"{side[0].upper()} contact", (centre[0] - lw * 10, centre[1] - lw * 11),
                    scale * 0.8)
     clip = result.summary["cadence_spm"]["value"]
-    running = "--" if not np.isfinite(cadence_spm) else f"{cadence_spm:.0f}"
     y = int(30 * scale / 0.6)
-    _label(img, f"cadence {running} steps/min", (10, y), scale)
+    _label(img, "cadence: counting steps" if not np.isfinite(cadence_spm)
+           else f"cadence {cadence_spm:.0f} steps/min", (10, y), scale)
     if clip is not None:
         _label(img, f"clip median {clip:.1f}", (10, int(y * 2.1)), scale * 0.8)
     _label(img, f"t {t_s:5.2f} s", (10, h - 12), scale * 0.7)

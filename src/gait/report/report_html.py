@@ -14,7 +14,7 @@ from .assets import ReportAssets
 from .citations import CitationIndex
 from .content import ReportContent
 from .html import (Section, audio, bullet_list, esc, figure, paragraph, render_page,
-                   status_badge, table, tile)
+                   status_badge, table, tile, video)
 from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text,
                       finding_groups, headline_tiles, measurement_notes, overlay_note,
                       target_rows)
@@ -32,9 +32,10 @@ def _cited_list(statements, refs: CitationIndex) -> str:
     return bullet_list(cited(s, refs) for s in statements)
 
 
-def _overview(c: ReportContent, refs: CitationIndex) -> Section:
+def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> Section:
     tiles = "".join(tile(*t) for t in headline_tiles(c))
     body = [f'<div class="headline">{tiles}</div>']
+    body += [f'<div class="callout">{esc(n)}</div>' for n in c.notes]
     if c.prescription is not None:
         body.append(f'<div class="callout">{cited(c.prescription.summary, refs)}</div>')
     found = [r for r in c.findings if r.is_finding]
@@ -42,7 +43,7 @@ def _overview(c: ReportContent, refs: CitationIndex) -> Section:
         items = [f"<b>{esc(r.label)}</b>: {esc(r.value_text)} {status_badge(r.status)} "
                  + " ".join(cited(s, refs) for s in r.meaning[:1]) for r in found]
         body.append("<h3>Findings beyond measurement error</h3>" + bullet_list(items))
-    else:
+    elif c.findings:
         body.append(paragraph("No measure differs from its reference by more than the "
                               "measurement can detect.", cls="small"))
     if c.warnings:
@@ -50,6 +51,9 @@ def _overview(c: ReportContent, refs: CitationIndex) -> Section:
             f'<div class="warn">{esc(w)}</div>' for w in c.warnings))
     body.append("<h3>The clip</h3>" + table(
         [], [[f"<b>{esc(k)}</b>", esc(v)] for k, v in c.clip_facts]))
+    if assets.keyframes:
+        body.append("<h3>At initial contact</h3>" + '<div class="figrow">' + "".join(
+            figure(k.png, k.caption) for k in assets.keyframes) + "</div>")
     return Section("At a glance", "".join(body), anchor="overview")
 
 
@@ -131,14 +135,11 @@ def _findings(c: ReportContent, refs: CitationIndex) -> Section:
 
 def _figures(c: ReportContent, assets: ReportAssets) -> Section:
     body = []
-    if assets.keyframes:
-        body.append('<div class="figrow">' + "".join(
-            figure(k.png, k.caption, width_pct=100) for k in assets.keyframes) + "</div>")
     for fig in assets.figures:
         body.append(figure(fig.png, fig.caption))
     note = overlay_note(assets)
     if note:
-        body.append(paragraph(note, cls="small"))
+        body.append(video(assets.overlay_file, note))
     return Section("Figures", "".join(body), anchor="figures", page_break_before=True)
 
 
@@ -227,7 +228,7 @@ def report_html(content: ReportContent, assets: ReportAssets) -> str:
     str
     """
     refs = CitationIndex()
-    sections = [_overview(content, refs)]
+    sections = [_overview(content, refs, assets)]
     if content.prescription is not None:
         sections.append(_prescription(content, refs))
     sections.append(_findings(content, refs))

@@ -35,9 +35,10 @@ def _cell(statements, refs: CitationIndex, *, prefix: str = "", style: str = "ce
     return markup(" ".join(parts), style=style)
 
 
-def _overview(c: ReportContent, refs: CitationIndex) -> PdfSection:
+def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> PdfSection:
     out: list[Flowable] = [tiles(headline_tiles(c)),
                            Spacer(1, 6)]
+    out += [para(n, style="callout") for n in c.notes]
     if c.prescription is not None:
         out.append(cited(c.prescription.summary, refs, style="callout"))
     found = [r for r in c.findings if r.is_finding]
@@ -48,7 +49,7 @@ def _overview(c: ReportContent, refs: CitationIndex) -> PdfSection:
                                    text(s.text) + f' <font size="7" color="#1f4e79">'
                                    f'{refs.marker(s)}</font>' for s in r.meaning[:1]))
                         for r in found])
-    else:
+    elif c.findings:
         out.append(para("No measure differs from its reference by more than the measurement "
                         "can detect.", style="small"))
     if c.warnings:
@@ -57,6 +58,13 @@ def _overview(c: ReportContent, refs: CitationIndex) -> PdfSection:
     out.append(para("The clip", style="h3"))
     out.append(table([], [[markup(f"<b>{text(k)}</b>", style="cell"), v] for k, v in c.clip_facts],
                      col_widths_frac=(0.25, 0.75)))
+    if assets.keyframes:
+        cells = [image(k.png, caption=k.caption, width_frac=0.46, max_height_mm=54,
+                       keep_together=False) for k in assets.keyframes]
+        t = Table([cells], colWidths=[FRAME_WIDTH_PT / len(cells)] * len(cells))
+        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+        out.append(KeepTogether([para("At initial contact", style="h3"), t]))
     return PdfSection("At a glance", out)
 
 
@@ -178,13 +186,6 @@ def _frontal(c: ReportContent, refs: CitationIndex) -> PdfSection:
 
 def _figures(c: ReportContent, assets: ReportAssets) -> PdfSection:
     out: list[Flowable] = []
-    if assets.keyframes:
-        cells = [image(k.png, caption=k.caption, width_frac=0.48, max_height_mm=95,
-                       keep_together=False)
-                 for k in assets.keyframes]
-        t = Table([cells], colWidths=[FRAME_WIDTH_PT / len(cells)] * len(cells))
-        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        out.append(t)
     for fig in assets.figures:
         out.append(image(fig.png, caption=fig.caption, width_frac=0.92, max_height_mm=110))
     note = overlay_note(assets)
@@ -200,7 +201,7 @@ def _return_to_run(c: ReportContent, refs: CitationIndex) -> PdfSection:
         para("Filled from what gait measured and what the runner stated; items marked 'ask' "
              "are questions for the runner and clinician.", style="small"),
         table(["Question", "Status", "Based on", "Evidence"], rows,
-              col_widths_frac=(0.3, 0.07, 0.18, 0.45)),
+              col_widths_frac=(0.29, 0.09, 0.18, 0.44)),
         para("Listen to your body", style="h3")]
     out += bullets([cited(s, refs) for s in c.rules])
     return PdfSection("Return-to-run checklist", out, page_break_before=True)
@@ -232,7 +233,7 @@ def report_pdf(path: str | Path, content: ReportContent, assets: ReportAssets) -
     Path
     """
     refs = CitationIndex()
-    sections = [_overview(content, refs)]
+    sections = [_overview(content, refs, assets)]
     if content.prescription is not None:
         sections.append(_prescription(content, refs))
     sections.append(_findings(content, refs))

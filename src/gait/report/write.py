@@ -78,11 +78,37 @@ def make_assets(content: ReportContent, track: PoseTrack | None,
                 + ("—" if k.knee_flexion_ic_deg is None else f"{k.knee_flexion_ic_deg:.1f}°")
                 + ", shin angle "
                 + ("—" if k.shin_angle_deg is None else f"{signed(k.shin_angle_deg)}°")
-                + " from vertical. A typical step of this foot (knee bend closest to its median); "
-                "dashed: vertical through the knee; dotted: thigh line.")))
+                + ". A typical step; dashed: vertical, dotted: thigh line.")))
     else:
         note = "Key frames need the video and its pose track."
     return ReportAssets(tuple(out), tuple(keyframes), None, note)
+
+
+def remove_report_files(outdir: str | Path, *, keep: tuple[str, ...] = ()) -> list[Path]:
+    """Delete report files of an earlier run that the current run did not rewrite.
+
+    Parameters
+    ----------
+    outdir : str or Path
+    keep : tuple of str
+        Names (as returned by `write_report`) to keep.
+
+    Returns
+    -------
+    list of Path
+        The deleted files.
+    """
+    outdir = Path(outdir)
+    candidates = [outdir / n for n in REPORT_FILES]
+    if (outdir / FIGURES_DIR).is_dir():
+        candidates += sorted((outdir / FIGURES_DIR).glob("*.png"))
+    removed = []
+    for path in candidates:
+        name = path.relative_to(outdir).as_posix()
+        if path.is_file() and name not in keep:
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | None = None,
@@ -110,7 +136,9 @@ def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | N
     progress : bool
         Show a progress bar while encoding the overlay.
     overwrite : bool
-        Replace report files already in `outdir`.
+        Replace report files already in `outdir`; report files of the earlier run
+        that this run does not write (e.g. its overlay) are deleted, so the folder
+        never mixes two analyses.
 
     Returns
     -------
@@ -161,4 +189,5 @@ def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | N
     tmp.replace(html_path)
     written["report.html"] = html_path
     written["report.pdf"] = report_pdf(outdir / "report.pdf", content, assets)
+    remove_report_files(outdir, keep=tuple(written))
     return written
