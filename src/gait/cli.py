@@ -186,6 +186,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         rear_track.save(args.outdir / "pose_track_rear.npz")
     else:
         result, track = analyze(args.video, options=options, **run)
+        # a rear track of an earlier run replaced with --force
+        (args.outdir / "pose_track_rear.npz").unlink(missing_ok=True)
     result.save_json(args.outdir / "results.json")
     result.save_steps_csv(args.outdir / "steps.csv")
     track.save(args.outdir / "pose_track.npz")
