@@ -241,5 +241,10 @@ def test_report_has_a_frontal_section_with_cited_reliability(tmp_path):
     pdf_text = "".join(p.extract_text() for p in PdfReader(written["report.pdf"]).pages)
     assert "Frontal plane (from behind)" in pdf_text and "Heel whip" in pdf_text
     # a rear clip alone makes a report too
-    alone = write_report(tmp_path / "rear_only", rear, overlay=False, metronome_duration_s=2.0)
+    alone = write_report(tmp_path / "rear_only", rear, track=rear_track(
+        SynthParams(**BASE, **VARIANTS[0]))[0], overlay=False, metronome_duration_s=2.0)
     assert 'id="frontal"' in alone["report.html"].read_text()
+    # the side view's foot-height and stance/flight figures are not drawn for a rear clip
+    assert "figures/foot_trajectories.png" not in alone
+    assert "figures/stance_timeline.png" not in alone
+    assert "figures/foot_trajectories.png" in written or "figures/stance_timeline.png" in written
