@@ -52,7 +52,8 @@ def frontal_findings(frontal: dict) -> list[dict]:
     -------
     list of dict
         One per measured metric, with ``key``, ``title``, ``value``, ``unit``,
-        ``expected_error``, ``spread`` (``{"q1", "q3"}``), ``n``,
+        ``expected_error``, ``note`` (how it was measured, gait's own
+        validation), ``spread`` (``{"q1", "q3"}``), ``n``,
         ``per_side`` (``{"left": value, "right": value}`` by stance foot),
         ``reference`` (a sourced sentence or None), ``reference_claims`` (its
         keys into `gait.evidence.CLAIMS`), ``reference_citations``,
@@ -72,7 +73,7 @@ def frontal_findings(frontal: dict) -> list[dict]:
         ref_claim = _REFERENCE.get(base)
         out.append({
             "key": key, "title": title, "value": s["value"], "unit": s["unit"],
-            "expected_error": s["expected_error"],
+            "expected_error": s["expected_error"], "note": s.get("note") or "",
             "spread": {"q1": s["q1"], "q3": s["q3"]}, "n": s["n"],
             "per_side": {side: frontal["per_side"][side][key]["value"]
                          for side in ("left", "right")},

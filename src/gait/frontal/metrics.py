@@ -52,6 +52,15 @@ from .tilt import TiltCheck, line_angle_deg
 SIDES = ("left", "right")
 SIDE_SIGN = {"left": -1.0, "right": 1.0}
 
+#: Measured on gait's rendered rear-view test clips (tests/test_frontal_video.py).
+PELVIC_DROP_POSE_NOTE = (
+    "on rendered test clips of known pelvic drop, MediaPipe's hip landmarks showed only about a "
+    "third of it (2.2° and 1.0° for a true 7° and 3°); a small value here does not rule out "
+    "pelvic drop, so confirm by eye")
+STEP_WIDTH_POSE_NOTE = (
+    "on rendered test clips MediaPipe's heels were within 6 % for 12-14 cm stances but read an "
+    "8 cm stance as 10 cm")
+
 HEEL_VISIBLE = 0.5
 
 
@@ -312,9 +321,14 @@ def compute_frontal_metrics(track: PoseTrack, events: GaitEvents, heel_rise_s: d
         for k in errors:
             if k.endswith("_cm"):
                 notes[k] = "scaled from body height (approximate)"
+    # what gait's own validation on rendered clips showed (tests/test_frontal_video.py)
+    notes["pelvic_drop_deg"] = PELVIC_DROP_POSE_NOTE
+    notes[f"step_width_{length_unit}"] = "; ".join(
+        n for n in (notes[f"step_width_{length_unit}"], STEP_WIDTH_POSE_NOTE) if n)
     summary, per_side = {}, {"left": {}, "right": {}}
     for name in errors:
-        approx = name.endswith("_ms") and timing_approx or name.endswith("_cm")
+        approx = (name.endswith("_ms") and timing_approx or name.endswith("_cm")
+                  or name == "pelvic_drop_deg")
         note = notes[name] or (f"filmed at {fps:.0f} fps: events timed to about "
                                f"±{event_ms:.0f} ms" if approx else "")
         summary[name] = _summarise([r[name] for r in rows], units[name], errors[name], note,

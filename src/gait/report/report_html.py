@@ -182,6 +182,9 @@ def _frontal(c: ReportContent, refs: CitationIndex) -> Section:
         rel = f["reliability"]
         reliability = (f"<b>{esc(rel['level'])}</b>: "
                        + cited(Statement(rel["text"], tuple(rel["claims"])), refs))
+        if f["note"]:
+            reliability += f'<div class="small"><i>Note:</i> {esc(f["note"])}</div>'
+
         rows.append([f"<b>{esc(f['title'])}</b>", value, ref, reliability, esc(f["meaning"])])
     body = [paragraph(f"Filmed {VIEW_PHRASE[frontal['view']]} "
                       f"({esc(frontal.get('source') or 'clip')}). Left and right are the stance "

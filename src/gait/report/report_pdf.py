@@ -154,6 +154,8 @@ def _frontal(c: ReportContent, refs: CitationIndex) -> PdfSection:
         rel = f["reliability"]
         reliability = _cell([Statement(rel["text"], tuple(rel["claims"]))], refs,
                             prefix=rel["level"] + ":")
+        if f["note"]:
+            reliability = [reliability, para("Note: " + f["note"], style="cell")]
         rows.append([markup(f"<b>{text(f['title'])}</b>", style="cell"), value, ref,
                      reliability, para(f["meaning"], style="cell")])
     out: list[Flowable] = [
