@@ -216,6 +216,13 @@ def test_checklist_uses_the_runners_answers(report_dir):
     assert text.count(" ask ") >= 4
     with pytest.raises(InvalidOptionError):
         RunnerInputs(pain_0_10=12)
+    content = build_content(GaitResult.load_json(report_dir / "results.json"),
+                            inputs=RunnerInputs(two_week_distance_increase_pct=40,
+                                                strength_sessions_per_week=2,
+                                                pain_0_10=3, pain_settled_next_morning=True))
+    status = {i.key: (i.status, i.basis) for i in content.checklist}
+    assert status["progression"] == ("not met", "stated +40% over two weeks")
+    assert status["strength"][0] == "met" and status["pain_response"][0] == "met"
 
 
 def test_pdf_has_the_expected_pages(report_dir):

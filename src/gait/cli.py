@@ -107,6 +107,8 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="has pain after running settled by the next morning?")
     rep.add_argument("--strength-per-week", type=int, metavar="N",
                      help="heavy strength sessions a week")
+    rep.add_argument("--two-week-increase", type=float, metavar="PCT",
+                     help="increase of weekly running distance over the last two weeks, %%")
 
     sy = sub.add_parser("synth", help="render a synthetic runner video with known truth",
                         description="Render a synthetic treadmill runner (side view, or from "
@@ -175,7 +177,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     inputs = RunnerInputs(
         weekly_distance_km=args.weekly_km, pain_0_10=args.pain,
         pain_settled_next_morning=None if args.pain_settled is None else args.pain_settled == "yes",
-        strength_sessions_per_week=args.strength_per_week)
+        strength_sessions_per_week=args.strength_per_week,
+        two_week_distance_increase_pct=args.two_week_increase)
     _prepare_outdir(args.outdir, force=args.force)
     run = dict(cache_dir=args.cache_dir, use_cache=not args.no_cache, progress=not args.quiet)
     if args.rear is not None:

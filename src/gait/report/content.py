@@ -94,6 +94,9 @@ class RunnerInputs:
         if self.weekly_distance_km is not None and not 0 <= self.weekly_distance_km <= 500:
             raise InvalidOptionError(
                 f"weekly distance must be 0-500 km; got {self.weekly_distance_km:g}")
+        inc = self.two_week_distance_increase_pct
+        if inc is not None and not (math.isfinite(inc) and -100 <= inc <= 1000):
+            raise InvalidOptionError(f"two-week distance increase must be -100 to 1000 %; got {inc:g}")
         if self.strength_sessions_per_week is not None and not 0 <= self.strength_sessions_per_week <= 21:
             raise InvalidOptionError("strength sessions a week must be 0-21; got "
                                      f"{self.strength_sessions_per_week}")

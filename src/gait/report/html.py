@@ -80,6 +80,9 @@ footer.page-foot { margin-top: 2.5rem; border-top: 1px solid var(--rule); paddin
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   tr, .tile, .callout, .warn { break-inside: avoid; page-break-inside: avoid; }
   .screen-only, audio, video { display: none !important; }
+  .keep { break-inside: avoid; page-break-inside: avoid; }
+  .figrow figure img { max-height: 70mm; }
+  .figrow figure { margin: .3rem 0; }
   a { color: inherit; text-decoration: none; }
   .tile, th, .callout { background: none; }
 }

@@ -52,8 +52,9 @@ def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> Se
     body.append("<h3>The clip</h3>" + table(
         [], [[f"<b>{esc(k)}</b>", esc(v)] for k, v in c.clip_facts]))
     if assets.keyframes:
-        body.append("<h3>At initial contact</h3>" + '<div class="figrow">' + "".join(
-            figure(k.png, k.caption) for k in assets.keyframes) + "</div>")
+        body.append('<div class="keep"><h3>At initial contact</h3><div class="figrow">'
+                    + "".join(figure(k.png, k.caption) for k in assets.keyframes)
+                    + "</div></div>")
     return Section("At a glance", "".join(body), anchor="overview")
 
 
