@@ -320,7 +320,7 @@ def test_truth_angles_at_initial_contact_match_the_landmarks():
 @pytest.mark.parametrize("bad", [
     {"cadence_spm": 0}, {"cadence_spm": float("nan")}, {"belt_speed_kmh": -1.0},
     {"duty_factor": 0.6}, {"duty_factor": 0.49, "step_time_asymmetry_pct": 10.0},
-    {"facing": "up"}, {"view": "rear"}, {"foot_strike": "toe"}, {"fps": 0},
+    {"facing": "up"}, {"view": "top"}, {"foot_strike": "toe"}, {"fps": 0},
     {"width_px": 641}, {"height_px": 32}, {"camera_distance_m": 0.5}, {"noise_px": -1.0},
     {"seed": -1}, {"occlusion": "yes"}, {"height_m": 3.0},
     {"cadence_spm": 150.0, "belt_speed_kmh": 16.0, "duty_factor": 0.4},  # leg too short
@@ -497,3 +497,12 @@ def test_mediapipe_finds_the_runner_and_puts_joints_on_it(tmp_path, kw):
         i = INDEX[f"{near}_{joint}"]
         err = np.linalg.norm(xy[found, i] - track.xy_px[found, i], axis=1)
         assert np.median(err) < _MAX_MEDIAN_ERROR_FRAC * body_px, joint
+
+
+@pytest.mark.parametrize("bad", [
+    {"view": "rear", "pelvic_drop_left_deg": 20.0}, {"view": "rear", "step_width_m": 0.5},
+    {"view": "rear", "camera_roll_deg": 15.0},
+])
+def test_invalid_rear_view_params_are_refused(bad):
+    with pytest.raises(InvalidOptionError, match="must"):
+        SynthParams(**bad)

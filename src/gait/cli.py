@@ -2,9 +2,9 @@
 
 Exit codes: 0 success; 1 internal error (a bug); 2 invalid option; 3 video
 unreadable; 4 no person found; 5 too few steps; 6 output exists (use
---force); 7 view not supported yet; 8 not in the history; 9 history
-database unusable; 10 ``gait batch`` finished but some clips failed. See
-`gait.errors`.
+--force); 7 view not supported for that role; 8 not in the history; 9
+history database unusable; 10 ``gait batch`` finished but some clips failed.
+See `gait.errors`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ EXIT_CODES_HELP = """exit codes:
   4  no person found in enough frames
   5  too few steps to measure
   6  output folder already holds results (pass --force to replace them)
-  7  camera view not supported yet (front or rear)
+  7  camera view not supported for that role (e.g. --rear clip filmed side-on)
   8  athlete, session or video not in the history
   9  history database unusable (corrupt, written by a newer gait, or locked)
   10 gait batch: at least one clip failed (each is listed at the end)
@@ -79,11 +79,15 @@ def _build_parser() -> argparse.ArgumentParser:
 
     an = sub.add_parser(
         "analyze", help="analyse a treadmill video",
-        description="Analyse a treadmill running (or walking) video filmed from the side. "
-                    "Writes results.json, steps.csv and pose_track.npz to OUTDIR, and the "
-                    "report (report.html, report.pdf, figures/, overlay.mp4 and metronome "
-                    "tracks metronome_+5pct.wav etc. at the cadence targets), and prints a "
-                    "summary.",
+        description="Analyse a treadmill running (or walking) video filmed from the side, "
+                    "from behind or from the front (detected automatically; a rear or front "
+                    "clip gives cadence, step-time asymmetry and frontal-plane measures: "
+                    "pelvic drop, step width, crossover, knee projection angle, trunk lean, "
+                    "heel whip). With --rear, a side clip and a clip from behind make one "
+                    "assessment. Writes results.json, steps.csv and pose_track.npz to OUTDIR, "
+                    "and the report (report.html, report.pdf, figures/, overlay.mp4 and "
+                    "metronome tracks metronome_+5pct.wav etc. at the cadence targets), and "
+                    "prints a summary.",
         epilog=FILMING_HELP + "\n\n" + EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     an.add_argument("video", type=Path, help="video file (mp4, mov, avi, webm)")
@@ -102,6 +106,9 @@ def _build_parser() -> argparse.ArgumentParser:
     an.add_argument("--view", default="auto",
                     choices=("auto", "side", "side-left", "side-right", "rear", "front"),
                     help="camera view (default: detect)")
+    an.add_argument("--rear", type=Path, metavar="REAR_VIDEO",
+                    help="a second clip of the same run filmed from behind (or the front): adds "
+                         "frontal-plane findings to the side clip's assessment")
     an.add_argument("--force", action="store_true",
                     help="replace results already in OUTDIR")
     an.add_argument("--cache-dir", type=Path,
@@ -156,8 +163,9 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_workers_option(ba)
 
     sy = sub.add_parser("synth", help="render a synthetic runner video with known truth",
-                        description="Render a synthetic treadmill runner (side view) and write "
-                                    "OUT plus OUT's .truth.json with the exact gait events.")
+                        description="Render a synthetic treadmill runner (side view, or from "
+                                    "behind with --view rear) and write OUT plus OUT's "
+                                    ".truth.json with the exact gait events.")
     sy.add_argument("out", type=Path, help="output video (.mp4 or .avi)")
     sy.add_argument("--cadence", type=_positive_float, default=170.0, help="steps/min")
     sy.add_argument("--belt-speed-kmh", type=_positive_float, default=10.0)
@@ -171,6 +179,15 @@ def _build_parser() -> argparse.ArgumentParser:
     sy.add_argument("--foot-strike", choices=("rear", "mid", "fore"), default="rear")
     sy.add_argument("--occlusion", action="store_true", help="draw a treadmill console in front")
     sy.add_argument("--image-noise", type=float, default=0.0, help="grey-level noise SD")
+    sy.add_argument("--view", choices=("side", "rear"), default="side",
+                    help="film from the side (default) or from behind the treadmill")
+    sy.add_argument("--pelvic-drop", type=float, nargs=2, default=(0.0, 0.0),
+                    metavar=("LEFT_DEG", "RIGHT_DEG"),
+                    help="rear view: peak contralateral pelvic drop during left and right stance")
+    sy.add_argument("--step-width-cm", type=float, default=10.0,
+                    help="rear view: lateral distance between the heels (negative: crossover)")
+    sy.add_argument("--camera-roll", type=float, default=0.0, metavar="DEG",
+                    help="rear view: camera roll (a level line rises to the right by DEG)")
     sy.add_argument("--seed", type=int, default=0)
     sy.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
 
@@ -205,7 +222,8 @@ def _build_parser() -> argparse.ArgumentParser:
 def _prepare_outdir(outdir: Path, *, force: bool) -> None:
     from .report import REPORT_FILES
 
-    existing = [n for n in ("results.json", "steps.csv", "pose_track.npz", *REPORT_FILES)
+    existing = [n for n in ("results.json", "steps.csv", "pose_track.npz", "pose_track_rear.npz",
+                            *REPORT_FILES)
                 if (outdir / n).exists()]
     if existing and not force:
         raise OutputExistsError(
@@ -233,9 +251,18 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         two_week_distance_increase_pct=args.two_week_increase)
     history_commands.check_before_analysis(args)
     _prepare_outdir(args.outdir, force=args.force)
-    result, track = analyze(args.video, options=options, cache_dir=args.cache_dir,
-                            use_cache=not args.no_cache, progress=not args.quiet,
-                            workers=args.workers)
+    run = dict(cache_dir=args.cache_dir, use_cache=not args.no_cache, progress=not args.quiet,
+               workers=args.workers)
+    if args.rear is not None:
+        from .frontal.combine import analyze_side_and_rear
+
+        result, track, rear_track = analyze_side_and_rear(args.video, args.rear, options=options,
+                                                          analyze=analyze, **run)
+        rear_track.save(args.outdir / "pose_track_rear.npz")
+    else:
+        result, track = analyze(args.video, options=options, **run)
+        # a rear track of an earlier run replaced with --force
+        (args.outdir / "pose_track_rear.npz").unlink(missing_ok=True)
     result.save_json(args.outdir / "results.json")
     result.save_steps_csv(args.outdir / "steps.csv")
     track.save(args.outdir / "pose_track.npz")
@@ -285,7 +312,9 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         step_time_asymmetry_pct=args.asymmetry, duty_factor=args.duty_factor, fps=args.fps,
         duration_s=args.duration, width_px=width, height_px=height, facing=args.facing,
         foot_strike=args.foot_strike, occlusion=args.occlusion,
-        image_noise_std=args.image_noise, seed=args.seed)
+        image_noise_std=args.image_noise, seed=args.seed, view=args.view,
+        pelvic_drop_left_deg=args.pelvic_drop[0], pelvic_drop_right_deg=args.pelvic_drop[1],
+        step_width_m=args.step_width_cm / 100, camera_roll_deg=args.camera_roll)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     truth = render_video(args.out, params, progress=True)
     print(f"wrote {args.out} ({truth['n_frames']} frames, {truth['cadence_spm']:.1f} steps/min) "

@@ -11,10 +11,12 @@ Exit codes (also listed in the README and ``gait --help``):
 4     no usable person found in the video (`NoPersonError`)
 5     too few steps to measure (`TooFewStepsError`)
 6     output would overwrite earlier results (`OutputExistsError`)
-7     camera view not supported yet (`UnsupportedViewError`)
+7     camera view not supported for that role (`UnsupportedViewError`)
 8     athlete, session or video not in the history (`NotInHistoryError`)
 9     history database unusable: corrupt, newer schema or locked
       (`HistoryStoreError`)
+10    ``gait batch`` finished but some clips failed
+      (`gait.batch.BATCH_FAILED_EXIT_CODE`)
 ====  =========================================================
 """
 
@@ -62,7 +64,7 @@ class OutputExistsError(GaitError):
 
 
 class UnsupportedViewError(GaitError):
-    """The clip is filmed from a view gait cannot analyse yet (e.g. front or rear)."""
+    """The clip's view does not fit its role (e.g. a ``--rear`` clip filmed side-on)."""
 
     exit_code = 7
 

@@ -693,6 +693,15 @@ _SOURCE_LIST: tuple[Source, ...] = (
     ),
     # Arithmetic on sourced numbers (identities such as step length = speed × 60 / cadence).
     Source(
+        "dingenen_2d3d",
+        ("Dingenen",),
+        None,
+        None,
+        "A",
+        label="2D versus 3D frontal plane study in 15 elite runners",
+        complete_authors=False,
+    ),
+    Source(
         "arithmetic",
         (),
         None,
@@ -1442,6 +1451,63 @@ _CLAIM_LIST: tuple[Claim, ...] = (
         ("rtr_clinicians",),
         "rtr",
         "U",
+    ),
+    # --- §4.4 frontal (rear-view) measures ----------------------------------------------------
+    Claim(
+        "frontal.pelvic_drop_reliability",
+        "Contralateral pelvic drop is the least repeatable 2D video angle: between sessions a week "
+        "apart ICC 0.59-0.77 and smallest detectable difference 2.7-2.8°.",
+        (2, 0.59, 0.77, 2.7, 2.8),
+        ("dingenen2018",),
+        "4.4",
+        "A",
+    ),
+    Claim(
+        "frontal.pelvic_drop_tracks_3d",
+        "In 15 elite runners, pelvic drop measured from 2D video tracked the 3D measurement.",
+        (15, 2, 3),
+        ("dingenen_2d3d",),
+        "4.4",
+        "A",
+    ),
+    Claim(
+        "frontal.knee_valgus_not_3d",
+        "Knee valgus read from 2D video (the knee's frontal-plane projection angle) did not match "
+        "3D knee abduction in 15 elite runners: it shows the knee's path in the picture, not a "
+        "joint angle.",
+        (2, 3, 15),
+        ("dingenen_2d3d",),
+        "4.4",
+        "A",
+    ),
+    Claim(
+        "frontal.trunk_lean_reliability",
+        "Lateral trunk lean from 2D video is highly repeatable: ICC 0.90-0.99 and smallest "
+        "detectable difference 1.3-2.3° between sessions.",
+        (2, 0.90, 0.99, 1.3, 2.3),
+        ("dingenen2018",),
+        "4.4",
+        "A",
+    ),
+    Claim(
+        "frontal.pelvic_drop_injury",
+        "Injured runners showed more contralateral pelvic drop at midstance than controls; each "
+        "extra 1° went with 80% higher odds of being injured, in a study that looked back in "
+        "time and so does not show cause.",
+        (1, 80),
+        ("bramah2018",),
+        "4.1",
+        "A",
+    ),
+    Claim(
+        "frontal.posterior_view_items",
+        "A clinical posterior-view assessment looks at contralateral pelvic drop, hip "
+        "adduction, knee valgus, lateral trunk lean, step width or crossover, rearfoot eversion "
+        "and heel whip.",
+        (),
+        ("souza2016", "dingenen2018", "bramah2018"),
+        "4.2",
+        "A",
     ),
 )
 

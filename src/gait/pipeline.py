@@ -16,7 +16,7 @@ import numpy as np
 
 from . import __version__
 from .clean import clean_track
-from .errors import InvalidOptionError, TooFewStepsError, UnsupportedViewError
+from .errors import InvalidOptionError, TooFewStepsError
 from .events import ViewInfo, clip_stride_period_s, detect_events, detect_view, \
     select_steady_segment
 from .metrics import TIMING_MIN_FPS, compute_metrics
@@ -99,13 +99,17 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
     GaitResult
     """
     filtered, cleaning = clean_track(track, lowpass_hz=options.lowpass_hz)
-    unfiltered, _ = clean_track(track, lowpass_hz=None)
     view = detect_view(filtered, view=options.view)
     warnings: list[str] = []
     if view.facing == 0:
-        raise UnsupportedViewError(
-            f"{track.source or 'clip'}: this looks like a {view.view} view; rear and front "
-            "views are not analysed yet. Film side-on, or pass --view side if it is a side view")
+        from .frontal.analysis import analyze_frontal_track
+
+        return analyze_frontal_track(
+            filtered, track=track, view=view, cleaning=cleaning.to_dict(),
+            noise_px=cleaning.noise_px, options=asdict(options), height_m=options.height_m,
+            video=video, capture_warnings=lambda cad, duty: _capture_warnings(track, cad, duty,
+                                                                              options))
+    unfiltered, _ = clean_track(track, lowpass_hz=None)
     segment = select_steady_segment(filtered)
     try:
         events = detect_events(filtered, raw=unfiltered, view=view, segment=segment)

@@ -63,6 +63,8 @@ class GaitResult:
     cadence_check: dict
     warnings: list = field(default_factory=list)
     provenance: dict = field(default_factory=dict)
+    #: Rear/front-view findings (`gait.frontal`); empty when no such view was analysed.
+    frontal: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """JSON-safe dictionary."""

@@ -68,6 +68,10 @@ def format_summary(result: GaitResult) -> str:
                    else "detectable" if a["detectable"] else "within measurement error")
         asym.append(f"  {label:30s} L {a['left']:8.2f}  R {a['right']:8.2f}  "
                     f"SI {a['symmetry_index_pct']:+6.1f} %  ({verdict})")
+    if r.get("frontal"):
+        from .frontal.findings import format_frontal
+
+        asym.append(format_frontal(r["frontal"]))
     tail = ["", "~ approximate (see notes in results.json)"]
     if r["warnings"]:
         tail += ["", "warnings:"] + [f"  - {w}" for w in r["warnings"]]

@@ -9,6 +9,7 @@ without its numbered reference; the reference list is the last section.
 from __future__ import annotations
 
 from ..evidence import Statement
+from ..frontal.findings import VIEW_PHRASE, frontal_findings
 from .assets import ReportAssets
 from .citations import CitationIndex
 from .content import ReportContent
@@ -168,6 +169,55 @@ def _references(refs: CitationIndex) -> Section:
                    anchor="references")
 
 
+def _frontal(c: ReportContent, refs: CitationIndex) -> Section:
+    """Frontal-plane findings of a rear (or front) clip, each with its reliability."""
+    frontal = c.result.frontal
+    rows = []
+    for f in frontal_findings(frontal):
+        left, right = _num(f["per_side"]["left"]), _num(f["per_side"]["right"])
+        value = (f"<b>{f['value']:.1f}</b> {esc(f['unit'])}<br><span class=\"small\">IQR "
+                 f"{f['spread']['q1']:.1f} to {f['spread']['q3']:.1f}; L {left}, R {right}; "
+                 f"{f['n']} steps</span>")
+        ref = ("—" if not f["reference_claims"] else
+               cited(Statement(f["reference"], tuple(f["reference_claims"])), refs))
+        rel = f["reliability"]
+        reliability = (f"<b>{esc(rel['level'])}</b>: "
+                       + cited(Statement(rel["text"], tuple(rel["claims"])), refs))
+        if f["note"]:
+            reliability += f'<div class="small"><i>Note:</i> {esc(f["note"])}</div>'
+
+        rows.append([f"<b>{esc(f['title'])}</b>", value, ref, reliability, esc(f["meaning"])])
+    body = [paragraph(f"Filmed {VIEW_PHRASE[frontal['view']]} "
+                      f"({esc(frontal.get('source') or 'clip')}). Left and right are the stance "
+                      "foot. Pelvic drop and the knee angle from 2D video are the least reliable "
+                      "frontal measures.", cls="small"),
+            table(["Measure", "Measured", "Reference", "Reliability", "What it means"], rows)]
+    a = frontal.get("asymmetry", {}).get("step_time_ms")
+    facts = []
+    if a and a.get("left") is not None:
+        facts.append(f"Step time from the {esc(frontal['view'])}: left {a['left']:.0f} ms, right "
+                     f"{a['right']:.0f} ms, symmetry index {a['symmetry_index_pct']:+.1f} % "
+                     f"({'detectable' if a['detectable'] else 'within measurement error'})")
+    match = frontal.get("cadence_match")
+    if match:
+        facts.append(f"Cadence: side clip {match['side_spm']:.1f}, {esc(frontal['view'])} clip "
+                     f"{match['rear_spm']:.1f} steps/min "
+                     f"({'the clips match' if match['match'] else 'the clips DIFFER'}; "
+                     f"tolerance ±{match['tolerance_spm']:.1f})")
+    tilt = frontal.get("tilt", {})
+    if tilt.get("roll_deg") is not None:
+        facts.append(f"Camera tilt estimated from the pelvis at contact: {tilt['roll_deg']:+.1f}° "
+                     "(removed from pelvic drop, trunk lean and the sideways distances)")
+    body.append(bullet_list(facts))
+    body += [f'<div class="warn">{esc(w)}</div>' for w in frontal.get("warnings", [])]
+    return Section(f"Frontal plane ({VIEW_PHRASE[frontal['view']]})", "".join(body),
+                   anchor="frontal", page_break_before=True)
+
+
+def _num(value) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
 def report_html(content: ReportContent, assets: ReportAssets) -> str:
     """Render the analysis report as one self-contained HTML page.
 
@@ -185,8 +235,11 @@ def report_html(content: ReportContent, assets: ReportAssets) -> str:
     sections = [_overview(content, refs, assets)]
     if content.prescription is not None:
         sections.append(_prescription(content, refs))
-    sections += [_findings(content, refs), _figures(content, assets),
-                 _return_to_run(content, refs), _method(content), _references(refs)]
+    sections.append(_findings(content, refs))
+    if content.result.frontal:
+        sections.append(_frontal(content, refs))
+    sections += [_figures(content, assets), _return_to_run(content, refs), _method(content),
+                 _references(refs)]
     return render_page(content.title, sections, subtitle=content.subtitle,
                        footer_html=esc(clip_footer(content)))
 

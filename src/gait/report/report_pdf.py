@@ -13,6 +13,7 @@ from pathlib import Path
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from ..evidence import Statement
+from ..frontal.findings import VIEW_PHRASE, frontal_findings
 from .assets import ReportAssets
 from .citations import CitationIndex
 from .content import ReportContent
@@ -139,6 +140,52 @@ def _findings(c: ReportContent, refs: CitationIndex) -> PdfSection:
     return PdfSection("Form findings", out, page_break_before=True)
 
 
+def _frontal(c: ReportContent, refs: CitationIndex) -> PdfSection:
+    """Frontal-plane findings of a rear (or front) clip, each with its reliability."""
+    frontal = c.result.frontal
+    rows = []
+    for f in frontal_findings(frontal):
+        side = [("—" if v is None else f"{v:.1f}") for v in f["per_side"].values()]
+        value = markup(f"<b>{f['value']:.1f}</b> {text(f['unit'])}<br/>"
+                       f'<font size="7">IQR {f["spread"]["q1"]:.1f} to {f["spread"]["q3"]:.1f}; '
+                       f"L {side[0]}, R {side[1]}; {f['n']} steps</font>", style="cell")
+        ref = ("—" if not f["reference_claims"] else
+               _cell([Statement(f["reference"], tuple(f["reference_claims"]))], refs))
+        rel = f["reliability"]
+        reliability = _cell([Statement(rel["text"], tuple(rel["claims"]))], refs,
+                            prefix=rel["level"] + ":")
+        if f["note"]:
+            reliability = [reliability, para("Note: " + f["note"], style="cell")]
+        rows.append([markup(f"<b>{text(f['title'])}</b>", style="cell"), value, ref,
+                     reliability, para(f["meaning"], style="cell")])
+    out: list[Flowable] = [
+        para(f"Filmed {VIEW_PHRASE[frontal['view']]} ({frontal.get('source') or 'clip'}). Left and "
+             "right are the stance foot. Pelvic drop and the knee angle from 2D video are the "
+             "least reliable frontal measures.", style="small"),
+        table(["Measure", "Measured", "Reference", "Reliability", "What it means"], rows,
+              col_widths_frac=(0.16, 0.17, 0.22, 0.25, 0.2))]
+    facts = []
+    a = frontal.get("asymmetry", {}).get("step_time_ms")
+    if a and a.get("left") is not None:
+        facts.append(f"Step time from the {frontal['view']}: left {a['left']:.0f} ms, right "
+                     f"{a['right']:.0f} ms, symmetry index {a['symmetry_index_pct']:+.1f} % "
+                     f"({'detectable' if a['detectable'] else 'within measurement error'})")
+    match = frontal.get("cadence_match")
+    if match:
+        facts.append(f"Cadence: side clip {match['side_spm']:.1f}, {frontal['view']} clip "
+                     f"{match['rear_spm']:.1f} steps/min ("
+                     f"{'the clips match' if match['match'] else 'the clips DIFFER'}; "
+                     f"tolerance ±{match['tolerance_spm']:.1f})")
+    tilt = frontal.get("tilt", {})
+    if tilt.get("roll_deg") is not None:
+        facts.append(f"Camera tilt estimated from the pelvis at contact: {tilt['roll_deg']:+.1f}° "
+                     "(removed from pelvic drop, trunk lean and the sideways distances)")
+    out += bullets([para(f, style="body") for f in facts])
+    out += [para(w, style="warn") for w in frontal.get("warnings", [])]
+    return PdfSection(f"Frontal plane ({VIEW_PHRASE[frontal['view']]})", out,
+                      page_break_before=True)
+
+
 def _figures(c: ReportContent, assets: ReportAssets) -> PdfSection:
     out: list[Flowable] = []
     for fig in assets.figures:
@@ -191,7 +238,10 @@ def report_pdf(path: str | Path, content: ReportContent, assets: ReportAssets) -
     sections = [_overview(content, refs, assets)]
     if content.prescription is not None:
         sections.append(_prescription(content, refs))
-    sections += [_findings(content, refs), _figures(content, assets),
-                 _return_to_run(content, refs), _method(content), _references(refs)]
+    sections.append(_findings(content, refs))
+    if content.result.frontal:
+        sections.append(_frontal(content, refs))
+    sections += [_figures(content, assets), _return_to_run(content, refs), _method(content),
+                 _references(refs)]
     return render_pdf(path, content.title, sections, subtitle=content.subtitle,
                       footer_text=page_footer(content))

@@ -44,15 +44,19 @@ def make_assets(content: ReportContent, track: PoseTrack | None,
     t0, t1 = figs.time_window_s(result)
     window = f"first {t1 - t0:.0f} s of the analysed segment"
     out = []
-    if track is not None:
+    # foot height above the belt and stance/flight need a side view (a rear or front clip
+    # mixes height with distance from the camera and does not time toe-off)
+    side_view = result.view.get("facing", 0) != 0
+    if track is not None and side_view:
         out.append(FigureAsset(
             "foot_trajectories", figs.to_png(figs.foot_trajectories(result, track)),
             f"Foot trajectories ({window}): heel (solid) and toe (dotted) height above the "
             "belt; ▼ initial contact, △ toe-off; shaded while the foot is on the belt."))
-    out.append(FigureAsset(
-        "stance_timeline", figs.to_png(figs.stance_timeline(result)),
-        f"Stance and flight ({window}): when each foot is on the belt, and the flight phases "
-        "with both feet off."))
+    if side_view:
+        out.append(FigureAsset(
+            "stance_timeline", figs.to_png(figs.stance_timeline(result)),
+            f"Stance and flight ({window}): when each foot is on the belt, and the flight "
+            "phases with both feet off."))
     targets = {} if content.prescription is None else {
         f"+{t.increase_pct:g}%": t.target_spm for t in content.prescription.targets}
     out.append(FigureAsset(

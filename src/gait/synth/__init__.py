@@ -9,6 +9,9 @@ run through MediaPipe) and to make the bundled ``sample_videos/``.
 - `render_video`: a flat-shaded video of the runner (MediaPipe finds it),
   with ``<stem>.truth.json`` beside it.
 - `RunnerModel`: the kinematic model itself (world metres), for exact checks.
+- `rear_track`, `RearModel`, `RearCamera`: the same runner seen from behind the
+  treadmill, with pelvic drop, step width and camera roll (``view="rear"``;
+  `render_video` draws it too).
 
 The truth dict (schema ``gait.synth.truth/1``) holds all parameters and
 ``cadence_spm``, ``stride_time_s``, ``step_time_left_s``,
@@ -29,6 +32,7 @@ ankle ahead of the knee.
 from ._camera import Camera
 from ._model import RunnerModel
 from ._params import SynthParams
+from ._rear import RearCamera, RearModel, rear_track
 from ._render import render_frames, render_video
 from ._track import synthetic_track
 from ._truth import TRUTH_SCHEMA
@@ -36,9 +40,12 @@ from ._truth import TRUTH_SCHEMA
 __all__ = [
     "TRUTH_SCHEMA",
     "Camera",
+    "RearCamera",
+    "RearModel",
     "RunnerModel",
     "SynthParams",
     "render_frames",
     "render_video",
+    "rear_track",
     "synthetic_track",
 ]

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from ..errors import InvalidOptionError
 
 FACINGS = ("left", "right")
-VIEWS = ("side",)
+VIEWS = ("side", "rear")
 FOOT_STRIKES = ("rear", "mid", "fore")
 
 
@@ -64,8 +64,9 @@ class SynthParams:
     facing : {'left', 'right'}
         Running direction in the image. Facing left, the runner's left side
         faces the camera (the left leg is the near leg).
-    view : {'side'}
-        Camera view; only a sagittal side view is implemented.
+    view : {'side', 'rear'}
+        Camera view: a sagittal side view, or a view from behind the
+        treadmill ('rear', see `gait.synth.rear_track` and `render_video`).
     fps : float
         Frame rate in frames per second; frame ``k`` is at ``k / fps`` s.
     duration_s : float
@@ -90,6 +91,18 @@ class SynthParams:
         the feet and shins where they reach furthest forward.
     seed : int
         Seed for the starting gait phase and all noise.
+    pelvic_drop_left_deg, pelvic_drop_right_deg : float
+        Rear view only: peak contralateral pelvic drop during the stance of
+        the named foot (the other hip drops, rotating the pelvis about the
+        stance hip), reached at mid-stance; the pelvis is level at every
+        initial contact and toe-off.
+    step_width_m : float
+        Rear view only: lateral distance between the left and right heel
+        landmarks; negative for a crossover gait (each foot lands across the
+        body's midline).
+    camera_roll_deg : float
+        Rear view only: the rear camera is rolled so that a level line
+        appears rising to the image right by this angle.
     """
 
     cadence_spm: float = 170.0
@@ -117,6 +130,10 @@ class SynthParams:
     image_noise_std: float = 0.0
     occlusion: bool = False
     seed: int = 0
+    pelvic_drop_left_deg: float = 0.0
+    pelvic_drop_right_deg: float = 0.0
+    step_width_m: float = 0.10
+    camera_roll_deg: float = 0.0
 
     def __post_init__(self) -> None:
         _check_range("cadence_spm", self.cadence_spm, 100.0, 260.0)
@@ -163,6 +180,10 @@ class SynthParams:
             raise InvalidOptionError(f"occlusion must be True or False, got {self.occlusion!r}")
         if not isinstance(self.seed, int) or isinstance(self.seed, bool) or self.seed < 0:
             raise InvalidOptionError(f"seed must be a non-negative integer, got {self.seed!r}")
+        _check_range("pelvic_drop_left_deg", self.pelvic_drop_left_deg, -5.0, 15.0)
+        _check_range("pelvic_drop_right_deg", self.pelvic_drop_right_deg, -5.0, 15.0)
+        _check_range("step_width_m", self.step_width_m, -0.15, 0.35)
+        _check_range("camera_roll_deg", self.camera_roll_deg, -10.0, 10.0)
 
     @property
     def belt_speed_ms(self) -> float:

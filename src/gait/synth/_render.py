@@ -229,6 +229,11 @@ class _Painter:
 
 def render_frames(params: SynthParams):
     """Yield the clip's frames as BGR uint8 arrays of shape (height_px, width_px, 3)."""
+    if params.view == "rear":
+        from ._rear_render import render_rear_frames
+
+        yield from render_rear_frames(params)
+        return
     model = RunnerModel(params)
     camera = Camera.for_params(params)
     painter = _Painter(model, camera)
@@ -262,8 +267,12 @@ def render_video(path: str | Path, params: SynthParams, *, progress: bool = Fals
     fourcc = {".mp4": "mp4v", ".avi": "MJPG"}.get(path.suffix.lower())
     if fourcc is None:
         raise InvalidOptionError(f"video path must end in .mp4 or .avi, got {path.name!r}")
-    model = RunnerModel(params)
-    truth = make_truth(model, Camera.for_params(params))
+    if params.view == "rear":
+        from ._rear import RearCamera, RearModel, make_rear_truth
+
+        truth = make_rear_truth(RearModel(params), RearCamera.for_params(params))
+    else:
+        truth = make_truth(RunnerModel(params), Camera.for_params(params))
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), params.fps,
                              (params.width_px, params.height_px))
     if not writer.isOpened():

@@ -1,0 +1,46 @@
+"""Is the track one person throughout? Jumps between people in crowded frontal clips.
+
+A single-person pose model follows whoever it finds most salient; with
+other people in view it can jump to one of them for a few frames. Such a
+jump moves the mid-hip further in one frame than a walking or running body
+can, or changes the body's image size abruptly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import landmarks as lm
+from ..track import PoseTrack
+
+#: Largest believable mid-hip displacement between consecutive frames, in torso lengths per second.
+MAX_HIP_SPEED_TORSO_PER_S = 6.0
+#: Largest believable relative change of the torso length between consecutive frames.
+MAX_TORSO_CHANGE = 0.25
+
+
+def identity_breaks(track: PoseTrack) -> np.ndarray:
+    """Boolean (n_frames,): True where the track jumps to another person at that frame.
+
+    Returns
+    -------
+    ndarray of bool
+        A frame is a break when, relative to the previous detected frame, the
+        mid-hip moved faster than `MAX_HIP_SPEED_TORSO_PER_S` torso lengths per
+        second or the torso length changed by more than `MAX_TORSO_CHANGE`.
+    """
+    xy = track.xy_px
+    hip = 0.5 * (xy[:, lm.LEFT_HIP] + xy[:, lm.RIGHT_HIP])
+    sh = 0.5 * (xy[:, lm.LEFT_SHOULDER] + xy[:, lm.RIGHT_SHOULDER])
+    torso = np.linalg.norm(sh - hip, axis=1)
+    ok = np.flatnonzero(np.isfinite(hip).all(axis=1) & np.isfinite(torso) & (torso > 0))
+    breaks = np.zeros(track.n_frames, bool)
+    if ok.size < 2:
+        return breaks
+    a, b = ok[:-1], ok[1:]
+    dt = np.maximum(track.t_s[b] - track.t_s[a], 1e-6)
+    size = 0.5 * (torso[a] + torso[b])
+    speed = np.linalg.norm(hip[b] - hip[a], axis=1) / size / dt
+    change = np.abs(torso[b] - torso[a]) / size
+    breaks[b] = (speed > MAX_HIP_SPEED_TORSO_PER_S) | (change > MAX_TORSO_CHANGE)
+    return breaks
