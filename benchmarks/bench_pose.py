@@ -93,14 +93,15 @@ def _child_naive(video: str, out: str) -> None:
 
 
 def _child_gait(video: str, out: str, workers: int | None) -> None:
-    """gait's pipeline: probe + estimate_pose without cache."""
+    """gait's parallel pipeline: probe + chunked estimate_pose without cache."""
     from gait.pose import estimate_pose
+    from gait.pose.chunks import DEFAULT_CHUNK_S
     from gait.video import probe_video
 
     t0 = time.perf_counter()
     info = probe_video(video)
     track = estimate_pose(info, use_cache=False, progress=False, min_detected_fraction=0.0,
-                          workers=workers)
+                          workers=workers or os.cpu_count() or 1, chunk_s=DEFAULT_CHUNK_S)
     _save(out, t0, track.xy_px, track.visibility)
 
 
@@ -368,7 +369,7 @@ def bench_memory(video: Path, workers: int | None) -> dict:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"),
                                                             os.environ.get("PYTHONPATH", "")])}
         cmd = [sys.executable, "-m", "gait.cli", "analyze", str(video), "-o", str(Path(tmp) / "o"),
-               "--no-cache", "-q"] + (["--workers", str(workers)] if workers else [])
+               "--no-cache", "-q", "--workers", str(workers or os.cpu_count() or 1)]
         print(f"\nanalysing {video.name} for peak memory; load {_load()}", flush=True)
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE)
