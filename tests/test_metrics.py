@@ -90,3 +90,16 @@ def test_timing_asymmetry_below_120_fps_is_never_called_a_finding():
     asym = analyze_track(track).to_dict()["asymmetry"]["step_time_ms"]
     assert asym["detectable"] and not asym["approximate"]
     assert asym["symmetry_index_pct"] == pytest.approx(15, abs=1.5)
+
+
+def test_angle_asymmetry_from_one_side_view_is_never_called_a_finding():
+    """The far leg is partly hidden in a side view (running-science.md §6.3, Young 2023): on
+    the symmetric rendered sample MediaPipe gave knee flexion at contact 31° left vs 41° right."""
+    track, _ = synthetic_track(SynthParams(fps=240, duration_s=6))
+    asym = analyze_track(track).to_dict()["asymmetry"]
+    angles = [n for n in ("knee_flexion_ic_deg", "shin_angle_deg", "peak_knee_flexion_stance_deg",
+                          "overstride_pct_leg") if n in asym]
+    assert len(angles) == 4, sorted(asym)
+    for name in angles:
+        assert asym[name]["approximate"] and not asym[name]["detectable"], name
+        assert "far leg" in asym[name]["note"]

@@ -488,8 +488,20 @@ _UNITS = {
 }
 
 #: Bilateral metrics computed from event times (their asymmetry needs ≥ 120 fps).
-_TIMING_BASED_ASYMMETRY = ("step_time_ms", "stride_time_ms", "contact_time_ms", "flight_time_ms",
+TIMING_BASED_ASYMMETRY = ("step_time_ms", "stride_time_ms", "contact_time_ms", "flight_time_ms",
                            "duty_factor_pct", "step_length_m", "stride_length_m")
+
+
+def not_assessable_reason(asymmetry_key: str) -> str:
+    """Short verdict for a left/right difference that is not a finding.
+
+    Timing-based differences need 120 fps or more; angles and positions
+    need each leg filmed from its own side.
+    """
+    if asymmetry_key in TIMING_BASED_ASYMMETRY:
+        return "not assessable at this frame rate"
+    return "not assessable from one side view"
+
 
 BILATERAL = tuple(k for k in _UNITS if k not in ("trunk_lean_deg", "vertical_oscillation_cm",
                                                  "vertical_oscillation_pct_leg"))
@@ -621,17 +633,23 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
             continue
         diff = left.trimmed_mean - right.trimmed_mean
         diff_err = float(np.hypot(left.expected_error, right.expected_error))
-        timing_based = name in _TIMING_BASED_ASYMMETRY
-        unreliable = timing_based and timing_approx
+        if name in TIMING_BASED_ASYMMETRY:
+            unreliable = timing_approx
+            why = (f"filmed at {fps:.0f} fps from one side: the far foot's contacts can be timed "
+                   "a frame or more off, so this left/right difference is not a finding; film "
+                   "at 120 fps or more to compare sides")
+        else:
+            unreliable = True
+            why = ("measured from one side: the far leg is partly hidden and the pose model "
+                   "places its joints with a bias (Young et al. 2023), so this left/right "
+                   "difference is not a finding; film each side to compare angles")
         asym[name] = Asymmetry(
             left.trimmed_mean, right.trimmed_mean,
             symmetry_index_pct(left.trimmed_mean, right.trimmed_mean), diff,
             "equal" if diff == 0 else ("left" if diff > 0 else "right"),
             bool(abs(diff) > 2.0 * diff_err) and not unreliable, left.n, right.n, left.unit,
             approximate=unreliable or left.approximate or right.approximate,
-            note=(f"filmed at {fps:.0f} fps from one side: the far foot's contacts can be "
-                  "timed a frame or more off, so this left/right difference is not a finding; "
-                  "film at 120 fps or more to compare sides" if unreliable else left.note))
+            note=why if unreliable else left.note)
     cadence_check = {"spectral_spm": cadence_spec, "from_contacts_spm": cadence_ev,
                      "contacts_used": n_ev}
     return GaitMetrics(tuple(rows), summary, per_side, asym, scale, cadence_check,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .metrics import not_assessable_reason
 from .result import GaitResult
 
 #: (key in result.summary, label, decimals) in the order a clinician reads them.
@@ -64,7 +65,7 @@ def format_summary(result: GaitResult) -> str:
         a = r["asymmetry"].get(key)
         if not a or a["left"] is None:
             continue
-        verdict = ("not assessable at this frame rate" if a["approximate"] and not a["detectable"]
+        verdict = (not_assessable_reason(key) if a["approximate"] and not a["detectable"]
                    else "detectable" if a["detectable"] else "within measurement error")
         asym.append(f"  {label:30s} L {a['left']:8.2f}  R {a['right']:8.2f}  "
                     f"SI {a['symmetry_index_pct']:+6.1f} %  ({verdict})")
@@ -76,3 +77,4 @@ def format_summary(result: GaitResult) -> str:
     if r["warnings"]:
         tail += ["", "warnings:"] + [f"  - {w}" for w in r["warnings"]]
     return "\n".join(head + lines + asym + tail)
+

@@ -23,7 +23,7 @@ from ..advice import (METRICS, CadencePrescription, ChecklistItem, Finding, Meas
                       return_to_run_checklist)
 from ..errors import InvalidOptionError
 from ..evidence import Statement, statement
-from ..metrics import foot_strike_pattern
+from ..metrics import foot_strike_pattern, not_assessable_reason
 from ..pipeline import KMH_PER_MS
 from ..result import GaitResult
 
@@ -361,7 +361,7 @@ def _bilateral(r: dict) -> tuple[dict, ...]:
         if not a or a.get("left") is None or a.get("right") is None:
             continue
         if a["approximate"] and not a["detectable"]:
-            verdict = "not assessable at this frame rate"
+            verdict = not_assessable_reason(key)
         else:
             verdict = "larger than measurement error" if a["detectable"] else \
                 "within measurement error"
