@@ -8,7 +8,6 @@ from ..errors import OutputExistsError
 from ..metronome import write_metronome_wav
 from ..result import GaitResult
 from ..track import PoseTrack
-from . import figures as figs
 from .assets import FigureAsset, KeyFrameAsset, ReportAssets
 from .content import ReportContent, RunnerInputs, build_content, metronome_file_name
 from .wording import signed
@@ -40,6 +39,8 @@ def make_assets(content: ReportContent, track: PoseTrack | None,
     -------
     ReportAssets
     """
+    from . import figures as figs  # matplotlib: only when a report is drawn
+
     result = content.result
     t0, t1 = figs.time_window_s(result)
     window = f"first {t1 - t0:.0f} s of the analysed segment"
