@@ -522,9 +522,27 @@ def _per_step_error(name: str, err: dict[str, float], stride_ms: float,
     return err["length_pct_leg"]
 
 
-def _summarise(values: np.ndarray, unit: str, per_step_err: float, approximate: bool,
-               note: str) -> Summary:
-    v = values[np.isfinite(values)]
+def summarise(values, unit: str, per_step_err: float, approximate: bool, note: str) -> Summary:
+    """Median, trimmed mean, IQR and expected error of per-step values.
+
+    Parameters
+    ----------
+    values : array_like
+        One value per step; NaN entries are ignored.
+    unit : str
+    per_step_err : float
+        Expected error of a single step's value, in `unit`.
+    approximate : bool
+    note : str
+
+    Returns
+    -------
+    Summary
+        ``expected_error`` is that of the median, 1.25 · `per_step_err` / √n;
+        an empty summary marked "not measured" when no value is finite.
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
     if v.size == 0:
         return Summary(float("nan"), float("nan"), float("nan"), float("nan"), 0, float("nan"),
                        unit, True, "not measured")
@@ -611,10 +629,10 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
             approx, note = True, "scaled from body height (approximate)"
         pse = _per_step_error(name, err, stride_ms, belt_speed_ms)
         values = np.array([r[name] for r in rows], dtype=float)
-        summary[name] = _summarise(values, unit, pse, approx, note)
+        summary[name] = summarise(values, unit, pse, approx, note)
         for side in ("left", "right"):
             side_vals = np.array([r[name] for r in rows if r["foot"] == side], dtype=float)
-            per_side[side][name] = _summarise(side_vals, unit, pse, approx, note)
+            per_side[side][name] = summarise(side_vals, unit, pse, approx, note)
     if belt_speed_ms:
         # the mean step and stride over the clip follow from cadence, which is measured far more
         # precisely than any single step: speed × 60 / cadence (running-science.md §6.4, §7)

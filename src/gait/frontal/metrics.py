@@ -39,11 +39,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
 
 from .. import landmarks as lm
 from ..events import GaitEvents
-from ..metrics import LEG_FRACTION_OF_HEIGHT, TIMING_MIN_FPS, Asymmetry, Summary, \
+from ..metrics import LEG_FRACTION_OF_HEIGHT, TIMING_MIN_FPS, Asymmetry, Summary, summarise, \
     symmetry_index_pct
 from ..track import PoseTrack
 from .phase import PhaseStepTimes
@@ -167,18 +166,6 @@ def _knee_fppa_deg(track: PoseTrack, side: str, lat_sign: float) -> np.ndarray:
     knee_right_px = -cross * np.sign(d[:, 1])
     medial = -SIDE_SIGN[side] * lat_sign * knee_right_px
     return np.where(medial >= 0, angle, -angle)
-
-
-def _summarise(values, unit: str, per_step_err: float, note: str,
-               approximate: bool = False) -> Summary:
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    if v.size == 0:
-        return Summary(float("nan"), float("nan"), float("nan"), float("nan"), 0, float("nan"),
-                       unit, True, "not measured")
-    q1, med, q3 = np.percentile(v, [25, 50, 75])
-    return Summary(float(med), float(stats.trim_mean(v, 0.2)), float(q1), float(q3), int(v.size),
-                   float(1.25 * per_step_err / np.sqrt(v.size)), unit, approximate, note)
 
 
 def compute_frontal_metrics(track: PoseTrack, events: GaitEvents, heel_rise_s: dict, *,
@@ -331,11 +318,11 @@ def compute_frontal_metrics(track: PoseTrack, events: GaitEvents, heel_rise_s: d
                   or name == "pelvic_drop_deg")
         note = notes[name] or (f"filmed at {fps:.0f} fps: events timed to about "
                                f"±{event_ms:.0f} ms" if approx else "")
-        summary[name] = _summarise([r[name] for r in rows], units[name], errors[name], note,
-                                   approx)
+        summary[name] = summarise([r[name] for r in rows], units[name], errors[name], approx,
+                                  note)
         for side in SIDES:
-            per_side[side][name] = _summarise([r[name] for r in rows if r["foot"] == side],
-                                              units[name], errors[name], note, approx)
+            per_side[side][name] = summarise([r[name] for r in rows if r["foot"] == side],
+                                             units[name], errors[name], approx, note)
     asymmetry = {"step_time_ms": _phase_asymmetry(phase, per_side, summary)}
     for name in ("pelvic_drop_deg", "knee_fppa_deg", "lateral_trunk_lean_deg"):
         left, right = per_side["left"][name], per_side["right"][name]
