@@ -240,7 +240,7 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
         # a turn shows as the nose crossing to the other side for a while
         same = signal.medfilt(np.nan_to_num(facing_frame * overall, nan=1.0), 9) > 0
         inside &= same
-    start, stop = max(_runs(inside), key=lambda r: r[1] - r[0], default=(0, 0))
+    start, stop = longest_run(inside)
     duration = track.t_s[stop - 1] - track.t_s[start] if stop > start else 0.0
     if duration < min_duration_s:
         raise TooFewStepsError(
@@ -251,12 +251,30 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
     return start, stop
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) index pairs of the runs of True in a boolean array."""
+def _runs(mask: np.ndarray, *, breaks: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """(start, stop) index pairs of the runs of True in a boolean array.
+
+    A run also ends before any sample where `breaks` is True.
+    """
     idx = np.flatnonzero(mask)
     if idx.size == 0:
         return []
-    return [(int(r[0]), int(r[-1]) + 1) for r in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)]
+    cuts = np.diff(idx) > 1
+    if breaks is not None:
+        cuts |= breaks[idx[1:]]
+    return [(int(r[0]), int(r[-1]) + 1) for r in np.split(idx, np.flatnonzero(cuts) + 1)]
+
+
+def longest_run(mask: np.ndarray, *, breaks: np.ndarray | None = None) -> tuple[int, int]:
+    """(start, stop) of the first longest run of True in `mask`; (0, 0) if none.
+
+    Parameters
+    ----------
+    mask : ndarray of bool, shape (n,)
+    breaks : ndarray of bool, shape (n,), optional
+        A run ends before any sample where this is True.
+    """
+    return max(_runs(mask, breaks=breaks), key=lambda r: r[1] - r[0], default=(0, 0))
 
 
 def _short_runs(mask: np.ndarray, t_s: np.ndarray, *, max_s: float) -> np.ndarray:

@@ -38,7 +38,7 @@ from scipy import ndimage, signal
 
 from .. import landmarks as lm
 from ..errors import TooFewStepsError
-from ..events import FootEvent, GaitEvents, ViewInfo, estimate_stride_period
+from ..events import FootEvent, GaitEvents, ViewInfo, estimate_stride_period, longest_run
 from ..track import PoseTrack
 
 SIDES = ("left", "right")
@@ -94,16 +94,7 @@ def frontal_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
     ok = np.isfinite(track.xy_px[:, pts]).all(axis=(1, 2))
     for foot in SIDES:
         ok &= np.isfinite(heel_height_signal_px(track, foot))
-    best = (0, 0)
-    idx = np.flatnonzero(ok)
-    if idx.size:
-        cuts = np.diff(idx) > 1
-        if breaks is not None:
-            cuts |= breaks[idx[1:]]
-        for run in np.split(idx, np.flatnonzero(cuts) + 1):
-            if run.size > best[1] - best[0]:
-                best = (int(run[0]), int(run[-1]) + 1)
-    start, stop = best
+    start, stop = longest_run(ok, breaks=breaks)
     duration = track.t_s[stop - 1] - track.t_s[start] if stop > start else 0.0
     if duration < min_duration_s:
         jumps = "" if breaks is None or not breaks.any() else (
