@@ -16,8 +16,8 @@ from .content import ReportContent
 from .html import (Section, audio, bullet_list, esc, figure, paragraph, render_page,
                    status_badge, table, tile, video)
 from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text,
-                      finding_groups, headline_tiles, measurement_notes, overlay_note,
-                      target_rows)
+                      finding_groups, frontal_facts, frontal_intro, headline_tiles,
+                      measurement_notes, overlay_note, target_rows)
 
 
 def cited(statement: Statement, refs: CitationIndex) -> str:
@@ -187,27 +187,9 @@ def _frontal(c: ReportContent, refs: CitationIndex) -> Section:
             reliability += f'<div class="small"><i>Note:</i> {esc(f["note"])}</div>'
 
         rows.append([f"<b>{esc(f['title'])}</b>", value, ref, reliability, esc(f["meaning"])])
-    body = [paragraph(f"Filmed {VIEW_PHRASE[frontal['view']]} "
-                      f"({esc(frontal.get('source') or 'clip')}). Left and right are the stance "
-                      "foot. Pelvic drop and the knee angle from 2D video are the least reliable "
-                      "frontal measures.", cls="small"),
+    body = [paragraph(esc(frontal_intro(frontal)), cls="small"),
             table(["Measure", "Measured", "Reference", "Reliability", "What it means"], rows)]
-    a = frontal.get("asymmetry", {}).get("step_time_ms")
-    facts = []
-    if a and a.get("left") is not None:
-        facts.append(f"Step time from the {esc(frontal['view'])}: left {a['left']:.0f} ms, right "
-                     f"{a['right']:.0f} ms, symmetry index {a['symmetry_index_pct']:+.1f} % "
-                     f"({'detectable' if a['detectable'] else 'within measurement error'})")
-    match = frontal.get("cadence_match")
-    if match:
-        facts.append(f"Cadence: side clip {match['side_spm']:.1f}, {esc(frontal['view'])} clip "
-                     f"{match['rear_spm']:.1f} steps/min "
-                     f"({'the clips match' if match['match'] else 'the clips DIFFER'}; "
-                     f"tolerance ±{match['tolerance_spm']:.1f})")
-    tilt = frontal.get("tilt", {})
-    if tilt.get("roll_deg") is not None:
-        facts.append(f"Camera tilt estimated from the pelvis at contact: {tilt['roll_deg']:+.1f}° "
-                     "(removed from pelvic drop, trunk lean and the sideways distances)")
+    facts = [esc(f) for f in frontal_facts(frontal)]
     body.append(bullet_list(facts))
     body += [f'<div class="warn">{esc(w)}</div>' for w in frontal.get("warnings", [])]
     return Section(f"Frontal plane ({VIEW_PHRASE[frontal['view']]})", "".join(body),

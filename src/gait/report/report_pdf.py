@@ -19,8 +19,9 @@ from .citations import CitationIndex
 from .content import ReportContent
 from .pdf import (FRAME_WIDTH_PT, PdfSection, bullets, image, markup, para, render_pdf, table,
                   text, tiles)
-from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text, finding_groups,
-                      headline_tiles, measurement_notes, overlay_note, page_footer, target_rows)
+from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text,
+                      finding_groups, frontal_facts, frontal_intro, headline_tiles,
+                      measurement_notes, overlay_note, page_footer, target_rows)
 
 
 def cited(statement: Statement, refs: CitationIndex, *, style: str = "body"):
@@ -159,27 +160,10 @@ def _frontal(c: ReportContent, refs: CitationIndex) -> PdfSection:
         rows.append([markup(f"<b>{text(f['title'])}</b>", style="cell"), value, ref,
                      reliability, para(f["meaning"], style="cell")])
     out: list[Flowable] = [
-        para(f"Filmed {VIEW_PHRASE[frontal['view']]} ({frontal.get('source') or 'clip'}). Left and "
-             "right are the stance foot. Pelvic drop and the knee angle from 2D video are the "
-             "least reliable frontal measures.", style="small"),
+        para(frontal_intro(frontal), style="small"),
         table(["Measure", "Measured", "Reference", "Reliability", "What it means"], rows,
               col_widths_frac=(0.16, 0.17, 0.22, 0.25, 0.2))]
-    facts = []
-    a = frontal.get("asymmetry", {}).get("step_time_ms")
-    if a and a.get("left") is not None:
-        facts.append(f"Step time from the {frontal['view']}: left {a['left']:.0f} ms, right "
-                     f"{a['right']:.0f} ms, symmetry index {a['symmetry_index_pct']:+.1f} % "
-                     f"({'detectable' if a['detectable'] else 'within measurement error'})")
-    match = frontal.get("cadence_match")
-    if match:
-        facts.append(f"Cadence: side clip {match['side_spm']:.1f}, {frontal['view']} clip "
-                     f"{match['rear_spm']:.1f} steps/min ("
-                     f"{'the clips match' if match['match'] else 'the clips DIFFER'}; "
-                     f"tolerance ±{match['tolerance_spm']:.1f})")
-    tilt = frontal.get("tilt", {})
-    if tilt.get("roll_deg") is not None:
-        facts.append(f"Camera tilt estimated from the pelvis at contact: {tilt['roll_deg']:+.1f}° "
-                     "(removed from pelvic drop, trunk lean and the sideways distances)")
+    facts = frontal_facts(frontal)
     out += bullets([para(f, style="body") for f in facts])
     out += [para(w, style="warn") for w in frontal.get("warnings", [])]
     return PdfSection(f"Frontal plane ({VIEW_PHRASE[frontal['view']]})", out,

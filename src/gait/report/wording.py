@@ -7,6 +7,7 @@ minus sign is printed as "−" (U+2212).
 from __future__ import annotations
 
 from ..advice import LoadEffect
+from ..frontal.findings import VIEW_PHRASE
 from ..summary import ROWS as SUMMARY_ROWS
 from .assets import ReportAssets
 from .content import FindingRow, ReportContent
@@ -167,3 +168,31 @@ def clip_footer(c: ReportContent) -> str:
     return (f"gait {r['gait_version']} · {r['schema']} · {r['source']}"
             + (f" (sha256 {sha}…)" if sha else "") + f" · {r['created_utc']} · Python "
             f"{r['provenance'].get('python', '?')}. Numbers equal results.json beside this file.")
+
+
+def frontal_intro(frontal: dict) -> str:
+    """First sentence of the frontal-plane section (plain text)."""
+    return (f"Filmed {VIEW_PHRASE[frontal['view']]} ({frontal.get('source') or 'clip'}). Left and "
+            "right are the stance foot. Pelvic drop and the knee angle from 2D video are the "
+            "least reliable frontal measures.")
+
+
+def frontal_facts(frontal: dict) -> list[str]:
+    """Step time, cadence match and camera tilt of a rear or front clip (plain text)."""
+    facts = []
+    a = frontal.get("asymmetry", {}).get("step_time_ms")
+    if a and a.get("left") is not None:
+        facts.append(f"Step time from the {frontal['view']}: left {a['left']:.0f} ms, right "
+                     f"{a['right']:.0f} ms, symmetry index {a['symmetry_index_pct']:+.1f} % "
+                     f"({'detectable' if a['detectable'] else 'within measurement error'})")
+    match = frontal.get("cadence_match")
+    if match:
+        facts.append(f"Cadence: side clip {match['side_spm']:.1f}, {frontal['view']} clip "
+                     f"{match['rear_spm']:.1f} steps/min ("
+                     f"{'the clips match' if match['match'] else 'the clips DIFFER'}; "
+                     f"tolerance ±{match['tolerance_spm']:.1f})")
+    tilt = frontal.get("tilt", {})
+    if tilt.get("roll_deg") is not None:
+        facts.append(f"Camera tilt estimated from the pelvis at contact: {tilt['roll_deg']:+.1f}° "
+                     "(removed from pelvic drop, trunk lean and the sideways distances)")
+    return facts
