@@ -5,6 +5,7 @@ Run from the repository root::
     python benchmarks/bench_pose.py --quick      # 10 s clips, a few minutes
     python benchmarks/bench_pose.py              # 60 s clips (the README table)
     python benchmarks/bench_pose.py --memory     # also a 10-minute 1080p clip
+    python benchmarks/bench_pose.py --quick --batch   # gait batch on all clips at once
 
 For each clip it runs, each in a fresh Python process,
 
@@ -343,6 +344,61 @@ def bench_clip(video: Path, workers: int | None) -> dict:
     return row
 
 
+def bench_batch(clips: list[Path], jobs: int | None) -> dict:
+    """A folder of clips: the naive loop on each clip in turn against ``gait batch``.
+
+    ``gait batch`` (whole CLI process, cache off) analyses ``jobs`` clips at
+    once, each tracked in one uninterrupted MediaPipe run, and writes every
+    clip's results; the naive loop only estimates the pose. The answers are
+    compared clip by clip as in `bench_clip`.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    print(f"\nbatch of {len(clips)} clips: naive loop clip after clip, then gait batch "
+          f"--jobs {jobs}; load {_load()}", flush=True)
+    naive = {}
+    for video in clips:
+        naive[video] = _measure("naive", video, None)
+        print(f"  naive {video.name}: {naive[video]['wall_s']:.1f} s; load {_load()}", flush=True)
+    naive_wall_s = sum(r["wall_s"] for r in naive.values())
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "clips"
+        folder.mkdir()
+        for video in clips:
+            (folder / video.name).symlink_to(video.resolve())
+        env = {**os.environ, "GLOG_minloglevel": "2", "TF_CPP_MIN_LOG_LEVEL": "2",
+               "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+        cmd = [sys.executable, "-m", "gait.cli", "batch", str(folder), "-o", str(Path(tmp) / "out"),
+               "--no-cache", "-q", "--jobs", str(jobs)]
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        peak = _watch_memory(proc)
+        _, err = proc.communicate()
+        batch_wall_s = time.perf_counter() - t0
+        if proc.returncode != 0:
+            raise RuntimeError(f"gait batch failed:\n{err.decode()[-2000:]}")
+        answers = {}
+        for video in clips:
+            with np.load(Path(tmp) / "out" / video.stem / "pose_track.npz") as saved:
+                ours = {"xy_px": saved["xy_px"], "visibility": saved["visibility"]}
+            answers[video.name] = _compare(video, naive[video], ours)
+    n_frames = sum(len(r["xy_px"]) for r in naive.values())
+    row = {"clips": [c.name for c in clips], "jobs": jobs, "frames": n_frames,
+           "naive_wall_s": naive_wall_s, "batch_wall_s": batch_wall_s,
+           "naive_fps": n_frames / naive_wall_s, "batch_fps": n_frames / batch_wall_s,
+           "ratio": naive_wall_s / batch_wall_s, "batch_peak_rss_mb": peak / 2**20,
+           "answers": answers}
+    print(f"  naive {naive_wall_s:.1f} s ({row['naive_fps']:.1f} frames/s), gait batch "
+          f"{batch_wall_s:.1f} s ({row['batch_fps']:.1f} frames/s, peak memory "
+          f"{row['batch_peak_rss_mb']:.0f} MB): ratio {row['ratio']:.2f}x; load {_load()}",
+          flush=True)
+    for name, acc in answers.items():
+        print(f"  {name}: landmark RMS {acc['rms_px']:.3f} px, cadence diff "
+              f"{_fmt(acc.get('cadence_diff_spm'))} steps/min, max IC / TO diff "
+              f"{_fmt(acc.get('max_ic_diff_frames'), 'd')} / "
+              f"{_fmt(acc.get('max_to_diff_frames'), 'd')} frames", flush=True)
+    return row
+
+
 def bench_reanalysis(video: Path) -> dict:
     """Wall time of `gait analyze` (whole CLI process) on a clip whose pose is cached."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -419,6 +475,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-real", action="store_true", help="skip ../shared/videos")
     parser.add_argument("--memory", action="store_true",
                         help="also analyse a 10-minute 1080p clip and report peak memory")
+    parser.add_argument("--batch", action="store_true",
+                        help="instead of clip by clip, time gait batch on all clips at once "
+                             "against the naive loop on each in turn")
+    parser.add_argument("--jobs", type=int, help="gait batch --jobs (default: all cores)")
     parser.add_argument("--json", type=Path, help="also write all numbers to this JSON file")
     parser.add_argument("--_child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -438,10 +498,15 @@ def main(argv: list[str] | None = None) -> int:
         clips += [SHARED_VIDEOS / n for n in REAL_CLIPS if (SHARED_VIDEOS / n).is_file()]
     if args.only:
         clips = [c for c in clips if args.only in c.name]
+    machine = {"platform": platform.platform(), "cores": os.cpu_count(),
+               "python": platform.python_version()}
+    if args.batch:
+        report = {"machine": machine, "batch": bench_batch(clips, args.jobs)}
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=1, default=float) + "\n")
+        return 0
     rows = [bench_clip(c, args.workers) for c in clips]
-    report = {"machine": {"platform": platform.platform(), "cores": os.cpu_count(),
-                          "python": platform.python_version()},
-              "clips": rows}
+    report = {"machine": machine, "clips": rows}
     report["reanalysis"] = bench_reanalysis(clips[0])
     if args.memory:
         report["memory"] = bench_memory(_long_clip(args.clips_dir, 10.0), args.workers)

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
+import os
 import shutil
 
+import numpy as np
 import pytest
 
 import gait.pipeline
 from gait.batch import BATCH_FAILED_EXIT_CODE, find_videos, format_report, run_batch
 from gait.cli import main
 from gait.errors import InvalidOptionError, OutputExistsError
-from gait.pipeline import AnalysisOptions, analyze_track
-from gait.synth import SynthParams, synthetic_track
+from gait.pipeline import AnalysisOptions
+from gait.synth import SynthParams
 from gait.video import probe_video
+
+from batch_fakes import fake_analyze, synthetic_analysis
 
 
 class FakeAnalyze:
@@ -32,15 +35,9 @@ class FakeAnalyze:
         for fraction in (0.0, 0.5, 1.0):
             on_progress("pose", fraction)
             self.progress.append(("pose", fraction))
-        result, track = _synthetic_analysis(options)
+        result, track = synthetic_analysis(options)
         video_facts = {"file": video.name, "sha256": info.content_sha256}
         return dataclasses.replace(result, video=video_facts), track
-
-
-@functools.lru_cache(maxsize=None)
-def _synthetic_analysis(options: AnalysisOptions):
-    track, _ = synthetic_track(SynthParams(duration_s=6.0, fps=30.0))
-    return analyze_track(track, options=options), track
 
 
 @pytest.fixture
@@ -140,7 +137,8 @@ def test_cli_batch_exit_codes_and_listing(folder, tmp_path, monkeypatch, capsys)
     fake = FakeAnalyze()
     monkeypatch.setattr(gait.pipeline, "analyze", fake)
     out = tmp_path / "out"
-    code = main(["batch", str(folder), "-o", str(out), "--belt-speed", "10", "--workers", "2"])
+    code = main(["batch", str(folder), "-o", str(out), "--belt-speed", "10", "--workers", "2",
+                 "--jobs", "1"])
     captured = capsys.readouterr()
     assert code == BATCH_FAILED_EXIT_CODE
     assert "FAILED broken.mp4 (exit code 3)" in captured.err
@@ -148,7 +146,8 @@ def test_cli_batch_exit_codes_and_listing(folder, tmp_path, monkeypatch, capsys)
     saved = json.loads((out / "a" / "results.json").read_text())
     assert saved["options"]["belt_speed_ms"] == pytest.approx(10 / 3.6)
     (folder / "broken.mp4").unlink()
-    assert main(["batch", str(folder), "-o", str(out), "--belt-speed", "10", "-q"]) == 0
+    assert main(["batch", str(folder), "-o", str(out), "--belt-speed", "10", "-q",
+                 "--jobs", "1"]) == 0
     assert "0 analysed, 2 skipped" in capsys.readouterr().out
 
 
@@ -160,21 +159,68 @@ def test_cli_batch_bad_folder_and_workers_exit_2(tmp_path, capsys):
     assert exc.value.code == 2
 
 
+def test_parallel_batch_runs_clips_at_once_and_survives_a_dead_process(folder, tmp_path):
+    shutil.copy(folder / "a.mp4", folder / "crash.mp4")  # its process is killed (SIGKILL)
+    shutil.copy(folder / "a.mp4", folder / "c.mp4")
+    out = tmp_path / "out"
+    report = run_batch(folder, out, options=AnalysisOptions(belt_speed_ms=2.8), jobs=2,
+                       progress=False, analyze_clip=fake_analyze)
+    assert sorted(p.name for p in report.analysed) == ["a.mp4", "b.avi", "c.mp4"]
+    failures = {f.video.name: f for f in report.failed}
+    assert sorted(failures) == ["broken.mp4", "crash.mp4"]
+    assert failures["broken.mp4"].exit_code == 3
+    assert "stopped unexpectedly (exit code -9)" in failures["crash.mp4"].message
+    assert not (out / "crash" / "results.json").exists()
+    timings = [json.loads((folder / f"{stem}.timing.json").read_text()) for stem in "abc"]
+    assert len({t["pid"] for t in timings} | {os.getpid()}) == 4
+    # at least two clips were under way at the same time
+    assert any(s["start"] < t["end"] and t["start"] < s["end"]
+               for i, s in enumerate(timings) for t in timings[i + 1:])
+    # the same files as one clip at a time in this process
+    (folder / "crash.mp4").unlink()
+    serial = run_batch(folder, tmp_path / "serial", options=AnalysisOptions(belt_speed_ms=2.8),
+                       jobs=1, progress=False, analyze_clip=fake_analyze)
+    assert [p.name for p in serial.analysed] == [p.name for p in report.analysed]
+    for stem in "abc":
+        parallel_json = json.loads((out / stem / "results.json").read_text())
+        serial_json = json.loads((tmp_path / "serial" / stem / "results.json").read_text())
+        assert parallel_json["summary"] == serial_json["summary"]
+        assert parallel_json["video"] == serial_json["video"]
+
+
+def test_batch_refuses_zero_jobs(folder, tmp_path):
+    with pytest.raises(InvalidOptionError, match="jobs"):
+        run_batch(folder, tmp_path / "out", jobs=0)
+
+
 @pytest.mark.slow
-def test_cli_batch_with_mediapipe(tmp_path, capsys):
-    """End to end on one short rendered clip plus a corrupt one."""
+def test_cli_batch_with_mediapipe_on_all_cores(tmp_path, capsys):
+    """End to end: two short rendered clips analysed at once plus a corrupt one.
+
+    Each clip's landmarks equal one uninterrupted MediaPipe run on that clip
+    alone (the naive loop's answer), so parallel clips change nothing.
+    """
+    from gait.pose import estimate_pose
     from gait.synth import render_video
+    from gait.track import PoseTrack
 
     clips = tmp_path / "clips"
     clips.mkdir()
-    render_video(clips / "runner.mp4", SynthParams(duration_s=5.0, fps=30.0, width_px=320,
-                                                   height_px=240))
-    (clips / "runner.truth.json").unlink()
+    for name, cadence in (("runner160.mp4", 160.0), ("runner180.mp4", 180.0)):
+        render_video(clips / name, SynthParams(duration_s=5.0, fps=30.0, width_px=320,
+                                               height_px=240, cadence_spm=cadence))
+        (clips / name).with_suffix(".truth.json").unlink()
     (clips / "zz_empty.mp4").write_bytes(b"")
-    code = main(["batch", str(clips), "-o", str(tmp_path / "out"), "-q", "--cache-dir",
-                 str(tmp_path / "cache")])
+    code = main(["batch", str(clips), "-o", str(tmp_path / "out"), "-q", "--jobs", "2",
+                 "--cache-dir", str(tmp_path / "cache")])
     err = capsys.readouterr().err
     assert code == BATCH_FAILED_EXIT_CODE
     assert "FAILED zz_empty.mp4 (exit code 3): " in err and "empty" in err
-    saved = json.loads((tmp_path / "out" / "runner" / "results.json").read_text())
-    assert saved["summary"]["cadence_spm"]["value"] == pytest.approx(170.0, abs=3.0)
+    for stem, cadence in (("runner160", 160.0), ("runner180", 180.0)):
+        saved = json.loads((tmp_path / "out" / stem / "results.json").read_text())
+        assert saved["summary"]["cadence_spm"]["value"] == pytest.approx(cadence, abs=3.0)
+    alone = estimate_pose(probe_video(clips / "runner180.mp4"), use_cache=False, progress=False)
+    alone = PoseTrack.load(alone.save(tmp_path / "alone.npz"))  # same float32 storage
+    in_batch = PoseTrack.load(tmp_path / "out" / "runner180" / "pose_track.npz")
+    assert in_batch.xy_px.shape == alone.xy_px.shape
+    assert np.array_equal(in_batch.xy_px, alone.xy_px, equal_nan=True)

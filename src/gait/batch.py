@@ -2,10 +2,15 @@
 
 Each clip ``FOLDER/<stem>.<ext>`` gets its own results folder
 ``OUTDIR/<stem>/`` holding ``results.json``, ``steps.csv`` and
-``pose_track.npz`` (as written by ``gait analyze``). Clips are analysed one
-after another; with ``workers`` > 1 each is spread over that many
-processes in chunks (`gait.pipeline.analyze`), and clips shorter than
-about 8 s have a single pose chunk and use one core.
+``pose_track.npz`` (as written by ``gait analyze``).
+
+Cores: with ``jobs`` > 1 that many clips are analysed at once, each in its
+own process and each tracked in one uninterrupted MediaPipe run, so every
+clip's results are exactly those of ``gait analyze`` on it alone; the CLI
+uses all cores by default. (``workers`` > 1 instead spreads each clip over
+processes in chunks, see `gait.pipeline.analyze`; that moves single
+contacts by a few frames.) A process that dies (a crash inside MediaPipe,
+out of memory) fails only its own clip.
 
 Resuming: a clip whose ``OUTDIR/<stem>/results.json`` already holds a result
 for the same video content (SHA-256) and the same options is skipped, so an
@@ -21,8 +26,12 @@ at the end and exits with `BATCH_FAILED_EXIT_CODE`.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import signal
 import sys
+from collections import deque
 from collections.abc import Callable
+from multiprocessing.connection import Connection, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -102,6 +111,7 @@ def run_batch(
     outdir: str | Path,
     *,
     options: AnalysisOptions = AnalysisOptions(),
+    jobs: int = 1,
     workers: int = 1,
     cache_dir: str | Path | None = None,
     use_cache: bool = True,
@@ -119,6 +129,9 @@ def run_batch(
         Created if missing.
     options : AnalysisOptions
         The same options for every clip.
+    jobs : int
+        Clips analysed at once, each in its own process (default 1: one
+        after another in this process).
     workers : int
         Pose estimation processes per clip (default 1; see
         `gait.pipeline.analyze`).
@@ -129,52 +142,181 @@ def run_batch(
         results that do not match.
     progress : bool
         Show one progress bar over the whole batch (clips, with the pose
-        progress of the current clip as a fraction).
+        progress of the clips under way as fractions).
     analyze_clip : callable, optional
-        Replaces `gait.pipeline.analyze` (same signature); for tests.
+        Replaces `gait.pipeline.analyze` (same signature); for tests. With
+        ``jobs`` > 1 it must be picklable (a module-level function).
 
     Returns
     -------
     BatchReport
+
+    Raises
+    ------
+    InvalidOptionError
+        `folder` holds no usable videos, `outdir` is a file, or ``jobs`` < 1.
     """
-    if analyze_clip is None:
-        from .pipeline import analyze as analyze_clip
+    if jobs < 1:
+        raise InvalidOptionError(f"jobs must be at least 1, got {jobs}")
     videos = find_videos(folder)
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise InvalidOptionError(f"{outdir}: exists and is not a folder")
-    analysed: list[Path] = []
+    clip_args = {"options": options, "cache_dir": cache_dir, "use_cache": use_cache,
+                 "workers": workers}
     skipped: list[Path] = []
-    failed: list[ClipFailure] = []
+    failed: dict[Path, ClipFailure] = {}
+    todo: list[Path] = []
+    for video in videos:
+        try:
+            if not force and _finished(video, outdir / video.stem, options):
+                skipped.append(video)
+            else:
+                todo.append(video)
+        except GaitError as exc:
+            failed[video] = ClipFailure(video, str(exc), exc.exit_code)
     bar = tqdm(total=len(videos), desc="batch", unit="clip", file=sys.stderr,
                disable=not progress, bar_format="{l_bar}{bar}| {n:.1f}/{total} clips "
                                                  "[{elapsed}<{remaining}]")
     with bar:
-        for k, video in enumerate(videos):
-            bar.set_postfix_str(video.name)
-            clip_out = outdir / video.stem
-            try:
-                if not force and _finished(video, clip_out, options):
-                    skipped.append(video)
-                else:
-                    def on_progress(stage: str, fraction: float, k: int = k) -> None:
-                        if stage == "pose":
-                            bar.n = k + 0.95 * fraction
-                            bar.refresh()
+        progress_bar = _BatchProgress(bar, done=len(videos) - len(todo))
+        if jobs == 1 or len(todo) <= 1:
+            outcomes = _run_here(todo, outdir, clip_args, analyze_clip, progress_bar)
+        else:
+            outcomes = _run_in_processes(todo, outdir, clip_args, analyze_clip, progress_bar,
+                                         jobs=jobs)
+    failed.update((video, f) for video, f in outcomes.items() if f is not None)
+    analysed = tuple(v for v in todo if outcomes.get(v, False) is None)
+    return BatchReport(analysed, tuple(skipped),
+                       tuple(failed[v] for v in videos if v in failed))
 
-                    result, track = analyze_clip(video, options=options, cache_dir=cache_dir,
-                                                 use_cache=use_cache, progress=False,
-                                                 on_progress=on_progress, workers=workers)
-                    _write(result, track, clip_out)
-                    analysed.append(video)
-            except GaitError as exc:
-                failed.append(ClipFailure(video, str(exc), exc.exit_code))
-            except Exception as exc:  # a bug on one clip must not lose the batch
-                failed.append(ClipFailure(
-                    video, f"internal error ({type(exc).__name__}: {exc}); please report it", 1))
-            bar.n = k + 1
-            bar.refresh()
-    return BatchReport(tuple(analysed), tuple(skipped), tuple(failed))
+
+class _BatchProgress:
+    """The batch bar: finished clips plus the pose fraction of clips under way."""
+
+    def __init__(self, bar: tqdm, *, done: int) -> None:
+        self.bar = bar
+        self.done = done
+        self.under_way: dict[Path, float] = {}
+        self._show()
+
+    def clip_progress(self, video: Path, fraction: float) -> None:
+        self.under_way[video] = 0.95 * fraction
+        self._show()
+
+    def clip_finished(self, video: Path) -> None:
+        self.under_way.pop(video, None)
+        self.done += 1
+        self._show()
+
+    def _show(self) -> None:
+        self.bar.n = self.done + sum(self.under_way.values())
+        self.bar.set_postfix_str(", ".join(v.name for v in self.under_way))
+        self.bar.refresh()
+
+
+def _analyse_one(video: Path, clip_out: Path, clip_args: dict, analyze_clip: Callable | None,
+                 on_progress: Callable[[str, float], None]) -> ClipFailure | None:
+    """Analyse one clip and write its files; a failure is returned, not raised."""
+    if analyze_clip is None:
+        from .pipeline import analyze as analyze_clip
+    try:
+        result, track = analyze_clip(video, progress=False, on_progress=on_progress, **clip_args)
+        _write(result, track, clip_out)
+        return None
+    except GaitError as exc:
+        return ClipFailure(video, str(exc), exc.exit_code)
+    except Exception as exc:  # a bug on one clip must not lose the batch
+        return ClipFailure(
+            video, f"internal error ({type(exc).__name__}: {exc}); please report it", 1)
+
+
+def _run_here(todo: list[Path], outdir: Path, clip_args: dict, analyze_clip: Callable | None,
+              progress_bar: _BatchProgress) -> dict[Path, ClipFailure | None]:
+    """Analyse the clips one after another in this process."""
+    outcomes: dict[Path, ClipFailure | None] = {}
+    for video in todo:
+        def on_progress(stage: str, fraction: float, video: Path = video) -> None:
+            if stage == "pose":
+                progress_bar.clip_progress(video, fraction)
+
+        outcomes[video] = _analyse_one(video, outdir / video.stem, clip_args, analyze_clip,
+                                       on_progress)
+        progress_bar.clip_finished(video)
+    return outcomes
+
+
+def _child_main(conn: Connection, video: Path, clip_out: Path, clip_args: dict,
+                analyze_clip: Callable | None) -> None:
+    """Body of one clip's process: progress and the outcome go back on `conn`."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us on Ctrl-C
+    last = [-1.0]
+
+    def on_progress(stage: str, fraction: float) -> None:
+        if stage == "pose" and (fraction - last[0] >= 0.01 or fraction >= 1.0):
+            last[0] = fraction
+            conn.send(("progress", fraction))
+
+    conn.send(("outcome", _analyse_one(video, clip_out, clip_args, analyze_clip, on_progress)))
+    conn.close()
+
+
+def _run_in_processes(todo: list[Path], outdir: Path, clip_args: dict,
+                      analyze_clip: Callable | None, progress_bar: _BatchProgress, *,
+                      jobs: int) -> dict[Path, ClipFailure | None]:
+    """Analyse up to `jobs` clips at once, one fresh process per clip."""
+    context = multiprocessing.get_context("spawn")  # no forked MediaPipe or tqdm state
+    pending = deque(todo)
+    running: dict[Path, tuple[multiprocessing.process.BaseProcess, Connection]] = {}
+    outcomes: dict[Path, ClipFailure | None] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                video = pending.popleft()
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_child_main, name=f"gait-batch-{video.stem}",
+                    args=(sender, video, outdir / video.stem, clip_args, analyze_clip))
+                process.start()
+                sender.close()
+                running[video] = (process, receiver)
+            ready = wait([conn for _, conn in running.values()]
+                         + [proc.sentinel for proc, _ in running.values()])
+            for video, (process, conn) in list(running.items()):
+                if conn not in ready and process.sentinel not in ready:
+                    continue
+                _read_messages(video, conn, outcomes, progress_bar)
+                if video in outcomes or not process.is_alive():
+                    process.join()
+                    _read_messages(video, conn, outcomes, progress_bar)
+                    conn.close()
+                    del running[video]
+                    if video not in outcomes:
+                        outcomes[video] = ClipFailure(
+                            video, f"the analysis process stopped unexpectedly (exit code "
+                                   f"{process.exitcode}); out of memory or a crash in the "
+                                   "pose model", 1)
+                    progress_bar.clip_finished(video)
+    finally:
+        for process, conn in running.values():
+            process.terminate()
+            process.join()
+            conn.close()
+    return outcomes
+
+
+def _read_messages(video: Path, conn: Connection, outcomes: dict,
+                   progress_bar: _BatchProgress) -> None:
+    """Read every message waiting on one clip's connection."""
+    try:
+        while conn.poll():
+            kind, payload = conn.recv()
+            if kind == "progress":
+                progress_bar.clip_progress(video, payload)
+            else:
+                outcomes[video] = payload
+    except (EOFError, OSError):
+        pass  # the process is gone; its exit code tells the rest
 
 
 def _finished(video: Path, clip_out: Path, options: AnalysisOptions) -> bool:

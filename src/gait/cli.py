@@ -160,6 +160,10 @@ def _build_parser() -> argparse.ArgumentParser:
     ba.add_argument("--force", action="store_true",
                     help="re-analyse clips that already have results, replacing them")
     ba.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ba.add_argument("--jobs", type=_positive_int, metavar="N", default=os.cpu_count() or 1,
+                    help="clips analysed at once, one process each (default: all "
+                         f"{os.cpu_count()} cores); each clip is still tracked in one run, so "
+                         "its results equal those of gait analyze on it alone")
     _add_workers_option(ba)
 
     sy = sub.add_parser("synth", help="render a synthetic runner video with known truth",
@@ -291,7 +295,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         belt_speed_ms=speed_to_ms(args.belt_speed, args.speed_unit) if args.belt_speed else None,
         height_m=args.height_cm / 100 if args.height_cm else None,
         capture_fps=args.capture_fps, view=args.view)
-    report = run_batch(args.folder, args.outdir, options=options, workers=args.workers,
+    report = run_batch(args.folder, args.outdir, options=options, jobs=args.jobs,
+                       workers=args.workers,
                        cache_dir=args.cache_dir, use_cache=not args.no_cache, force=args.force,
                        progress=not args.quiet)
     print(format_report(report), file=sys.stderr if report.failed else sys.stdout)
