@@ -16,6 +16,7 @@ ch. 2 (low-pass filtering of kinematic data; zero-lag Butterworth).
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 
@@ -235,7 +236,7 @@ def lowpass(values: np.ndarray, *, fs: float, cutoff_hz: float, order: int = 2) 
     out = values.copy()
     if cutoff_hz >= 0.5 * fs:
         return out
-    sos = signal.butter(order, cutoff_hz, fs=fs, output="sos")
+    sos = _butter_lowpass_sos(order, cutoff_hz, fs)
     ok = np.isfinite(values)
     idx = np.flatnonzero(ok)
     if idx.size == 0:
@@ -244,6 +245,12 @@ def lowpass(values: np.ndarray, *, fs: float, cutoff_hz: float, order: int = 2) 
         if run.size > 3 * (2 * order + 1):
             out[run] = signal.sosfiltfilt(sos, values[run])
     return out
+
+
+@functools.lru_cache(maxsize=32)
+def _butter_lowpass_sos(order: int, cutoff_hz: float, fs: float) -> np.ndarray:
+    """Butterworth low-pass sections, designed once per (order, cut-off Hz, rate Hz)."""
+    return signal.butter(order, cutoff_hz, fs=fs, output="sos")
 
 
 def _body_scale_px(xy_px: np.ndarray) -> float:

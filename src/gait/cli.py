@@ -270,16 +270,18 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     result.save_json(args.outdir / "results.json")
     result.save_steps_csv(args.outdir / "steps.csv")
     track.save(args.outdir / "pose_track.npz")
+    if not args.quiet:  # the numbers first: the report takes several seconds more
+        print(format_summary(result))
+        print(f"\nwrote {args.outdir / 'results.json'}, steps.csv and pose_track.npz",
+              flush=True)
     if args.no_report:
         remove_report_files(args.outdir)  # of an earlier run replaced with --force
     else:
         write_report(args.outdir, result, track=track, video_path=args.video, inputs=inputs,
                      overlay=not args.no_overlay, progress=not args.quiet, overwrite=True)
-    if not args.quiet:
-        print(format_summary(result))
-        print(f"\nwrote {args.outdir / 'results.json'}, steps.csv and pose_track.npz"
-              + ("" if args.no_report else "; report.html, report.pdf, figures/, "
-                 "metronome_+*pct.wav" + ("" if args.no_overlay else " and overlay.mp4")))
+        if not args.quiet:
+            print(f"wrote {args.outdir / 'report.html'}, report.pdf, figures/, "
+                  "metronome_+*pct.wav" + ("" if args.no_overlay else " and overlay.mp4"))
     if args.athlete is not None:
         message = history_commands.record_analysis(args, result)
         if not args.quiet:
