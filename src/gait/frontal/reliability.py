@@ -13,9 +13,7 @@ _RELIABILITY = {
         "least reliable",
         "2D pelvic drop is the least repeatable frontal angle (smallest detectable difference "
         "2.7-2.8° between sessions); it does track 3D pelvic drop. Compare sessions only when "
-        "the change exceeds that. Read through gait's pose model it is likely an underestimate: "
-        "on gait's rendered test clips MediaPipe's hips followed only about 15 % of the true "
-        "drop (docs/rear_view_accuracy.md).",
+        "the change exceeds that.",
         ("frontal.pelvic_drop_reliability", "frontal.pelvic_drop_tracks_3d",
          "measurement.min_steps"),
     ),
