@@ -35,7 +35,7 @@ from gait import landmarks as lm
 from gait.frontal.tilt import line_angle_deg
 from gait.pipeline import AnalysisOptions, analyze_track
 from gait.pose import estimate_pose
-from gait.synth import SynthParams, rear_track, render_video
+from gait.synth import rear_track, render_video
 from gait.video import probe_video
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
