@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -68,10 +69,11 @@ def test_rendered_rear_cadence_step_width_and_asymmetry(combined_run):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=(
-    "MediaPipe's hip landmarks follow only about a third of the rendered pelvic drop: "
-    "measured 2.2° (left stance) and 1.0° (right stance) for a true 7° and 3° on this clip "
-    "(the larger side is still the left); the pelvic-drop method itself recovers truth within "
-    "0.2° on exact landmarks (tests/test_frontal.py)"))
+    "MediaPipe's hip landmarks carry little of the rendered pelvic drop: against the same clip "
+    "rendered without drop their hip line follows about 17 % of the true tilt, and gait reads "
+    "2.2° (left stance) and 1.0° (right stance) for a true 7° and 3° (1.2°/0.8° with no drop); "
+    "on exact landmarks the method is within 0.2° (tests/test_frontal.py); "
+    "docs/rear_view_accuracy.md"))
 def test_rendered_rear_pelvic_drop(combined_run):
     result, truth, _ = combined_run
     f = result["frontal"]
@@ -113,8 +115,10 @@ def test_rendered_narrow_rear_cadence_and_asymmetry(narrow_rear):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=(
-    "MediaPipe places the heels of a narrow 8 cm stance about 10 cm apart (+26 %) on this clip, "
-    "while 12-14 cm stances came out within 6 %; on exact landmarks the method is within 5 %"))
+    "MediaPipe places the heels of a narrow 8 cm stance about 10 cm apart (+26 %) on this clip "
+    "(its heel gap drifts from +24 % early to -24 % late in the true stance), while 12 cm stances "
+    "come out 3-6 % narrow; on exact landmarks the method is within 5 %; "
+    "docs/rear_view_accuracy.md"))
 def test_rendered_narrow_rear_step_width(narrow_rear):
     result, truth = narrow_rear
     width = result["frontal"]["summary"]["step_width_cm"]["value"]
@@ -125,8 +129,9 @@ def test_rendered_narrow_rear_step_width(narrow_rear):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=(
-    "MediaPipe's hips follow little of the rendered pelvic drop: about 1.7° and 0.2° for a true "
-    "4° (left stance) and 8° (right stance) on this clip, the larger side wrong"))
+    "MediaPipe's hips follow little of the rendered pelvic drop: gait reads 1.7° and 0.2° for a "
+    "true 4° (left stance) and 8° (right stance) on this clip, the larger side wrong; on exact "
+    "landmarks 4.1° and 7.85°; docs/rear_view_accuracy.md"))
 def test_rendered_narrow_rear_pelvic_drop(narrow_rear):
     result, truth = narrow_rear
     for side in ("left", "right"):
@@ -134,6 +139,49 @@ def test_rendered_narrow_rear_pelvic_drop(narrow_rear):
         print(f"narrow rendered pelvic drop {side} stance: {measured:.2f} deg, truth "
               f"{truth[f'pelvic_drop_{side}_deg']:.1f}")
         assert abs(measured - truth[f"pelvic_drop_{side}_deg"]) <= PELVIC_DROP_TOL_DEG
+
+
+#: `REAR` with the pelvis held level: the same run, legs and timing (docs/rear_view_accuracy.md).
+REAR_LEVEL = dataclasses.replace(REAR, pelvic_drop_left_deg=0.0, pelvic_drop_right_deg=0.0)
+
+
+@pytest.fixture(scope="session")
+def level_rear(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
+    """`REAR` rendered without pelvic drop, analysed once per session."""
+    from gait.pipeline import AnalysisOptions, analyze
+
+    folder = tmp_path_factory.mktemp("rear_level")
+    truth = render_video(folder / "level.mp4", REAR_LEVEL)
+    result, _ = analyze(folder / "level.mp4",
+                        options=AnalysisOptions(height_m=REAR_LEVEL.height_m),
+                        cache_dir=folder / "cache", progress=False)
+    return result.to_dict(), truth
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "the step-time asymmetry through MediaPipe carries a clip-dependent error of 2-3 pp at "
+    "30 fps: +2.3 pp on this clip, which differs from the passing REAR clip (-0.0 pp) only in "
+    "its level pelvis (+2.1 pp on a 16 s version, so systematic); MediaPipe loses the swing heel "
+    "from behind; docs/rear_view_accuracy.md"))
+def test_rendered_level_rear_asymmetry(level_rear):
+    result, truth = level_rear
+    f = result["frontal"]
+    si_err = f["asymmetry"]["step_time_ms"]["symmetry_index_pct"] - truth["step_time_asymmetry_pct"]
+    print(f"level-pelvis rendered rear: step-time SI error {si_err:+.2f} pp")
+    assert abs(si_err) <= ASYMMETRY_TOL_PP
+
+
+@pytest.mark.slow
+def test_rendered_level_rear_pelvic_drop_reads_small_and_symmetric(level_rear):
+    """With the pelvis level, MediaPipe's leg-swing pattern alone must not read as pelvic drop."""
+    result, _ = level_rear
+    f = result["frontal"]
+    for side in ("left", "right"):
+        measured = f["per_side"][side]["pelvic_drop_deg"]["trimmed_mean"]
+        print(f"level-pelvis rendered rear, {side} stance: pelvic drop {measured:.2f} deg")
+        assert abs(measured) <= PELVIC_DROP_TOL_DEG
+    assert not f["asymmetry"]["pelvic_drop_deg"]["detectable"]
 
 
 @pytest.mark.slow

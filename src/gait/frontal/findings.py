@@ -115,5 +115,6 @@ def format_frontal(frontal: dict) -> str:
                      f"{match['rear_spm']:.1f} steps/min: "
                      f"{'match' if match['match'] else 'DIFFERENT'}")
     lines.append("  L/R columns by stance foot; pelvic drop and knee angle from 2D video are the "
-                 "least reliable frontal measures (see results.json frontal.reliability)")
+                 "least reliable frontal measures, and pelvic drop is likely under-read (see "
+                 "results.json frontal.reliability)")
     return "\n".join(lines)

@@ -51,14 +51,16 @@ from .tilt import TiltCheck, line_angle_deg
 SIDES = ("left", "right")
 SIDE_SIGN = {"left": -1.0, "right": 1.0}
 
-#: Measured on gait's rendered rear-view test clips (tests/test_frontal_video.py).
+#: Measured on gait's rendered rear-view clips (docs/rear_view_accuracy.md,
+#: scripts/rear_pose_check.py, tests/test_frontal_video.py).
 PELVIC_DROP_POSE_NOTE = (
-    "on rendered test clips of known pelvic drop, MediaPipe's hip landmarks showed only about a "
-    "third of it (2.2° and 1.0° for a true 7° and 3°); a small value here does not rule out "
-    "pelvic drop, so confirm by eye")
+    "likely an underestimate: on gait's rendered clips of known pelvic drop MediaPipe's hip "
+    "landmarks followed only about 15 % of the true tilt, so gait read 1-3° whatever the truth "
+    "(1.2°/0.8° for none, 2.2°/1.0° for 7°/3°, 3.0°/1.0° for 15°/15°) and the larger side could "
+    "come out wrong; a small value does not rule out pelvic drop, so confirm by eye")
 STEP_WIDTH_POSE_NOTE = (
-    "on rendered test clips MediaPipe's heels were within 6 % for 12-14 cm stances but read an "
-    "8 cm stance as 10 cm")
+    "on rendered clips MediaPipe's heels read 12 cm stances 3-6 % narrow but an 8 cm stance as "
+    "10 cm (+26 %): a narrow stance may read wide")
 
 HEEL_VISIBLE = 0.5
 

@@ -174,7 +174,8 @@ def frontal_intro(frontal: dict) -> str:
     """First sentence of the frontal-plane section (plain text)."""
     return (f"Filmed {VIEW_PHRASE[frontal['view']]} ({frontal.get('source') or 'clip'}). Left and "
             "right are the stance foot. Pelvic drop and the knee angle from 2D video are the "
-            "least reliable frontal measures.")
+            "least reliable frontal measures, and the pose model under-reads pelvic drop: treat "
+            "it as a likely underestimate and confirm by eye.")
 
 
 def frontal_facts(frontal: dict) -> list[str]:
