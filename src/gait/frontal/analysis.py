@@ -16,7 +16,7 @@ from ..track import PoseTrack
 from .events import detect_frontal_events, frontal_segment
 from .identity import identity_breaks
 from .phase import phase_step_times
-from .metrics import FrontalMetrics, compute_frontal_metrics, frontal_cadence
+from .metrics import NOT_ASSESSABLE, FrontalMetrics, compute_frontal_metrics, frontal_cadence
 from .reliability import reliability
 from .tilt import check_tilt
 
@@ -38,6 +38,7 @@ def frontal_dict(metrics: FrontalMetrics, *, view: ViewInfo, cadence: Summary,
         "scale": dict(metrics.scale),
         "reliability": {k: reliability(k) for k in metrics.summary
                         if not k.endswith("_ms")},
+        "not_assessable": {k: v for k, v in NOT_ASSESSABLE.items() if k in metrics.summary},
         "warnings": list(metrics.warnings),
     }
 

@@ -57,8 +57,10 @@ def frontal_findings(frontal: dict) -> list[dict]:
         ``per_side`` (``{"left": value, "right": value}`` by stance foot),
         ``reference`` (a sourced sentence or None), ``reference_claims`` (its
         keys into `gait.evidence.CLAIMS`), ``reference_citations``,
-        ``reliability`` (level, text, citations) and ``meaning``. Empty when
-        no rear or front view was analysed.
+        ``reliability`` (level, text, citations), ``meaning`` and
+        ``not_assessable`` (why the value is no measurement, or None: such a
+        finding's value is the pose model's reading and must not be shown as
+        a measurement). Empty when no rear or front view was analysed.
     """
     out = []
     if not frontal:
@@ -82,6 +84,7 @@ def frontal_findings(frontal: dict) -> list[dict]:
             "reference_citations": list(CLAIMS[ref_claim].citations()) if ref_claim else [],
             "reliability": frontal["reliability"][key],
             "meaning": meaning,
+            "not_assessable": frontal.get("not_assessable", {}).get(key),
         })
     return out
 
@@ -99,7 +102,13 @@ def format_frontal(frontal: dict) -> str:
                  f"cadence {_fmt(cad['value'])} steps/min)",
              f"{'metric':40s} {'median':>7s} {'IQR':>13s} {'L':>6s} {'R':>6s} {'n':>4s}  unit"
              "  reliability"]
+    not_assessable = []
     for f in frontal_findings(frontal):
+        if f["not_assessable"]:
+            not_assessable.append(f"  {f['title']}: {f['not_assessable']}")
+            lines.append(f"{f['title'][:40]:40s} {'n/a':>7s} {'':13s} {'':6s} {'':6s} "
+                         f"{f['n']:>4d}  {f['unit']}  not assessable (below)")
+            continue
         iqr = f"{_fmt(f['spread']['q1'])}–{_fmt(f['spread']['q3'])}"
         lines.append(f"{f['title'][:40]:40s} {_fmt(f['value']):>7s} {iqr:>13s} "
                      f"{_fmt(f['per_side']['left']):>6s} {_fmt(f['per_side']['right']):>6s} "
@@ -114,7 +123,7 @@ def format_frontal(frontal: dict) -> str:
         lines.append(f"  cadence side {match['side_spm']:.1f} vs {frontal['view']} "
                      f"{match['rear_spm']:.1f} steps/min: "
                      f"{'match' if match['match'] else 'DIFFERENT'}")
-    lines.append("  L/R columns by stance foot; pelvic drop and knee angle from 2D video are the "
-                 "least reliable frontal measures, and pelvic drop is likely under-read (see "
-                 "results.json frontal.reliability)")
+    lines += not_assessable
+    lines.append("  L/R columns by stance foot; the knee angle from 2D video is among the least "
+                 "reliable frontal measures (see results.json frontal.reliability)")
     return "\n".join(lines)

@@ -175,15 +175,19 @@ def _frontal(c: ReportContent, refs: CitationIndex) -> Section:
     rows = []
     for f in frontal_findings(frontal):
         left, right = _num(f["per_side"]["left"]), _num(f["per_side"]["right"])
-        value = (f"<b>{f['value']:.1f}</b> {esc(f['unit'])}<br><span class=\"small\">IQR "
-                 f"{f['spread']['q1']:.1f} to {f['spread']['q3']:.1f}; L {left}, R {right}; "
-                 f"{f['n']} steps</span>")
+        if f["not_assessable"]:
+            value = (f"<b>not assessable</b><br><span class=\"small\">"
+                     f"{esc(f['not_assessable'])}</span>")
+        else:
+            value = (f"<b>{f['value']:.1f}</b> {esc(f['unit'])}<br><span class=\"small\">IQR "
+                     f"{f['spread']['q1']:.1f} to {f['spread']['q3']:.1f}; L {left}, R {right}; "
+                     f"{f['n']} steps</span>")
         ref = ("—" if not f["reference_claims"] else
                cited(Statement(f["reference"], tuple(f["reference_claims"])), refs))
         rel = f["reliability"]
         reliability = (f"<b>{esc(rel['level'])}</b>: "
                        + cited(Statement(rel["text"], tuple(rel["claims"])), refs))
-        if f["note"]:
+        if f["note"] and not f["not_assessable"]:
             reliability += f'<div class="small"><i>Note:</i> {esc(f["note"])}</div>'
 
         rows.append([f"<b>{esc(f['title'])}</b>", value, ref, reliability, esc(f["meaning"])])

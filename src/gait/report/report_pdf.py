@@ -147,15 +147,20 @@ def _frontal(c: ReportContent, refs: CitationIndex) -> PdfSection:
     rows = []
     for f in frontal_findings(frontal):
         side = [("—" if v is None else f"{v:.1f}") for v in f["per_side"].values()]
-        value = markup(f"<b>{f['value']:.1f}</b> {text(f['unit'])}<br/>"
-                       f'<font size="7">IQR {f["spread"]["q1"]:.1f} to {f["spread"]["q3"]:.1f}; '
-                       f"L {side[0]}, R {side[1]}; {f['n']} steps</font>", style="cell")
+        if f["not_assessable"]:
+            value = markup(f'<b>not assessable</b><br/><font size="7">'
+                           f"{text(f['not_assessable'])}</font>", style="cell")
+        else:
+            value = markup(f"<b>{f['value']:.1f}</b> {text(f['unit'])}<br/>"
+                           f'<font size="7">IQR {f["spread"]["q1"]:.1f} to '
+                           f'{f["spread"]["q3"]:.1f}; L {side[0]}, R {side[1]}; {f["n"]} steps'
+                           "</font>", style="cell")
         ref = ("—" if not f["reference_claims"] else
                _cell([Statement(f["reference"], tuple(f["reference_claims"]))], refs))
         rel = f["reliability"]
         reliability = _cell([Statement(rel["text"], tuple(rel["claims"]))], refs,
                             prefix=rel["level"] + ":")
-        if f["note"]:
+        if f["note"] and not f["not_assessable"]:
             reliability = [reliability, para("Note: " + f["note"], style="cell")]
         rows.append([markup(f"<b>{text(f['title'])}</b>", style="cell"), value, ref,
                      reliability, para(f["meaning"], style="cell")])

@@ -173,9 +173,9 @@ def clip_footer(c: ReportContent) -> str:
 def frontal_intro(frontal: dict) -> str:
     """First sentence of the frontal-plane section (plain text)."""
     return (f"Filmed {VIEW_PHRASE[frontal['view']]} ({frontal.get('source') or 'clip'}). Left and "
-            "right are the stance foot. Pelvic drop and the knee angle from 2D video are the "
-            "least reliable frontal measures, and the pose model under-reads pelvic drop: treat "
-            "it as a likely underestimate and confirm by eye.")
+            "right are the stance foot. The knee angle from 2D video is among the least "
+            "reliable frontal measures, and gait's pose model cannot measure pelvic drop: "
+            "judge it by eye on the rear video.")
 
 
 def frontal_facts(frontal: dict) -> list[str]:
