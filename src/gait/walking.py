@@ -73,8 +73,10 @@ MIN_QUALITY = 0.25
 #: A foot lands at least this fraction of the median stride ahead of its previous
 #: footprint; a closer "footprint" is the other foot with this foot's labels.
 MIN_STRIDE_FRACTION = 0.7
+#: Seconds of samples on each side of an event used to time it (at least 2-3 samples).
+EDGE_WINDOW_S = 0.06
 #: A stance counts only with this fraction of the stride (and at least 3 samples) of
-#: swing tracked on each side of it, so that both its events can be timed.
+#: swing tracked before it; its toe-off needs `EDGE_WINDOW_S` of swing after it.
 MIN_SWING_FRACTION = 0.15
 #: Resting runs shorter than this fraction of the stride are jitter, and so are
 #: interruptions of a rest shorter than it.
@@ -299,6 +301,7 @@ def detect_walking_events(track: PoseTrack, *, raw: PoseTrack | None = None, vie
     footprints: list[float] = []  # forward heel position of each contact, ground frame, px
     min_swing = max(int(round(MIN_SWING_FRACTION * state.stride_period_s / np.median(np.diff(t)))),
                     3)
+    min_after = max(int(np.ceil(EDGE_WINDOW_S / np.median(np.diff(t)))), 3)  # to time a TO
     for foot in SIDES:
         _, _, ankle, heel, toe = lm.LEG[foot]
         ground = state.ground_px_s[foot]
@@ -313,7 +316,7 @@ def detect_walking_events(track: PoseTrack, *, raw: PoseTrack | None = None, vie
             # the pose locks on); without one after it (the clip ends) it has no toe-off
             if _moving_before(rest, a) < min_swing:
                 continue
-            has_to = _moving_after(rest, b) >= min_swing
+            has_to = _moving_after(rest, b) >= min_after
             # the heel rests early in stance, the toe late: each has its own footprint
             early = slice(a, a + max(2, (b - a) // 3))
             late = slice(b - max(2, (b - a) // 3), b)
@@ -403,7 +406,7 @@ class _FootPoint:
 
 
 def _edge_time(t: np.ndarray, d: np.ndarray, anchor: int, step: int, threshold: float,
-               floor: float, *, window_s: float = 0.06) -> float:
+               floor: float, *, window_s: float = EDGE_WINDOW_S) -> float:
     """Sub-frame instant a point's distance `d` from its footprint leaves its rest level.
 
     From `anchor` (a resting sample; moved into the rest while it is
