@@ -17,12 +17,11 @@ import numpy as np
 from . import __version__
 from .clean import clean_track
 from .errors import InvalidOptionError, TooFewStepsError
-from .events import ViewInfo, clip_stride_period_s, detect_events, detect_view, \
-    select_steady_segment
+from .events import ViewInfo, clip_stride_period_s, detect_view, select_steady_segment
 from .metrics import TIMING_MIN_FPS, compute_metrics
 from .result import RESULT_SCHEMA, GaitResult
 from .track import PoseTrack
-from .walking import classify_gait, detect_walking_events
+from .walking import detect_gait_events
 
 KMH_PER_MS = 3.6
 MPH_PER_MS = 2.2369362920544
@@ -113,9 +112,7 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
     unfiltered, _ = clean_track(track, lowpass_hz=None)
     segment = select_steady_segment(filtered)
     try:
-        gait = classify_gait(filtered, view=view, segment=segment)
-        detect = detect_walking_events if gait.mode == "walking" else detect_events
-        events = detect(filtered, raw=unfiltered, view=view, segment=segment)
+        gait, events = detect_gait_events(filtered, raw=unfiltered, view=view, segment=segment)
     except TooFewStepsError as exc:
         hint = _slow_motion_hint(filtered, view, segment, options)
         raise TooFewStepsError(f"{exc}{hint}") from None

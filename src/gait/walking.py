@@ -24,35 +24,44 @@ that it holds on a treadmill as well.
 
 Walking events
 --------------
-Each resting run of a foot is one stance. Initial contact (IC) is the
-instant the heel arrives at its footprint (where it rests in early
-stance); toe-off (TO) the instant the toe leaves its footprint (where it
-rests in late stance). Each instant is found with sub-frame resolution
-from the unfiltered landmarks: the distance of the point from its
-footprint (in the ground's frame) is followed from the stance outwards
-until it exceeds the landmark jitter, and the few samples beyond are
-extrapolated back to zero distance. Double support (both feet down) is
+Each resting run of a foot is one stance. The heel has its footprint
+where it rests in early stance, the toe where it rests in late stance.
+Initial contact (IC) is the instant the first of them arrives at its
+footprint (the heel in a heel strike, the forefoot in a toe strike);
+toe-off (TO) the instant the last of them leaves it (normally the toe).
+Each instant is timed with sub-frame resolution on the unfiltered
+landmarks: the point's distance from its footprint (in the ground's frame)
+is followed from the stance outwards until it clearly exceeds the
+landmark jitter, and a hinge (at rest, then rising linearly and
+quadratically) fitted by least squares around that edge gives the
+instant it left (or reached) rest. Double support (both feet down) is
 allowed, and contact time exceeds step time, as in every walk.
+
+What real footage needs besides: a stance is timed only after a swing
+of its foot was tracked (not in the frames where the pose model locks
+on); one that runs into the clip's end keeps its IC without a TO; a break
+in a rest after which the foot is back on the same footprint is a
+tracking glitch, not a swing; and a "stance" less than 70 % of a stride
+ahead of the same foot's previous footprint is the other foot wearing
+this foot's labels (a swing foot passing behind the stance foot), so it
+is dropped.
 
 References
 ----------
 Ghoussayni S, Stevens C, Durham S, Ewins D (2004). Assessment and
 validation of a simple automated method for the detection of gait events
 and intervals. Gait Posture 20(3):266-272. doi:10.1016/j.gaitpost.2003.10.001
-Zeni JA, Richards JG, Higginson JS (2008). Two simple methods for
-determining gait events during treadmill and overground walking using
-kinematic data. Gait Posture 27(4):710-714. doi:10.1016/j.gaitpost.2007.07.007
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import landmarks as lm
 from .errors import TooFewStepsError
-from .events import SIDES, FootEvent, GaitEvents, ViewInfo, clip_stride_period_s
+from .events import SIDES, FootEvent, GaitEvents, ViewInfo, clip_stride_period_s, detect_events
 from .track import PoseTrack
 
 #: A foot rests while its heel or toe moves at the ground's velocity within this
@@ -102,6 +111,9 @@ class GaitType:
         Horizontal image velocity of the ground in pixels per second,
         signed along the direction of travel (0 overground with a fixed
         camera, minus the belt speed on a treadmill).
+    event_duty_factor : float
+        Median contact time over stride time of the walking events (0-1),
+        when they were detected (NaN otherwise).
     """
 
     mode: str
@@ -109,12 +121,15 @@ class GaitType:
     double_support: float
     flight: float
     ground_speed_px_s: float
+    event_duty_factor: float = float("nan")
 
     def note(self) -> str:
         """One line for the provenance log."""
+        checked = (f"; walking events give a duty factor of {100 * self.event_duty_factor:.0f} %"
+                   if np.isfinite(self.event_duty_factor) else "")
         return (f"gait type {self.mode}: feet resting {100 * self.duty_factor:.0f} % of the "
                 f"time each, double support {100 * self.double_support:.0f} %, flight "
-                f"{100 * self.flight:.0f} % of the time; ground moves "
+                f"{100 * self.flight:.0f} % of the time{checked}; ground moves "
                 f"{self.ground_speed_px_s:+.0f} px/s in the image")
 
 
@@ -198,7 +213,8 @@ def _stride_travel_px(track: PoseTrack, foot: str, view: ViewInfo, segment: tupl
                       ) -> float:
     """Fore-aft range of the heel relative to the pelvis (5th-95th percentile), in pixels."""
     start, stop = segment
-    pelvis = 0.5 * (track.xy_px[start:stop, lm.LEFT_HIP, 0] + track.xy_px[start:stop, lm.RIGHT_HIP, 0])
+    hips = track.xy_px[start:stop][:, [lm.LEFT_HIP, lm.RIGHT_HIP], 0]
+    pelvis = 0.5 * (hips[:, 0] + hips[:, 1])
     rel = view.facing * (track.xy_px[start:stop, lm.LEG[foot][3], 0] - pelvis)
     return float(np.nanpercentile(rel, 95) - np.nanpercentile(rel, 5))
 
@@ -264,6 +280,42 @@ def classify_gait(track: PoseTrack, *, view: ViewInfo, segment: tuple[int, int])
                     float(np.mean(list(state.ground_px_s.values()))))
 
 
+def detect_gait_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewInfo,
+                       segment: tuple[int, int]) -> tuple[GaitType, GaitEvents]:
+    """Gait type and events: walking events for a walker, `gait.events` for a runner.
+
+    `classify_gait` screens the clip. The resting fraction it measures
+    reads a few points high (the slow end of each swing counts as rest),
+    so a clip it calls walking is checked with the walking events: their
+    median contact time over stride time must exceed 50 % as well, else the
+    clip is a (slow) run and goes to the running detector.
+
+    Parameters
+    ----------
+    track, raw, view, segment
+        As for `detect_walking_events`.
+
+    Returns
+    -------
+    GaitType, GaitEvents
+
+    Raises
+    ------
+    TooFewStepsError
+        Too few contacts for the detector of the gait found.
+    """
+    gait = classify_gait(track, view=view, segment=segment)
+    if gait.mode == "walking":
+        events = detect_walking_events(track, raw=raw, view=view, segment=segment)
+        contact = [c.contact_s for c in events.contacts if np.isfinite(c.contact_s)]
+        duty = float(np.median(contact)) / events.stride_period_s if contact else float("nan")
+        gait = replace(gait, event_duty_factor=duty)
+        if not duty <= 0.5:  # NaN (no whole stance) keeps the screening's answer
+            return gait, events
+        gait = replace(gait, mode="running")
+    return gait, detect_events(track, raw=raw, view=view, segment=segment)
+
+
 def detect_walking_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewInfo,
                           segment: tuple[int, int]) -> GaitEvents:
     """Initial contact and toe-off of each foot of a walker (overground or treadmill).
@@ -283,7 +335,9 @@ def detect_walking_events(track: PoseTrack, *, raw: PoseTrack | None = None, vie
     Returns
     -------
     GaitEvents
-        One contact per stance that starts and ends inside the segment.
+        One contact per stance that starts inside the segment after a
+        tracked swing; ``to_s`` is NaN (``to_idx`` -1) when the stance runs
+        into the segment's end.
 
     Raises
     ------
