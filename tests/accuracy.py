@@ -33,5 +33,6 @@ def match_events(detected: list[dict], truth_events: list[dict], *, max_gap_s: f
         best = min(same, key=lambda e: abs(e["ic_s"] - te["ic_s"]))
         if abs(best["ic_s"] - te["ic_s"]) <= max_gap_s:
             ic.append(best["ic_s"] - te["ic_s"])
-            to.append(best["to_s"] - te["to_s"])
+            # a contact found without its toe-off (None / NaN) counts as a missed TO
+            to.append(np.nan if best["to_s"] is None else best["to_s"] - te["to_s"])
     return EventErrors(np.array(ic), np.array(to), len(truth_events))

@@ -362,7 +362,7 @@ def _event_stride_time_s(events: GaitEvents) -> tuple[float, float, int]:
 
 
 def _step_rows(track: PoseTrack, events: GaitEvents, scale: Scale,
-               belt_speed_ms: float | None) -> list[dict]:
+               belt_speed_ms: float | None, *, walking: bool = False) -> list[dict]:
     facing = events.view.facing
     contacts = list(events.contacts)
     hip_mid = _mid(track, lm.LEFT_HIP, lm.RIGHT_HIP)
@@ -390,6 +390,8 @@ def _step_rows(track: PoseTrack, events: GaitEvents, scale: Scale,
         if step_s > 0.8 * events.stride_period_s:
             step_s = np.nan
         flight_s = (nxt.ic_s - c.to_s) if nxt is not None and nxt.foot != c.foot else np.nan
+        if walking:  # a walker has double support, never flight
+            flight_s = np.nan
         p = {name: _interp_point(track, idx, c.ic_s)
              for name, idx in (("hip", hip), ("knee", knee), ("ankle", ankle), ("heel", heel),
                                ("toe", toe))}
@@ -397,7 +399,8 @@ def _step_rows(track: PoseTrack, events: GaitEvents, scale: Scale,
         overstride_px = facing * (p["heel"][0] - pelvis[0])
         i0, i1 = np.searchsorted(track.t_s, [c.ic_s, c.to_s])
         knee_flex = [joint_flexion_deg(track.xy_px[j, hip], track.xy_px[j, knee],
-                                       track.xy_px[j, ankle]) for j in range(i0, max(i1, i0 + 1))]
+                                       track.xy_px[j, ankle]) for j in range(i0, max(i1, i0 + 1))
+                     ] if np.isfinite(c.to_s) else []  # stance without toe-off: no peak
         vo_px = np.nan
         if nxt is not None:
             j0, j1 = np.searchsorted(track.t_s, [c.ic_s, nxt.ic_s])
@@ -560,8 +563,8 @@ def symmetry_index_pct(left: float, right: float) -> float:
 
 
 def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: float | None = None,
-                    height_m: float | None = None, noise_px: float = float("nan")
-                    ) -> GaitMetrics:
+                    height_m: float | None = None, noise_px: float = float("nan"),
+                    gait_mode: str = "running") -> GaitMetrics:
     """Per-step table, summaries, per-side summaries and asymmetries.
 
     Parameters
@@ -576,13 +579,15 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
         Runner's height in metres; pixel scale when no belt speed is given.
     noise_px : float
         Landmark jitter in pixels (from cleaning), for the expected errors.
+    gait_mode : {"running", "walking"}
+        From `gait.walking.classify_gait`; walking has no flight time.
 
     Returns
     -------
     GaitMetrics
     """
     scale = estimate_scale(track, events, belt_speed_ms=belt_speed_ms, height_m=height_m)
-    rows = _step_rows(track, events, scale, belt_speed_ms)
+    rows = _step_rows(track, events, scale, belt_speed_ms, walking=gait_mode == "walking")
     stride_f_hz = spectral_stride_frequency_hz(track, events)
     stride_ev_s, stride_ev_se, n_ev = _event_stride_time_s(events)
     cadence_spec = 120.0 * stride_f_hz

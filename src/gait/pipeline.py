@@ -17,11 +17,11 @@ import numpy as np
 from . import __version__
 from .clean import clean_track
 from .errors import InvalidOptionError, TooFewStepsError
-from .events import ViewInfo, clip_stride_period_s, detect_events, detect_view, \
-    select_steady_segment
+from .events import ViewInfo, clip_stride_period_s, detect_view, select_steady_segment
 from .metrics import TIMING_MIN_FPS, compute_metrics
 from .result import RESULT_SCHEMA, GaitResult
 from .track import PoseTrack
+from .walking import detect_gait_events
 
 KMH_PER_MS = 3.6
 MPH_PER_MS = 2.2369362920544
@@ -112,12 +112,13 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
     unfiltered, _ = clean_track(track, lowpass_hz=None)
     segment = select_steady_segment(filtered)
     try:
-        events = detect_events(filtered, raw=unfiltered, view=view, segment=segment)
+        gait, events = detect_gait_events(filtered, raw=unfiltered, view=view, segment=segment)
     except TooFewStepsError as exc:
         hint = _slow_motion_hint(filtered, view, segment, options)
         raise TooFewStepsError(f"{exc}{hint}") from None
     metrics = compute_metrics(filtered, events, belt_speed_ms=options.belt_speed_ms,
-                              height_m=options.height_m, noise_px=cleaning.noise_px)
+                              height_m=options.height_m, noise_px=cleaning.noise_px,
+                              gait_mode=gait.mode)
     warnings += list(metrics.warnings)
     warnings += _capture_warnings(track, metrics.summary["cadence_spm"].value,
                                   metrics.summary["duty_factor_pct"].value, options)
@@ -134,7 +135,7 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
         cleaning=cleaning.to_dict(),
         view=view.to_dict(),
         segment_s=list(events.segment_s),
-        gait_mode="walking" if metrics.summary["duty_factor_pct"].value > 50 else "running",
+        gait_mode=gait.mode,
         events=[asdict(c) for c in events.contacts],
         steps=[dict(r) for r in metrics.steps],
         summary={k: v.to_dict() for k, v in metrics.summary.items()},
@@ -143,7 +144,7 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
         scale=metrics.scale.to_dict(),
         cadence_check=metrics.cadence_check,
         warnings=warnings,
-        provenance={"track_log": list(filtered.log) + list(events.notes),
+        provenance={"track_log": list(filtered.log) + [gait.note()] + list(events.notes),
                     "python": platform.python_version(), "numpy": np.__version__},
     )
 

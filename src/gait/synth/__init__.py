@@ -1,4 +1,4 @@
-"""Synthetic treadmill runner whose gait is known exactly.
+"""Synthetic treadmill runner (or walker) whose gait is known exactly.
 
 Used by the tests (landmark tracks without a pose model, and rendered videos
 run through MediaPipe) and to make the bundled ``sample_videos/``.
@@ -16,7 +16,8 @@ run through MediaPipe) and to make the bundled ``sample_videos/``.
 The truth dict (schema ``gait.synth.truth/1``) holds all parameters and
 ``cadence_spm``, ``stride_time_s``, ``step_time_left_s``,
 ``step_time_right_s``, ``step_time_asymmetry_pct``, ``contact_time_s``,
-``flight_time_s``, ``duty_factor``, ``belt_speed_ms``, ``stride_length_m``,
+``flight_time_s`` (0 for walking), ``double_support_s`` (one double-support
+phase, 0 for running), ``gait``, ``duty_factor``, ``belt_speed_ms``, ``stride_length_m``,
 ``step_length_left_m``, ``step_length_right_m``, ``overstride_m``,
 ``trunk_lean_deg``, ``knee_flexion_at_ic_deg``, ``shin_angle_at_ic_deg``,
 ``vertical_oscillation_m``, ``leg_length_m``, ``touchdown_vertical_speed_ms``,

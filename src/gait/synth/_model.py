@@ -181,10 +181,12 @@ class RunnerModel:
         """Extremes of mid-hip height within one stride of model time."""
         c, sr = self.contact_s, self.step_s["right"]
         t = self.stride_s
-        # mid-stance (low) and mid-flight (high), alternating, from left mid-stance.
+        # mid-stance and mid-flight (mid-double-support when walking), alternating,
+        # from left mid-stance: a runner is lowest in mid-stance, a walker highest.
         times = [c / 2, (c + sr) / 2, sr + c / 2, (sr + c + t) / 2, t + c / 2]
         self._hip_knots_s = np.array(times)
-        self._hip_knot_level = np.array([-0.5, 0.5, -0.5, 0.5, -0.5])
+        mid_stance = 0.5 if self.params.gait == "walking" else -0.5
+        self._hip_knot_level = mid_stance * np.array([1.0, -1.0, 1.0, -1.0, 1.0])
 
     def _hip_offset(self, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Mid-hip (x, y - hip_height) in metres at model times `tau`."""
@@ -369,7 +371,9 @@ class RunnerModel:
         Returns
         -------
         ndarray, shape (n, 33, 3)
-            (x forward, y up, z towards the camera) in metres.
+            (x forward, y up, z towards the camera) in metres; with
+            ``params.overground`` x is over the still ground (the body
+            passes x = 0 at mid-clip), else over the belt's frame.
         """
         p, b = self.params, self.body
         t_s = np.atleast_1d(np.asarray(t_s, dtype=float))
@@ -425,6 +429,8 @@ class RunnerModel:
             put(f"{side}_ear", head + h * np.array([-0.008, 0.0]), s * 0.044 * h)
         put("mouth_left", head + h * np.array([0.048, -0.032]), zsign["left"] * 0.014 * h)
         put("mouth_right", head + h * np.array([0.048, -0.032]), zsign["right"] * 0.014 * h)
+        if p.overground:  # the ground stands still: the body crosses it, at mid-clip over x = 0
+            out[..., 0] += self.speed_ms * (t_s[:, None] - 0.5 * p.n_frames / p.fps)
         return out
 
     def head_m(self, t_s: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ from ..errors import InvalidOptionError
 FACINGS = ("left", "right")
 VIEWS = ("side", "rear")
 FOOT_STRIKES = ("rear", "mid", "fore")
+GAITS = ("running", "walking")
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,11 @@ class SynthParams:
         Treadmill belt speed in km/h; the belt moves backwards (against the
         running direction).
     duty_factor : float
-        Contact time of one foot divided by stride time. Must leave a flight
-        phase, i.e. be below ``0.5 * (1 - |step_time_asymmetry_pct| / 200)``.
+        Contact time of one foot divided by stride time. Running must leave
+        a flight phase, i.e. be below ``0.5 * (1 - |step_time_asymmetry_pct|
+        / 200)``; walking must leave a double-support phase before each
+        initial contact, i.e. be above ``0.5 * (1 + |step_time_asymmetry_pct|
+        / 200)`` (and at most 0.8).
     step_time_asymmetry_pct : float
         Robinson symmetry index of step time in percent, signed: the left
         step (right initial contact -> left initial contact) lasts
@@ -61,6 +65,16 @@ class SynthParams:
     liftoff_vertical_speed_ms : float
         Upward speed of the toe just after toe-off (its horizontal speed
         stays the belt's at that instant). 0 gives a tangential lift-off.
+    gait : {'running', 'walking'}
+        Running has a flight phase and the mid-hip lowest in mid-stance
+        (spring-mass); walking has double support and the mid-hip highest
+        in mid-stance (inverted pendulum). Walking takes cadences of 60-140
+        steps/min and belt speeds of 1-8 km/h (running: 100-260 and 4-25).
+    overground : bool
+        Side view only: the ground stands still and the body moves over it
+        at `belt_speed_kmh` (as on a walkway in front of a fixed camera),
+        crossing the image centre at mid-clip. Landmark tracks only; the
+        renderer draws treadmills.
     facing : {'left', 'right'}
         Running direction in the image. Facing left, the runner's left side
         faces the camera (the left leg is the near leg).
@@ -118,6 +132,8 @@ class SynthParams:
     touchdown_vertical_speed_ms: float = 0.7
     touchdown_horizontal_speed_ms: float = 0.5
     liftoff_vertical_speed_ms: float = 0.4
+    gait: str = "running"
+    overground: bool = False
     facing: str = "left"
     view: str = "side"
     fps: float = 30.0
@@ -136,17 +152,34 @@ class SynthParams:
     camera_roll_deg: float = 0.0
 
     def __post_init__(self) -> None:
-        _check_range("cadence_spm", self.cadence_spm, 100.0, 260.0)
-        _check_range("belt_speed_kmh", self.belt_speed_kmh, 4.0, 25.0)
+        _check_choice("gait", self.gait, GAITS)
+        if self.gait == "running":
+            _check_range("cadence_spm", self.cadence_spm, 100.0, 260.0)
+            _check_range("belt_speed_kmh", self.belt_speed_kmh, 4.0, 25.0)
+        else:
+            _check_range("cadence_spm", self.cadence_spm, 60.0, 140.0)
+            _check_range("belt_speed_kmh", self.belt_speed_kmh, 1.0, 8.0)
         _check_range("step_time_asymmetry_pct", self.step_time_asymmetry_pct, -30.0, 30.0)
-        _check_range("duty_factor", self.duty_factor, 0.15, 0.5)
-        max_duty = 0.5 * (1.0 - abs(self.step_time_asymmetry_pct) / 200.0)
-        if self.duty_factor >= max_duty:
-            raise InvalidOptionError(
-                f"duty_factor={self.duty_factor} leaves no flight phase with "
-                f"step_time_asymmetry_pct={self.step_time_asymmetry_pct}; the synthetic "
-                f"runner needs duty_factor < {max_duty:.3f}"
-            )
+        if self.gait == "running":
+            _check_range("duty_factor", self.duty_factor, 0.15, 0.5)
+            max_duty = 0.5 * (1.0 - abs(self.step_time_asymmetry_pct) / 200.0)
+            if self.duty_factor >= max_duty:
+                raise InvalidOptionError(
+                    f"duty_factor={self.duty_factor} leaves no flight phase with "
+                    f"step_time_asymmetry_pct={self.step_time_asymmetry_pct}; the synthetic "
+                    f"runner needs duty_factor < {max_duty:.3f}"
+                )
+        else:
+            _check_range("duty_factor", self.duty_factor, 0.5, 0.8)
+            min_duty = 0.5 * (1.0 + abs(self.step_time_asymmetry_pct) / 200.0)
+            if self.duty_factor <= min_duty:
+                raise InvalidOptionError(
+                    f"duty_factor={self.duty_factor} leaves no double support with "
+                    f"step_time_asymmetry_pct={self.step_time_asymmetry_pct}; the synthetic "
+                    f"walker needs duty_factor > {min_duty:.3f}"
+                )
+        if not isinstance(self.overground, bool):
+            raise InvalidOptionError(f"overground must be True or False, got {self.overground!r}")
         _check_range("overstride_m", self.overstride_m, -0.15, 0.30)
         _check_range("trunk_lean_deg", self.trunk_lean_deg, -15.0, 30.0)
         _check_range("height_m", self.height_m, 1.2, 2.2)
@@ -160,6 +193,8 @@ class SynthParams:
         _check_range("liftoff_vertical_speed_ms", self.liftoff_vertical_speed_ms, 0.0, 2.0)
         _check_choice("facing", self.facing, FACINGS)
         _check_choice("view", self.view, VIEWS)
+        if self.overground and self.view != "side":
+            raise InvalidOptionError("overground must be False for a rear view (side view only)")
         _check_range("fps", self.fps, 1.0, 1000.0)
         _check_range("duration_s", self.duration_s, 0.1, 600.0)
         for name in ("width_px", "height_px"):

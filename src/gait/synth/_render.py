@@ -234,6 +234,9 @@ def render_frames(params: SynthParams):
 
         yield from render_rear_frames(params)
         return
+    if params.overground:
+        raise InvalidOptionError("overground clips are synthesised as landmark tracks only "
+                                 "(synthetic_track); the renderer draws a treadmill")
     model = RunnerModel(params)
     camera = Camera.for_params(params)
     painter = _Painter(model, camera)
@@ -267,6 +270,9 @@ def render_video(path: str | Path, params: SynthParams, *, progress: bool = Fals
     fourcc = {".mp4": "mp4v", ".avi": "MJPG"}.get(path.suffix.lower())
     if fourcc is None:
         raise InvalidOptionError(f"video path must end in .mp4 or .avi, got {path.name!r}")
+    if params.overground:
+        raise InvalidOptionError("overground clips are synthesised as landmark tracks only "
+                                 "(synthetic_track); the renderer draws a treadmill")
     if params.view == "rear":
         from ._rear import RearCamera, RearModel, make_rear_truth
 

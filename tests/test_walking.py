@@ -1,0 +1,146 @@
+"""Walking: gait type and walking events on synthetic walkers with known truth."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from accuracy import match_events
+from gait.clean import clean_track
+from gait.errors import InvalidOptionError
+from gait.events import detect_view, select_steady_segment
+from gait.pipeline import AnalysisOptions, analyze_track
+from gait.synth import SynthParams, render_frames, synthetic_track
+from gait.walking import classify_gait, ground_velocity_px_s
+
+#: A walker on a treadmill, and one crossing a wide frame in front of a fixed camera
+#: (far enough that the body stays side-on from one edge to the other).
+TREADMILL = dict(gait="walking", belt_speed_kmh=4.5, overstride_m=0.25,
+                 vertical_oscillation_m=0.04, duration_s=10)
+OVERGROUND = dict(TREADMILL, overground=True, belt_speed_kmh=4.0, duration_s=7, width_px=1920,
+                  height_px=540, body_height_frac=0.5, camera_distance_m=10.0)
+
+
+def _walker(where: str, **kw) -> SynthParams:
+    return SynthParams(**{**(OVERGROUND if where == "overground" else TREADMILL), **kw})
+
+
+def _analyse(params: SynthParams, **corruption) -> tuple[dict, dict]:
+    track, truth = synthetic_track(params, **corruption)
+    belt = None if params.overground else truth["belt_speed_ms"]
+    return analyze_track(track, options=AnalysisOptions(belt_speed_ms=belt)).to_dict(), truth
+
+
+@pytest.mark.parametrize("where", ["treadmill", "overground"])
+@pytest.mark.parametrize("fps", [30, 60, 120])
+@pytest.mark.parametrize("cadence, asymmetry, duty", [(100, 0.0, 0.64), (125, -15.0, 0.66)])
+def test_clean_walker_events_and_metrics(where, fps, cadence, asymmetry, duty):
+    params = _walker(where, fps=fps, cadence_spm=cadence, step_time_asymmetry_pct=asymmetry,
+                     duty_factor=duty, seed=int(fps + cadence))
+    result, truth = _analyse(params)
+    assert result["gait_mode"] == "walking"
+    # contacts that can be timed: a swing's worth of clip before the IC (0.2 s) and the
+    # samples after the TO that time it (0.1 s); the rest are cut by the clip's ends
+    end_s = truth["events_window_s"][1]
+    timeable = [e for e in truth["events"] if e["ic_s"] >= 0.2 and e["to_s"] <= end_s - 0.1]
+    errors = match_events(result["events"], timeable)
+    # one frame; at 120 fps the larger of one frame and 15 ms (toe-offs come up to 11 ms early)
+    tol_s = max(1.0 / fps, 0.015 if fps >= 120 else 0.0)
+    ic_ok, to_ok = errors.fraction_within(tol_s)
+    tol_ms = tol_s * 1000
+    assert ic_ok >= 0.9, f"IC within {tol_ms:.0f} ms: {ic_ok:.0%}, errors {errors.ic_s * 1000}"
+    assert to_ok >= 0.9, f"TO within {tol_ms:.0f} ms: {to_ok:.0%}, errors {errors.to_s * 1000}"
+    s = result["summary"]
+    assert s["cadence_spm"]["value"] == pytest.approx(truth["cadence_spm"], abs=0.2)
+    assert result["asymmetry"]["step_time_ms"]["symmetry_index_pct"] == pytest.approx(
+        asymmetry, abs=1.5)
+    assert s["duty_factor_pct"]["value"] == pytest.approx(100 * duty, abs=1.5)
+    assert s["contact_time_ms"]["value"] == pytest.approx(1000 * truth["contact_time_s"], abs=10)
+    assert s["flight_time_ms"]["value"] is None  # a walker has no flight
+    if where == "treadmill":
+        assert s["stride_length_m"]["value"] == pytest.approx(truth["stride_length_m"], rel=0.02)
+
+
+@pytest.mark.parametrize("where", ["treadmill", "overground"])
+@pytest.mark.parametrize("fps, noise_px", [(30, 1.0), (60, 1.5)])
+def test_noisy_walker_keeps_cadence_and_gait_type(where, fps, noise_px):
+    """With landmark jitter, dropouts and foot swaps cadence stays exact.
+
+    Event timing does not: jitter of 1-1.5 px delays the toe-off (the toe
+    leaves its footprint slowly), so contact time reads 20-50 ms long and
+    step-time asymmetry is off by up to about 5 points (see the report).
+    """
+    params = _walker(where, fps=fps, noise_px=noise_px, cadence_spm=110,
+                     step_time_asymmetry_pct=8.0, duty_factor=0.62, seed=11)
+    result, truth = _analyse(params, dropout_frac=0.03, swap_runs=3)
+    assert result["gait_mode"] == "walking"
+    assert result["summary"]["cadence_spm"]["value"] == pytest.approx(truth["cadence_spm"],
+                                                                      abs=0.2)
+    assert result["summary"]["duty_factor_pct"]["value"] > 50
+    assert result["summary"]["flight_time_ms"]["value"] is None
+
+
+@pytest.mark.parametrize("fps, cadence, duty, noise_px", [
+    (30, 150, 0.38, 1.0), (30, 200, 0.30, 1.5), (120, 170, 0.36, 1.0), (240, 185, 0.33, 0.0)])
+def test_runners_are_classified_as_running(fps, cadence, duty, noise_px):
+    track, _ = synthetic_track(SynthParams(fps=fps, cadence_spm=cadence, duty_factor=duty,
+                                           belt_speed_kmh=8.0, noise_px=noise_px, duration_s=6,
+                                           seed=3))
+    filtered, _ = clean_track(track)
+    view = detect_view(filtered)
+    gait = classify_gait(filtered, view=view, segment=select_steady_segment(filtered))
+    assert gait.mode == "running"
+    assert gait.flight > gait.double_support
+    assert gait.duty_factor < 0.5
+
+
+@pytest.mark.parametrize("where", ["treadmill", "overground"])
+def test_walkers_are_classified_as_walking_and_the_ground_speed_is_found(where):
+    params = _walker(where, fps=60, cadence_spm=105, duty_factor=0.6, noise_px=1.0)
+    track, truth = synthetic_track(params)
+    filtered, _ = clean_track(track)
+    view = detect_view(filtered)
+    gait = classify_gait(filtered, view=view, segment=select_steady_segment(filtered))
+    assert gait.mode == "walking"
+    assert gait.double_support > gait.flight
+    # the ground stands still overground; on a treadmill it moves back at belt speed
+    expected = 0.0 if params.overground else -truth["belt_speed_ms"] * truth["px_per_m"]
+    assert gait.ground_speed_px_s == pytest.approx(expected, abs=0.05 * truth["belt_speed_ms"]
+                                                   * truth["px_per_m"])
+
+
+def test_ground_velocity_is_the_most_common_velocity():
+    rng = np.random.default_rng(0)
+    rest = rng.normal(-300.0, 5.0, 600)  # a foot at rest on a belt, 60 % of the time
+    swing = rng.uniform(-300.0, 900.0, 400)
+    assert ground_velocity_px_s(np.concatenate([rest, swing]), bin_px_s=20.0) == pytest.approx(
+        -300.0, abs=3.0)
+    assert np.isnan(ground_velocity_px_s(np.array([np.nan]), bin_px_s=20.0))
+
+
+def test_synthetic_walker_has_double_support_and_no_flight():
+    params = _walker("treadmill", cadence_spm=110, duty_factor=0.62, duration_s=4)
+    _, truth = synthetic_track(params)
+    assert truth["gait"] == "walking"
+    assert truth["flight_time_s"] == 0.0
+    assert truth["double_support_s"] == pytest.approx((0.62 - 0.5) * 120 / 110)
+    ic = {e["foot"]: e for e in truth["events"]}
+    assert all(e["to_s"] - e["ic_s"] > 60 / 110 for e in ic.values())  # contact > step time
+
+
+@pytest.mark.parametrize("bad", [
+    {"gait": "walking", "duty_factor": 0.45}, {"gait": "walking", "duty_factor": 0.52,
+                                              "step_time_asymmetry_pct": 10.0},
+    {"gait": "walking", "belt_speed_kmh": 10.0}, {"gait": "walking", "cadence_spm": 170.0},
+    {"gait": "hopping"}, {"overground": "yes"}, {"overground": True, "view": "rear"},
+])
+def test_invalid_walker_params_are_refused(bad):
+    kwargs = {"duty_factor": 0.62, "belt_speed_kmh": 4.5, "cadence_spm": 110.0} \
+        if bad.get("gait") == "walking" else {}
+    with pytest.raises(InvalidOptionError, match="must|double support"):
+        SynthParams(**{**kwargs, **bad})
+
+
+def test_overground_walker_is_not_rendered():
+    with pytest.raises(InvalidOptionError, match="landmark tracks only"):
+        next(render_frames(_walker("overground", duty_factor=0.62, cadence_spm=110)))
