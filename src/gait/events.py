@@ -38,6 +38,7 @@ from scipy import signal
 
 from . import landmarks as lm
 from .errors import TooFewStepsError
+from .event_timing import align_events
 from .track import PoseTrack
 
 SIDES = ("left", "right")
@@ -472,6 +473,7 @@ def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewI
                                                     0, 1))))
     contacts.sort(key=lambda c: c.ic_s)
     contacts = _drop_duplicates(contacts, min_gap_s=0.5 * period)
+    contacts = _align_contacts(contacts, raw, start=start, stop=stop)
     contacts = _score_rhythm(contacts, period)
     for foot in SIDES:
         n = sum(c.foot == foot for c in contacts)
@@ -591,6 +593,42 @@ def _refine_contact(t: np.ndarray, height: np.ndarray, k_ic: int, k_to: int, *,
     ic = _touch_time(t, height - np.nanmedian(early), first_in, -1)
     to = _touch_time(t, height - np.nanmedian(late), last_in, +1)
     return (ic, to) if to > ic else None
+
+
+def _height_above_rest(xy_px: np.ndarray) -> np.ndarray:
+    """Height in pixels of one point above its resting line (`_ground_line`), shape (n,)."""
+    a, b = _ground_line(xy_px[:, 0], xy_px[:, 1])
+    return a + b * xy_px[:, 0] - xy_px[:, 1]
+
+
+def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, stop: int
+                    ) -> list[FootEvent]:
+    """Each foot's IC and TO instants refined jointly by `event_timing.align_events`.
+
+    Fits the unfiltered heel, ankle and toe (x and y) of the segment
+    ``start:stop``; an event whose refined toe-off would not follow its
+    initial contact keeps its first timing.
+    """
+    t = raw.t_s[start:stop]
+    out = []
+    for foot in SIDES:
+        mine = [c for c in contacts if c.foot == foot]
+        if not mine:
+            continue
+        _, _, ankle, heel, toe = lm.LEG[foot]
+        y = raw.xy_px[start:stop, [heel, ankle, toe]].reshape(t.size, 6)
+        heights = np.column_stack([_height_above_rest(raw.xy_px[start:stop, p])
+                                   for p in (heel, toe)])
+        ic, to = (align_events(t, y, np.array([getattr(c, key) for c in mine]), fs=raw.fps,
+                               heights_px=heights, landing=key == "ic_s").instants_s
+                  for key in ("ic_s", "to_s"))
+        for c, ic_s, to_s in zip(mine, ic, to):
+            if not to_s > ic_s:
+                ic_s, to_s = c.ic_s, c.to_s
+            i0, i1 = (start + int(np.clip(np.searchsorted(t, x), 0, t.size - 1))
+                      for x in (ic_s, to_s))
+            out.append(FootEvent(foot, float(ic_s), float(to_s), i0, i1, c.confidence))
+    return sorted(out, key=lambda c: c.ic_s)
 
 
 def _contact_threshold(filtered: np.ndarray, raw: np.ndarray) -> float:
