@@ -60,6 +60,38 @@ def test_cadence_and_stride_length_with_noise_dropouts_and_swaps(fps, cadence, a
     assert result["cleaning"]["swapped_frames"] >= 1
 
 
+NOISY_SHORTFALL = {
+    (30, 200): "30 fps, 200 steps/min, 1.5 px: step-time asymmetry off by 1.6 points (bar 1.5); "
+               "IC/TO within one frame 91 %/94 %",
+    (240, 175): "240 fps, 1.5 px: TO within one frame 10 % (bias -5 ms, SD 4 ms); the local "
+                "Cramér-Rao bound for TO is 7.4 ms per event (scripts/event_timing_bound.py), "
+                "need 2.5 ms",
+}
+
+
+@pytest.mark.parametrize("fps, cadence, asymmetry, noise_px, dropout", [
+    pytest.param(*cond, marks=pytest.mark.xfail(strict=True, reason=NOISY_SHORTFALL[cond[:2]])
+                 if cond[:2] in NOISY_SHORTFALL else ())
+    for cond in ((30, 150, 0.0, 1.0, 0.05), (30, 200, 15.0, 1.5, 0.05), (60, 170, 5.0, 1.0, 0.05),
+                 (60, 185, -10.0, 2.0, 0.03), (120, 160, 10.0, 1.0, 0.05),
+                 (240, 175, 15.0, 1.5, 0.05))
+])
+def test_noisy_track_meets_the_issue_bar(fps, cadence, asymmetry, noise_px, dropout):
+    """Issue 3 outcome 6 on tracks with jitter, dropouts and leg swaps."""
+    params = SynthParams(fps=fps, cadence_spm=cadence, step_time_asymmetry_pct=asymmetry,
+                         noise_px=noise_px, duty_factor=0.33, duration_s=10, seed=7)
+    result, truth = _analyse(params, dropout_frac=dropout, swap_runs=3)
+    errors = match_events(result["events"], truth["events"])
+    ic_ok, to_ok = errors.fraction_within(1.0 / fps)
+    assert ic_ok >= 0.9, f"IC within one frame: {ic_ok:.0%}, errors ms {errors.ic_s * 1000}"
+    assert to_ok >= 0.9, f"TO within one frame: {to_ok:.0%}, errors ms {errors.to_s * 1000}"
+    s = result["summary"]
+    assert s["cadence_spm"]["value"] == pytest.approx(truth["cadence_spm"], abs=0.2)
+    assert result["asymmetry"]["step_time_ms"]["symmetry_index_pct"] == pytest.approx(
+        truth["step_time_asymmetry_pct"], abs=1.5)
+    assert s["stride_length_m"]["value"] == pytest.approx(truth["stride_length_m"], rel=0.02)
+
+
 @pytest.mark.parametrize("facing, view", [("left", "side-left"), ("right", "side-right")])
 def test_view_and_facing_detected(facing, view):
     track, _ = synthetic_track(SynthParams(facing=facing, duration_s=4))

@@ -39,8 +39,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import os
-
 import numpy as np
 
 #: Half-width of the fitted window around each event, seconds (at least
@@ -51,9 +49,12 @@ MIN_WINDOW_FRAMES = 3
 #: (at least 1.5 frames).
 SEARCH_S = 0.03
 #: Frames per side of the window from which the pooled kink, not the first
-#: guesses, sets the common timing of landings and of lift-offs.
-KINK_MIN_FRAMES_IC = 4
-KINK_MIN_FRAMES_TO = 8
+#: guesses, sets the common timing of landings and of lift-offs; from
+#: `KINK_CHECKED_FRAMES` on, landings use the kink when it lies within one
+#: frame of the first guesses for every foot (a landing's velocity jump is
+#: several times a lift-off's, see scripts/event_timing_bound.py).
+KINK_MIN_FRAMES = 8
+KINK_CHECKED_FRAMES = 4
 #: Frames per side from which the template's sides are cubic, not quadratic.
 CUBIC_MIN_FRAMES = 8
 
@@ -72,11 +73,15 @@ class AlignedEvents:
         fitted).
     common_shift_s : float
         Total common shift applied to the first guesses, seconds.
+    fitted : ndarray of bool, shape (m,)
+        Events whose window had data and whose residual is within three
+        robust SDs of the trusted events' typical residual.
     """
 
     instants_s: np.ndarray
     rms_px: np.ndarray
     common_shift_s: float
+    fitted: np.ndarray
 
 
 def _basis(u: np.ndarray, degree: int) -> np.ndarray:
@@ -142,64 +147,9 @@ def _parabolic_min(grid: np.ndarray, cost: np.ndarray) -> float:
     return best
 
 
-def _kink_shift(offsets_s: np.ndarray, rss: np.ndarray, *, n_obs: int, n_par: int
-                ) -> tuple[float, float]:
-    """Least-residual common shift and its standard error from the curvature of `rss`.
-
-    With Gaussian noise of variance ``s2 = rss_min / (n_obs - n_par)`` the
-    log-likelihood is ``-rss / (2 s2)``, so the shift's variance is
-    ``2 s2 / rss''``; a flat or concave curve gives an infinite error.
-    """
-    best = _parabolic_min(offsets_s, rss)
-    j = int(np.argmin(rss))
-    step = float(offsets_s[1] - offsets_s[0])
-    lo, hi = max(j - 3, 0), min(j + 3, rss.size - 1)
-    if hi - lo < 2:
-        return best, np.inf
-    coef = np.polyfit(offsets_s[lo:hi + 1] - offsets_s[j], rss[lo:hi + 1], 2)
-    s2 = float(rss[j]) / max(n_obs - n_par, 1)
-    curv = 2 * coef[0]
-    if curv <= 0 or step <= 0:
-        return best, np.inf
-    return best, float(np.sqrt(2 * s2 / curv))
-
-
-def _touch_shift(t_s: np.ndarray, heights_px: np.ndarray, instants_s: np.ndarray,
-                 use: np.ndarray, *, landing: bool, half_s: float, offsets_s: np.ndarray
-                 ) -> float:
-    """Common shift of the instants that best puts the contact point's touch at zero.
-
-    The contact point is whichever of the candidate points (columns of
-    `heights_px`, heights above their resting lines) lies lower on the
-    stance side of the events. Its heights from all events, on a time axis
-    relative to each instant, are modelled as a shared level on the stance
-    side and that level plus a quadratic in the time spent in the air on
-    the other side (Fellin's heel-height method, pooled over all events).
-    Returns the shift in `offsets_s` with the least residual.
-    """
-    sign = 1.0 if landing else -1.0  # stance is after a landing, before a lift-off
-    pooled = []
-    for col in heights_px.T:
-        win = _Windows(t_s, col[:, None], instants_s, half_s + float(np.max(offsets_s)))
-        t, h, owner = win.stacked(use & win.usable)
-        idx = np.flatnonzero(use & win.usable)
-        pooled.append((t - instants_s[idx][owner], h[:, 0]))
-    stance_level = [np.mean(h[(sign * u > 0) & (np.abs(u) <= half_s)]) for u, h in pooled]
-    u, h = pooled[int(np.argmin(stance_level))]
-    rss = []
-    for d in offsets_s:
-        v = u - d
-        near = np.abs(v) <= half_s
-        air = np.maximum(-sign * v[near], 0.0)
-        design = np.column_stack([np.ones(air.size), air, air ** 2])
-        coef, *_ = np.linalg.lstsq(design, h[near], rcond=None)
-        r = h[near] - design @ coef
-        rss.append(float(r @ r) / max(near.sum(), 1))
-    return _parabolic_min(offsets_s, np.array(rss))
-
-
 def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: float,
-                 heights_px: np.ndarray, landing: bool, iterations: int = 4) -> AlignedEvents:
+                 use_kink: bool, trusted: np.ndarray | None = None, iterations: int = 4
+                 ) -> AlignedEvents:
     """Refine the instants of one foot's repeated events jointly.
 
     Parameters
@@ -214,8 +164,15 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
         one foot), seconds.
     fs : float
         Sampling rate in Hz.
+    use_kink : bool
+        Whether the pooled kink (else the median of the first guesses) sets
+        the common timing.
+    trusted : ndarray of bool, shape (m,), optional
+        Events whose first estimate comes from a detection (default all);
+        the others (e.g. predicted from the stride rhythm) are aligned but
+        shape neither the template nor the common timing.
     iterations : int
-        Rounds of template fit, common shift and per-event alignment.
+        Rounds of per-event alignment and common shift.
 
     Returns
     -------
@@ -231,10 +188,10 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
     n_grid = 2 * max(int(np.ceil(search / (dt / 20))), 10) + 1
     offsets = np.linspace(-search, search, n_grid)
     win = _Windows(t_s, y_px, instants, half)
-    use = win.usable.copy()
+    trusted = np.ones(first.size, bool) if trusted is None else np.asarray(trusted, bool)
+    use = win.usable & trusted
     if use.sum() < 3:
-        return AlignedEvents(instants, rms, 0.0)
-    resolved = half * fs >= (KINK_MIN_FRAMES_IC if landing else KINK_MIN_FRAMES_TO)
+        return AlignedEvents(instants, rms, 0.0, np.zeros(first.size, bool))
     for _ in range(iterations):
         # 1. each instant against the template, keeping the common timing
         win = _Windows(t_s, y_px, instants, half)
@@ -246,28 +203,21 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
             cost = _event_cost(win.t[i], win.y[i], shape, trial, 1.0 / var, degree)
             moved[i] = _parabolic_min(trial, cost) - instants[i]
         instants = np.where(win.usable, instants + moved - np.median(moved[use]), instants)
-        use = _inliers(win, instants, shape, degree, win.usable)
-        # 2. common shift: the first guesses' median, weighed against where the
-        #    pooled data put the template's kink, by their standard errors
-        lag = first[use] - instants[use]
-        guess = float(np.median(lag))
-        guess_se = 1.4826 * float(np.median(np.abs(lag - guess))) * 1.25 / np.sqrt(lag.size)
-        shift = guess
-        if resolved:
+        fitted = _inliers(win, instants, shape, degree, win.usable & trusted, win.usable)
+        use = fitted & trusted
+        # 2. common shift: where the pooled data put the template's kink when the
+        #    window resolves it, else the median of the first guesses
+        shift = float(np.median(first[use] - instants[use]))
+        if use_kink:
             win = _Windows(t_s, y_px, instants, half)
             rss = np.array([_fit_template(win, instants + d, use, degree)[1] for d in offsets])
-            n_obs = sum(win.t[i].size for i in np.flatnonzero(use)) * y_px.shape[1]
-            kink, kink_se = _kink_shift(offsets, rss, n_obs=n_obs,
-                                        n_par=2 * degree * y_px.shape[1] + int(use.sum()))
-            shift = kink
-            if os.environ.get("GAIT_DEBUG"):
-                print(f"landing={landing} kink {kink*1e3:.1f}±{kink_se*1e3:.1f} guess {guess*1e3:.1f}±{guess_se*1e3:.1f}")
+            shift = _parabolic_min(offsets, rss)
         instants = np.where(win.usable, instants + shift, instants)
     for i in np.flatnonzero(win.usable):
         resid = win.y[i] - _basis(win.t[i] - instants[i], degree) @ shape
         resid -= resid.mean(axis=0)
         rms[i] = float(np.sqrt(np.mean(resid ** 2)))
-    return AlignedEvents(instants, rms, float(np.median(instants[use] - first[use])))
+    return AlignedEvents(instants, rms, float(np.median(instants[use] - first[use])), fitted)
 
 
 def _coordinate_variance(win: _Windows, instants_s: np.ndarray, use: np.ndarray,
@@ -283,13 +233,90 @@ def _coordinate_variance(win: _Windows, instants_s: np.ndarray, use: np.ndarray,
 
 
 def _inliers(win: _Windows, instants_s: np.ndarray, shape: np.ndarray, degree: int,
-             usable: np.ndarray) -> np.ndarray:
-    """Events whose residual is within three robust SDs of the typical one."""
+             reference: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """Usable events whose residual is within three robust SDs of the reference events'."""
     rms = np.full(instants_s.size, np.nan)
     for i in np.flatnonzero(usable):
         r = win.y[i] - _basis(win.t[i] - instants_s[i], degree) @ shape
         rms[i] = float(np.sqrt(np.mean((r - r.mean(axis=0)) ** 2)))
-    med = np.nanmedian(rms[usable])
-    mad = 1.4826 * np.nanmedian(np.abs(rms[usable] - med))
+    med = np.nanmedian(rms[reference])
+    mad = 1.4826 * np.nanmedian(np.abs(rms[reference] - med))
     keep = usable & (rms <= med + 3 * mad + 1e-9)
-    return keep if keep.sum() >= 3 else usable.copy()
+    return keep if (keep & reference).sum() >= 3 else usable.copy()
+
+
+def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, np.ndarray], *,
+               fs: float, landing: bool, trusted: dict[str, np.ndarray]
+               ) -> dict[str, AlignedEvents]:
+    """`align_events` for the landings or lift-offs of every foot, one rule for all feet.
+
+    The common timing comes from the pooled kink when the window holds at
+    least `KINK_MIN_FRAMES` frames per side; for landings with at least
+    `KINK_CHECKED_FRAMES`, when the kink of every foot lies within one frame
+    of its first guesses; otherwise from the first guesses. Using one rule
+    for both feet keeps left-right differences (step-time asymmetry) free
+    of a difference in method.
+
+    Parameters
+    ----------
+    t_s : ndarray, shape (n,)
+    y_px, first_s, trusted : dict
+        Per foot: coordinates (n, k), first instants (m,), trusted mask (m,)
+        as in `align_events`.
+    fs : float
+        Sampling rate in Hz.
+    landing : bool
+        True for initial contacts, False for toe-offs.
+
+    Returns
+    -------
+    dict of AlignedEvents
+    """
+    frames = max(WINDOW_S, MIN_WINDOW_FRAMES / fs) * fs
+    kink = frames >= KINK_MIN_FRAMES or (landing and frames >= KINK_CHECKED_FRAMES)
+    out = {f: align_events(t_s, y_px[f], first_s[f], fs=fs, use_kink=kink, trusted=trusted[f])
+           for f in y_px}
+    if kink and frames < KINK_MIN_FRAMES and any(
+            abs(a.common_shift_s) > 1.0 / fs for a in out.values()):
+        out = {f: align_events(t_s, y_px[f], first_s[f], fs=fs, use_kink=False,
+                               trusted=trusted[f]) for f in y_px}
+    return out
+
+
+def predict_missing(instants_s: np.ndarray, *, period_s: float,
+                    t_range_s: tuple[float, float]) -> np.ndarray:
+    """Instants where the stride rhythm expects an event that was not detected.
+
+    Parameters
+    ----------
+    instants_s : ndarray, shape (m,)
+        Detected instants of one foot's events, seconds.
+    period_s : float
+        Stride period in seconds.
+    t_range_s : (float, float)
+        First and last sample time; predictions stay inside it.
+
+    Returns
+    -------
+    ndarray
+        Evenly spaced instants filling every interval longer than 1.5
+        periods between detections, and whole periods before the first
+        and after the last detection, sorted.
+    """
+    inst = np.sort(np.asarray(instants_s, float))
+    if inst.size == 0:
+        return inst
+    out = []
+    for a, b in zip(inst[:-1], inst[1:]):
+        n = int(round((b - a) / period_s))
+        if (b - a) > 1.5 * period_s and n >= 2:
+            out += list(a + (b - a) * np.arange(1, n) / n)
+    k = inst[0] - period_s
+    while k > t_range_s[0]:
+        out.append(k)
+        k -= period_s
+    k = inst[-1] + period_s
+    while k < t_range_s[1]:
+        out.append(k)
+        k += period_s
+    return np.sort(np.array(out, float))
