@@ -61,8 +61,6 @@ def test_cadence_and_stride_length_with_noise_dropouts_and_swaps(fps, cadence, a
 
 
 NOISY_SHORTFALL = {
-    (30, 200): "30 fps, 200 steps/min, 1.5 px: step-time asymmetry off by 1.6 points (bar 1.5); "
-               "IC/TO within one frame 91 %/94 %",
     (240, 175): "240 fps, 1.5 px: TO within one frame 10 % (bias -5 ms, SD 4 ms); the local "
                 "Cramér-Rao bound for TO is 7.4 ms per event (scripts/event_timing_bound.py), "
                 "need 2.5 ms",

@@ -10,26 +10,35 @@ modelled, for all events of the foot together, as
     y_i(t) = c_i + T(t - tau_i),
 
 with ``c_i`` an offset of event ``i`` and ``T`` a shape shared by the
-events: a cubic regression spline on each side of zero, continuous at zero
-but free to change slope there (the kink at the event). Fitting ``T`` and
-the instants ``tau_i`` alternately by least squares on the *unfiltered*
-landmarks is Woody's adaptive alignment of repeated waveforms, with the
-template's kink pinning the absolute instant:
+events: a polynomial without constant term on each side of zero (quadratic,
+cubic once the window holds `CUBIC_MIN_FRAMES` frames a side), continuous
+at zero but free to change slope there (the kink at the event). Fitting
+``T`` and the instants ``tau_i`` alternately by least squares on the
+*unfiltered* landmarks is Woody's adaptive alignment of repeated
+waveforms. Each round has two steps:
 
-1. a common shift of all instants, chosen by the total residual of the
-   template refitted at each trial shift (the data's pooled kink),
-2. each instant by itself, against the fixed template (the whole local
-   waveform of all coordinates, weighted by each coordinate's residual
-   variance).
+1. each instant by itself against the template (the whole local waveform
+   of all coordinates, weighted by each coordinate's residual variance),
+   re-centred so that this step sets only the *relative* timing;
+2. the common timing of all events of the foot, from one of
+   - the pooled kink: the shift of all instants at which the template,
+     refitted, leaves the least residual (used when the window holds
+     enough frames to resolve the event, `KINK_MIN_FRAMES`);
+   - the pooled touch: Fellin's foot-height method on the contact point's
+     heights from all events at once, extrapolated to the stance level
+     (`_pooled_touch_shift`; at lower frame rates).
 
-The relative timing of events comes from the whole local motion and the
-absolute timing from the velocity jump pooled over all events, so landmark
-jitter averages out instead of moving each event to its own noisy minimum.
-The window is short (about a tenth of a second each side), so genuine
-stride-to-stride variation away from the event does not enter.
+Landmark jitter so averages over all strides of a foot instead of moving
+each event to its own noisy minimum, and the window is short (about a
+tenth of a second each side), so stride-to-stride variation away from the
+event does not enter. What the data can support is worked out in
+``scripts/event_timing_bound.py`` (Cramér-Rao bounds per condition).
 
 References
 ----------
+Fellin RE, Rose WC, Royer TD, Davis IS (2010). Comparison of methods for
+kinematic identification of footstrike and toe-off during overground and
+treadmill running. J Sci Med Sport 13(6):646-650. doi:10.1016/j.jsams.2010.03.006
 Woody CD (1967). Characterization of an adaptive filter for the analysis of
 variable latency neuroelectric signals. Med Biol Eng 5(6):539-553.
 doi:10.1007/BF02474247
@@ -48,13 +57,15 @@ MIN_WINDOW_FRAMES = 3
 #: Search half-width for each instant and for the common shift, seconds
 #: (at least 1.5 frames).
 SEARCH_S = 0.03
-#: Frames per side of the window from which the pooled kink, not the first
-#: guesses, sets the common timing of landings and of lift-offs; from
+#: Frames per side of the window from which the pooled kink, not the pooled
+#: touch, sets the common timing of landings and of lift-offs; from
 #: `KINK_CHECKED_FRAMES` on, landings use the kink when it lies within one
 #: frame of the first guesses for every foot (a landing's velocity jump is
 #: several times a lift-off's, see scripts/event_timing_bound.py).
 KINK_MIN_FRAMES = 8
 KINK_CHECKED_FRAMES = 4
+#: Airborne frames next to the event that the pooled touch extrapolates.
+TOUCH_AIR_FRAMES = 4
 #: Frames per side from which the template's sides are cubic, not quadratic.
 CUBIC_MIN_FRAMES = 8
 
@@ -147,8 +158,59 @@ def _parabolic_min(grid: np.ndarray, cost: np.ndarray) -> float:
     return best
 
 
+def _pooled_touch_shift(t_s: np.ndarray, heights_px: np.ndarray, instants_s: np.ndarray,
+                        use: np.ndarray, *, landing: bool, fs: float, rounds: int = 3) -> float:
+    """Common shift putting the contact point's pooled touch-down (or lift-off) at zero.
+
+    Fellin's foot-height method pooled over all aligned events: the
+    contact point is whichever column of `heights_px` (heights above the
+    resting lines) lies lower on the stance side; its samples from every
+    event, on a time axis relative to each instant, are levelled by the
+    pooled stance level, and a quadratic in the time spent in the air,
+    fitted to the airborne samples within `TOUCH_AIR_FRAMES` frames, is
+    extrapolated to the level.
+    """
+    dt = 1.0 / fs
+    reach = (TOUCH_AIR_FRAMES + 2) * dt
+    sign = 1.0 if landing else -1.0
+    idx = np.flatnonzero(use)
+    best, best_level = None, np.inf
+    for col in heights_px.T:
+        u = [t_s[np.abs(t_s - instants_s[i]) <= reach] - instants_s[i] for i in idx]
+        h = [col[np.abs(t_s - instants_s[i]) <= reach] for i in idx]
+        u, h = np.concatenate(u), np.concatenate(h)
+        ok = np.isfinite(h)
+        u, h = u[ok], h[ok]
+        stance = (sign * u > 0) & (sign * u <= 2 * dt)
+        level = float(np.mean(h[stance])) if stance.any() else np.inf
+        if level < best_level:
+            best, best_level = (u, h), level
+    if best is None:
+        return 0.0
+    u, h = best
+    shift = 0.0
+    for _ in range(rounds):
+        air_s = -sign * (u - shift)
+        level = np.median(h[(air_s < -dt) & (air_s >= -(TOUCH_AIR_FRAMES + 1) * dt)])
+        sel = (air_s > 0) & (air_s <= TOUCH_AIR_FRAMES * dt)
+        if sel.sum() < 4 or not np.isfinite(level):
+            return shift
+        coef = np.polyfit(air_s[sel] / dt, h[sel] - level, 2)
+        roots = np.roots(coef)
+        roots = roots[np.isreal(roots)].real
+        roots = roots[np.abs(roots) <= 2.0]
+        if roots.size == 0:
+            return shift
+        step = float(roots[np.argmin(np.abs(roots))]) * dt
+        shift -= sign * step
+        if abs(step) < 1e-4:
+            break
+    return shift
+
+
 def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: float,
-                 use_kink: bool, trusted: np.ndarray | None = None, iterations: int = 4
+                 use_kink: bool, trusted: np.ndarray | None = None, iterations: int = 4,
+                 heights_px: np.ndarray | None = None, landing: bool = True
                  ) -> AlignedEvents:
     """Refine the instants of one foot's repeated events jointly.
 
@@ -165,14 +227,21 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
     fs : float
         Sampling rate in Hz.
     use_kink : bool
-        Whether the pooled kink (else the median of the first guesses) sets
-        the common timing.
+        Whether the pooled kink sets the common timing; else the pooled
+        touch of `heights_px` or, without heights, the median of the first
+        guesses.
     trusted : ndarray of bool, shape (m,), optional
         Events whose first estimate comes from a detection (default all);
         the others (e.g. predicted from the stride rhythm) are aligned but
         shape neither the template nor the common timing.
     iterations : int
         Rounds of per-event alignment and common shift.
+    heights_px : ndarray, shape (n, j), optional
+        Heights in pixels of the candidate contact points (heel, toe) above
+        their resting lines, for the pooled touch.
+    landing : bool
+        True for initial contacts (stance after the event), False for
+        toe-offs (stance before it).
 
     Returns
     -------
@@ -208,6 +277,8 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
         # 2. common shift: where the pooled data put the template's kink when the
         #    window resolves it, else the median of the first guesses
         shift = float(np.median(first[use] - instants[use]))
+        if heights_px is not None and not use_kink:
+            shift = _pooled_touch_shift(t_s, heights_px, instants, use, landing=landing, fs=fs)
         if use_kink:
             win = _Windows(t_s, y_px, instants, half)
             rss = np.array([_fit_template(win, instants + d, use, degree)[1] for d in offsets])
@@ -246,23 +317,24 @@ def _inliers(win: _Windows, instants_s: np.ndarray, shape: np.ndarray, degree: i
 
 
 def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, np.ndarray], *,
-               fs: float, landing: bool, trusted: dict[str, np.ndarray]
-               ) -> dict[str, AlignedEvents]:
+               fs: float, landing: bool, trusted: dict[str, np.ndarray],
+               heights_px: dict[str, np.ndarray] | None = None) -> dict[str, AlignedEvents]:
     """`align_events` for the landings or lift-offs of every foot, one rule for all feet.
 
     The common timing comes from the pooled kink when the window holds at
     least `KINK_MIN_FRAMES` frames per side; for landings with at least
     `KINK_CHECKED_FRAMES`, when the kink of every foot lies within one frame
-    of its first guesses; otherwise from the first guesses. Using one rule
+    of its first guesses; otherwise from the pooled touch of `heights_px`
+    (`_pooled_touch_shift`). Using one rule
     for both feet keeps left-right differences (step-time asymmetry) free
     of a difference in method.
 
     Parameters
     ----------
     t_s : ndarray, shape (n,)
-    y_px, first_s, trusted : dict
-        Per foot: coordinates (n, k), first instants (m,), trusted mask (m,)
-        as in `align_events`.
+    y_px, first_s, trusted, heights_px : dict
+        Per foot: coordinates (n, k), first instants (m,), trusted mask (m,),
+        contact-point heights (n, j), as in `align_events`.
     fs : float
         Sampling rate in Hz.
     landing : bool
@@ -274,12 +346,14 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
     """
     frames = max(WINDOW_S, MIN_WINDOW_FRAMES / fs) * fs
     kink = frames >= KINK_MIN_FRAMES or (landing and frames >= KINK_CHECKED_FRAMES)
-    out = {f: align_events(t_s, y_px[f], first_s[f], fs=fs, use_kink=kink, trusted=trusted[f])
-           for f in y_px}
+    hp = heights_px or {}
+    out = {f: align_events(t_s, y_px[f], first_s[f], fs=fs, use_kink=kink, trusted=trusted[f],
+                           heights_px=hp.get(f), landing=landing) for f in y_px}
     if kink and frames < KINK_MIN_FRAMES and any(
             abs(a.common_shift_s) > 1.0 / fs for a in out.values()):
         out = {f: align_events(t_s, y_px[f], first_s[f], fs=fs, use_kink=False,
-                               trusted=trusted[f]) for f in y_px}
+                               trusted=trusted[f], heights_px=hp.get(f), landing=landing)
+               for f in y_px}
     return out
 
 

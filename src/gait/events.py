@@ -645,13 +645,15 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
     contact.
     """
     t = raw.t_s[start:stop]
-    first, y, trusted = {}, {}, {}
+    first, y, trusted, heights = {}, {}, {}, {}
     for foot in SIDES:
         mine = [c for c in contacts if c.foot == foot]
         if len(mine) < 2:
             continue
         _, _, ankle, heel, toe = lm.LEG[foot]
         y[foot] = raw.xy_px[start:stop, [heel, ankle, toe]].reshape(t.size, 6)
+        heights[foot] = np.column_stack([_height_above_rest(raw.xy_px[start:stop, p])
+                                         for p in (heel, toe)])
         ic0, to0 = np.array([c.ic_s for c in mine]), np.array([c.to_s for c in mine])
         extra = predict_missing(ic0, period_s=period_s, t_range_s=(t[0], t[-1]))
         contact_s = float(np.median(to0 - ic0))
@@ -659,7 +661,7 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
         first[foot] = (np.r_[ic0, extra], np.r_[to0, extra + contact_s])
         trusted[foot] = np.r_[np.ones(ic0.size, bool), np.zeros(extra.size, bool)]
     ic, to = (align_feet(t, y, {f: v[k] for f, v in first.items()}, fs=raw.fps,
-                         landing=k == 0, trusted=trusted) for k in (0, 1))
+                         landing=k == 0, trusted=trusted, heights_px=heights) for k in (0, 1))
     out = [c for c in contacts if c.foot not in first]
     for foot in first:
         conf = [c.confidence for c in contacts if c.foot == foot]
