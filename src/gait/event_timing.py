@@ -26,7 +26,9 @@ waveforms. Each round has two steps:
      enough frames to resolve the event, `KINK_MIN_FRAMES`);
    - the pooled touch: Fellin's foot-height method on the contact point's
      heights from all events at once, extrapolated to the stance level
-     (`_pooled_touch_shift`; at lower frame rates).
+     (`_pooled_touch_shift`; at lower frame rates);
+   - for landings in between (`KINK_CHECKED_FRAMES`), the kink when it lies
+     within one frame of the first guesses for every foot, else the touch.
 
 Landmark jitter so averages over all strides of a foot instead of moving
 each event to its own noisy minimum, and the window is short (about a
