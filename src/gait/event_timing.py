@@ -128,24 +128,52 @@ class _Windows:
 
 def _fit_template(win: _Windows, instants_s: np.ndarray, use: np.ndarray, degree: int
                   ) -> tuple[np.ndarray, float]:
-    """Shared spline coefficients (p, n_coords) and the total residual sum of squares."""
+    """Shared template coefficients (p, n_coords) and the total residual sum of squares.
+
+    The per-event offsets are removed by centring every event's samples and
+    template columns on their own means (the same least-squares solution as
+    fitting the offsets as columns of their own).
+    """
     t, y, owner = win.stacked(use)
     tau = instants_s[use][owner]
-    design = np.hstack([_basis(t - tau, degree), np.eye(int(use.sum()))[owner]])
+    design = _basis(t - tau, degree)
+    count = np.bincount(owner).astype(float)[:, None]
+
+    def centred(a: np.ndarray) -> np.ndarray:
+        means = np.stack([np.bincount(owner, weights=col) for col in a.T], axis=1) / count
+        return a - means[owner]
+
+    design, y = centred(design), centred(y)
     coef, *_ = np.linalg.lstsq(design, y, rcond=None)
     resid = y - design @ coef
-    return coef[: design.shape[1] - int(use.sum())], float(np.sum(resid ** 2))
+    return coef, float(np.sum(resid ** 2))
+
+
+def _kink_shift(win: _Windows, instants_s: np.ndarray, use: np.ndarray, degree: int,
+                offsets_s: np.ndarray, *, coarse: int = 5) -> float:
+    """Common shift of the instants with the least template residual (the pooled kink).
+
+    Searched on every `coarse`-th offset first, then on all offsets around
+    the best coarse one, and refined by a parabola.
+    """
+    def rss(idx: np.ndarray) -> np.ndarray:
+        return np.array([_fit_template(win, instants_s + offsets_s[i], use, degree)[1]
+                         for i in idx])
+
+    rough = np.arange(0, offsets_s.size, coarse)
+    best = rough[int(np.argmin(rss(rough)))]
+    fine = np.arange(max(best - coarse, 0), min(best + coarse, offsets_s.size - 1) + 1)
+    return _parabolic_min(offsets_s[fine], rss(fine))
 
 
 def _event_cost(tt: np.ndarray, yy: np.ndarray, shape: np.ndarray, trial_s: np.ndarray,
                 weights: np.ndarray, degree: int) -> np.ndarray:
     """Weighted residual sum of squares of one event for each trial instant (offset free)."""
-    cost = np.empty(trial_s.size)
-    for k, tau in enumerate(trial_s):
-        resid = yy - _basis(tt - tau, degree) @ shape
-        resid -= resid.mean(axis=0)
-        cost[k] = float(np.sum(resid ** 2 * weights))
-    return cost
+    u = (tt[None, :] - trial_s[:, None]).ravel()
+    model = (_basis(u, degree) @ shape).reshape(trial_s.size, tt.size, -1)
+    resid = yy[None] - model
+    resid -= resid.mean(axis=1, keepdims=True)
+    return np.sum(resid ** 2 * weights, axis=(1, 2))
 
 
 def _parabolic_min(grid: np.ndarray, cost: np.ndarray) -> float:
@@ -283,8 +311,7 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
             shift = _pooled_touch_shift(t_s, heights_px, instants, use, landing=landing, fs=fs)
         if use_kink:
             win = _Windows(t_s, y_px, instants, half)
-            rss = np.array([_fit_template(win, instants + d, use, degree)[1] for d in offsets])
-            shift = _parabolic_min(offsets, rss)
+            shift = _kink_shift(win, instants, use, degree, offsets)
         instants = np.where(win.usable, instants + shift, instants)
     for i in np.flatnonzero(win.usable):
         resid = win.y[i] - _basis(win.t[i] - instants[i], degree) @ shape
