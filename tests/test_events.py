@@ -74,7 +74,7 @@ NOISY_SHORTFALL = {
     (30, 200, 2): "step-time SI off by 4.4 points (per-foot common timing)",
     (60, 170, 2): "step-time SI off by 2.6 points (per-foot common timing)",
     (60, 185, 2): "TO within one frame 70 % (TO bias 10.7 ms, SD 7.8 ms)",
-    (120, 160, 2): "TO within one frame 0 % (TO bias 14.9 ms, SD 1.4 ms: pooled kink off)",
+    (120, 160, 2): "TO within one frame 0 % (TO bias 12.9 ms, SD 1.0 ms: pooled kink off)",
     (240, 175, 7): "TO within one frame 10 % (bias -5 ms, SD 4 ms): beyond the data, best "
                    "case 86 % (bound 2.8 ms vs one frame 4.2 ms)",
     (240, 175, 1): "TO within one frame 48 % (TO bias 20 ms, SD 20 ms)",
