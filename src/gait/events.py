@@ -14,6 +14,11 @@ Events are found in two stages for each foot:
    the instant of touch-down and lift-off with sub-frame resolution (the
    heel vertical-position refinement of Fellin et al. 2010, made robust to
    landmark jitter by fitting several frames at once).
+3. **Joint alignment** (`gait.event_timing`): all landings, and all
+   lift-offs, of one foot are aligned to a shared template of the
+   unfiltered heel, ankle and toe motion, so that landmark jitter averages
+   over the strides; strides lost to tracking gaps are recovered where the
+   rhythm predicts them and the template fits.
 
 On a treadmill a foot in stance moves backwards at belt speed: the
 horizontal velocity during each detected stance is checked against that
@@ -38,6 +43,7 @@ from scipy import signal
 
 from . import landmarks as lm
 from .errors import TooFewStepsError
+from .event_timing import align_feet, predict_missing
 from .track import PoseTrack
 
 SIDES = ("left", "right")
@@ -472,6 +478,7 @@ def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewI
                                                     0, 1))))
     contacts.sort(key=lambda c: c.ic_s)
     contacts = _drop_duplicates(contacts, min_gap_s=0.5 * period)
+    contacts = _align_contacts(contacts, raw, start=start, stop=stop, period_s=period)
     contacts = _score_rhythm(contacts, period)
     for foot in SIDES:
         n = sum(c.foot == foot for c in contacts)
@@ -591,6 +598,87 @@ def _refine_contact(t: np.ndarray, height: np.ndarray, k_ic: int, k_to: int, *,
     ic = _touch_time(t, height - np.nanmedian(early), first_in, -1)
     to = _touch_time(t, height - np.nanmedian(late), last_in, +1)
     return (ic, to) if to > ic else None
+
+
+def _height_above_rest(xy_px: np.ndarray) -> np.ndarray:
+    """Height in pixels of one point above its resting line (`_ground_line`), shape (n,)."""
+    a, b = _ground_line(xy_px[:, 0], xy_px[:, 1])
+    return a + b * xy_px[:, 0] - xy_px[:, 1]
+
+
+def _rhythm_checked(ic_s: np.ndarray, to_s: np.ndarray, *, period_s: float, contact_s: float
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """First guesses with an implausible contact time mended from the stride rhythm.
+
+    Where a contact lasts more than 25 % longer or shorter than the foot's
+    median `contact_s`, whichever of its IC and TO lies further off the
+    rhythm of the foot's other events (a whole number of `period_s` from
+    them) is replaced by the other one -+ `contact_s`.
+    """
+    ic_s, to_s = ic_s.copy(), to_s.copy()
+
+    def off_rhythm(x: np.ndarray, k: int) -> float:
+        others = np.delete(x, k)
+        phase = (x[k] - others) / period_s
+        return float(np.median(np.abs(phase - np.round(phase)))) if others.size else 0.0
+
+    for k in np.flatnonzero(np.abs((to_s - ic_s) - contact_s) > 0.25 * contact_s):
+        if off_rhythm(ic_s, k) > off_rhythm(to_s, k):
+            ic_s[k] = to_s[k] - contact_s
+        else:
+            to_s[k] = ic_s[k] + contact_s
+    return ic_s, to_s
+
+
+def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, stop: int,
+                    period_s: float) -> list[FootEvent]:
+    """Each foot's IC and TO instants refined jointly by `event_timing.align_events`.
+
+    Fits the unfiltered heel, ankle and toe (x and y) of the segment
+    ``start:stop``. Strides the first detection lost (gaps in tracking,
+    repaired swaps) are looked for where the stride rhythm predicts them
+    (`event_timing.predict_missing`) and kept when their landmarks fit the
+    foot's template as well as the detected ones; they get half the median
+    confidence. An event whose landmarks do not fit the template (a
+    repaired swap or a filled gap in its window) keeps its first timing,
+    as does a contact whose refined toe-off would not follow its initial
+    contact.
+    """
+    t = raw.t_s[start:stop]
+    first, y, trusted, heights = {}, {}, {}, {}
+    for foot in SIDES:
+        mine = [c for c in contacts if c.foot == foot]
+        if len(mine) < 2:
+            continue
+        _, _, ankle, heel, toe = lm.LEG[foot]
+        y[foot] = raw.xy_px[start:stop, [heel, ankle, toe]].reshape(t.size, 6)
+        heights[foot] = np.column_stack([_height_above_rest(raw.xy_px[start:stop, p])
+                                         for p in (heel, toe)])
+        ic0, to0 = np.array([c.ic_s for c in mine]), np.array([c.to_s for c in mine])
+        extra = predict_missing(ic0, period_s=period_s, t_range_s=(t[0], t[-1]))
+        contact_s = float(np.median(to0 - ic0))
+        ic0, to0 = _rhythm_checked(ic0, to0, period_s=period_s, contact_s=contact_s)
+        first[foot] = (np.r_[ic0, extra], np.r_[to0, extra + contact_s])
+        trusted[foot] = np.r_[np.ones(ic0.size, bool), np.zeros(extra.size, bool)]
+    ic, to = (align_feet(t, y, {f: v[k] for f, v in first.items()}, fs=raw.fps,
+                         landing=k == 0, trusted=trusted, heights_px=heights) for k in (0, 1))
+    out = [c for c in contacts if c.foot not in first]
+    for foot in first:
+        conf = [c.confidence for c in contacts if c.foot == foot]
+        confidence = np.r_[conf, np.full(first[foot][0].size - len(conf), 0.5 * np.median(conf))]
+        a, b = ic[foot], to[foot]
+        for k, (ic_s, to_s) in enumerate(zip(a.instants_s, b.instants_s)):
+            if not trusted[foot][k] and not (a.fitted[k] and b.fitted[k]
+                                             and t[0] < ic_s < to_s < t[-1]):
+                continue
+            ic_s = ic_s if a.fitted[k] else first[foot][0][k]
+            to_s = to_s if b.fitted[k] else first[foot][1][k]
+            if not to_s > ic_s:
+                ic_s, to_s = first[foot][0][k], first[foot][1][k]
+            i0, i1 = (start + int(np.clip(np.searchsorted(t, x), 0, t.size - 1))
+                      for x in (ic_s, to_s))
+            out.append(FootEvent(foot, float(ic_s), float(to_s), i0, i1, float(confidence[k])))
+    return sorted(out, key=lambda c: c.ic_s)
 
 
 def _contact_threshold(filtered: np.ndarray, raw: np.ndarray) -> float:

@@ -1,0 +1,425 @@
+"""Sub-frame timing of one foot's gait events by joint template alignment.
+
+Every landing (or every lift-off) of one foot is seen in several landmark
+coordinates at once — heel, ankle and toe, horizontally and vertically.
+At the event the foot's velocity changes abruptly (it meets or leaves the
+belt, starts or stops rolling, is carried backwards by the belt); away from
+it the motion is smooth. Each coordinate around the event is therefore
+modelled, for all events of the foot together, as
+
+    y_i(t) = c_i + T(t - tau_i),
+
+with ``c_i`` an offset of event ``i`` and ``T`` a shape shared by the
+events: a polynomial without constant term on each side of zero (quadratic,
+cubic once the window holds `CUBIC_MIN_FRAMES` frames a side), continuous
+at zero but free to change slope there (the kink at the event). Fitting
+``T`` and the instants ``tau_i`` alternately by least squares on the
+*unfiltered* landmarks is Woody's adaptive alignment of repeated
+waveforms. Each round has two steps:
+
+1. each instant by itself against the template (the whole local waveform
+   of all coordinates, weighted by each coordinate's residual variance),
+   re-centred so that this step sets only the *relative* timing;
+2. the common timing of all events of the foot, from one of
+   - the pooled kink: the shift of all instants at which the template,
+     refitted, leaves the least residual (used when the window holds
+     enough frames to resolve the event, `KINK_MIN_FRAMES`);
+   - the pooled touch: Fellin's foot-height method on the contact point's
+     heights from all events at once, extrapolated to the stance level
+     (`_pooled_touch_shift`; at lower frame rates);
+   - for landings in between (`KINK_CHECKED_FRAMES`), the kink when it lies
+     within one frame of the first guesses for every foot, else the touch.
+
+Landmark jitter so averages over all strides of a foot instead of moving
+each event to its own noisy minimum, and the window is short (about a
+tenth of a second each side), so stride-to-stride variation away from the
+event does not enter. What the data can support is worked out in
+``scripts/event_timing_bound.py`` (Cramér-Rao bounds per condition).
+
+References
+----------
+Fellin RE, Rose WC, Royer TD, Davis IS (2010). Comparison of methods for
+kinematic identification of footstrike and toe-off during overground and
+treadmill running. J Sci Med Sport 13(6):646-650. doi:10.1016/j.jsams.2010.03.006
+Woody CD (1967). Characterization of an adaptive filter for the analysis of
+variable latency neuroelectric signals. Med Biol Eng 5(6):539-553.
+doi:10.1007/BF02474247
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Half-width of the fitted window around each event, seconds (at least
+#: `MIN_WINDOW_FRAMES` frames).
+WINDOW_S = 0.08
+MIN_WINDOW_FRAMES = 3
+#: Search half-width for each instant and for the common shift, seconds
+#: (at least 1.5 frames).
+SEARCH_S = 0.03
+#: Frames per side of the window from which the pooled kink, not the pooled
+#: touch, sets the common timing of landings and of lift-offs; from
+#: `KINK_CHECKED_FRAMES` on, landings use the kink when it lies within one
+#: frame of the first guesses for every foot (a landing's velocity jump is
+#: several times a lift-off's, see scripts/event_timing_bound.py).
+KINK_MIN_FRAMES = 8
+KINK_CHECKED_FRAMES = 4
+#: Airborne frames next to the event that the pooled touch extrapolates.
+TOUCH_AIR_FRAMES = 4
+#: Frames per side from which the template's sides are cubic, not quadratic.
+CUBIC_MIN_FRAMES = 8
+
+
+@dataclass(frozen=True)
+class AlignedEvents:
+    """Result of `align_events`.
+
+    Attributes
+    ----------
+    instants_s : ndarray, shape (m,)
+        Refined instants in seconds (the first guess where an event could
+        not be fitted).
+    rms_px : ndarray, shape (m,)
+        Each event's RMS residual over its window, pixels (NaN where not
+        fitted).
+    common_shift_s : float
+        Total common shift applied to the first guesses, seconds.
+    fitted : ndarray of bool, shape (m,)
+        Events whose window had data and whose residual is within three
+        robust SDs of the trusted events' typical residual.
+    """
+
+    instants_s: np.ndarray
+    rms_px: np.ndarray
+    common_shift_s: float
+    fitted: np.ndarray
+
+
+def _basis(u: np.ndarray, degree: int) -> np.ndarray:
+    """Template columns at times `u` (s) from the event: v, ..., v**degree on each side."""
+    cols = []
+    for sign in (-1.0, 1.0):
+        v = np.maximum(sign * u, 0.0)
+        cols += [v ** k for k in range(1, degree + 1)]
+    return np.column_stack(cols)
+
+
+class _Windows:
+    """Samples of every event's window, fixed for one round of alignment."""
+
+    def __init__(self, t_s: np.ndarray, y: np.ndarray, instants_s: np.ndarray,
+                 half_s: float) -> None:
+        self.t, self.y, self.owner = [], [], []
+        for i, tau in enumerate(instants_s):
+            sel = (np.abs(t_s - tau) <= half_s) & np.isfinite(y).all(axis=1)
+            self.t.append(t_s[sel])
+            self.y.append(y[sel])
+        self.usable = np.array([tt.size >= 4 for tt in self.t])
+
+    def stacked(self, use: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        idx = np.flatnonzero(use)
+        t = np.concatenate([self.t[i] for i in idx])
+        y = np.concatenate([self.y[i] for i in idx])
+        owner = np.concatenate([np.full(self.t[i].size, j) for j, i in enumerate(idx)])
+        return t, y, owner
+
+
+def _fit_template(win: _Windows, instants_s: np.ndarray, use: np.ndarray, degree: int
+                  ) -> tuple[np.ndarray, float]:
+    """Shared template coefficients (p, n_coords) and the total residual sum of squares.
+
+    The per-event offsets are removed by centring every event's samples and
+    template columns on their own means (the same least-squares solution as
+    fitting the offsets as columns of their own).
+    """
+    t, y, owner = win.stacked(use)
+    tau = instants_s[use][owner]
+    design = _basis(t - tau, degree)
+    count = np.bincount(owner).astype(float)[:, None]
+
+    def centred(a: np.ndarray) -> np.ndarray:
+        means = np.stack([np.bincount(owner, weights=col) for col in a.T], axis=1) / count
+        return a - means[owner]
+
+    design, y = centred(design), centred(y)
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    resid = y - design @ coef
+    return coef, float(np.sum(resid ** 2))
+
+
+def _kink_shift(win: _Windows, instants_s: np.ndarray, use: np.ndarray, degree: int,
+                offsets_s: np.ndarray, *, coarse: int = 5) -> float:
+    """Common shift of the instants with the least template residual (the pooled kink).
+
+    Searched on every `coarse`-th offset first, then on all offsets around
+    the best coarse one, and refined by a parabola.
+    """
+    def rss(idx: np.ndarray) -> np.ndarray:
+        return np.array([_fit_template(win, instants_s + offsets_s[i], use, degree)[1]
+                         for i in idx])
+
+    rough = np.arange(0, offsets_s.size, coarse)
+    best = rough[int(np.argmin(rss(rough)))]
+    fine = np.arange(max(best - coarse, 0), min(best + coarse, offsets_s.size - 1) + 1)
+    return _parabolic_min(offsets_s[fine], rss(fine))
+
+
+def _event_cost(tt: np.ndarray, yy: np.ndarray, shape: np.ndarray, trial_s: np.ndarray,
+                weights: np.ndarray, degree: int) -> np.ndarray:
+    """Weighted residual sum of squares of one event for each trial instant (offset free)."""
+    u = (tt[None, :] - trial_s[:, None]).ravel()
+    model = (_basis(u, degree) @ shape).reshape(trial_s.size, tt.size, -1)
+    resid = yy[None] - model
+    resid -= resid.mean(axis=1, keepdims=True)
+    return np.sum(resid ** 2 * weights, axis=(1, 2))
+
+
+def _parabolic_min(grid: np.ndarray, cost: np.ndarray) -> float:
+    """Grid point of least cost, refined by a parabola through its neighbours."""
+    j = int(np.argmin(cost))
+    best = float(grid[j])
+    if 0 < j < grid.size - 1:
+        a, b, c = cost[j - 1], cost[j], cost[j + 1]
+        curv = a - 2 * b + c
+        if curv > 0:
+            best += float(np.clip(0.5 * (a - c) / curv, -0.5, 0.5)) * float(grid[1] - grid[0])
+    return best
+
+
+def _pooled_touch_shift(t_s: np.ndarray, heights_px: np.ndarray, instants_s: np.ndarray,
+                        use: np.ndarray, *, landing: bool, fs: float, rounds: int = 3) -> float:
+    """Common shift putting the contact point's pooled touch-down (or lift-off) at zero.
+
+    Fellin's foot-height method pooled over all aligned events: the
+    contact point is whichever column of `heights_px` (heights above the
+    resting lines) lies lower on the stance side; its samples from every
+    event, on a time axis relative to each instant, are levelled by the
+    pooled stance level, and a quadratic in the time spent in the air,
+    fitted to the airborne samples within `TOUCH_AIR_FRAMES` frames, is
+    extrapolated to the level.
+    """
+    dt = 1.0 / fs
+    reach = (TOUCH_AIR_FRAMES + 2) * dt
+    sign = 1.0 if landing else -1.0
+    idx = np.flatnonzero(use)
+    best, best_level = None, np.inf
+    for col in heights_px.T:
+        u = [t_s[np.abs(t_s - instants_s[i]) <= reach] - instants_s[i] for i in idx]
+        h = [col[np.abs(t_s - instants_s[i]) <= reach] for i in idx]
+        u, h = np.concatenate(u), np.concatenate(h)
+        ok = np.isfinite(h)
+        u, h = u[ok], h[ok]
+        stance = (sign * u > 0) & (sign * u <= 2 * dt)
+        level = float(np.mean(h[stance])) if stance.any() else np.inf
+        if level < best_level:
+            best, best_level = (u, h), level
+    if best is None:
+        return 0.0
+    u, h = best
+    shift = 0.0
+    for _ in range(rounds):
+        air_s = -sign * (u - shift)
+        level = np.median(h[(air_s < -dt) & (air_s >= -(TOUCH_AIR_FRAMES + 1) * dt)])
+        sel = (air_s > 0) & (air_s <= TOUCH_AIR_FRAMES * dt)
+        if sel.sum() < 4 or not np.isfinite(level):
+            return shift
+        coef = np.polyfit(air_s[sel] / dt, h[sel] - level, 2)
+        roots = np.roots(coef)
+        roots = roots[np.isreal(roots)].real
+        roots = roots[np.abs(roots) <= 2.0]
+        if roots.size == 0:
+            return shift
+        step = float(roots[np.argmin(np.abs(roots))]) * dt
+        shift -= sign * step
+        if abs(step) < 1e-4:
+            break
+    return shift
+
+
+def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: float,
+                 use_kink: bool, trusted: np.ndarray | None = None, iterations: int = 4,
+                 heights_px: np.ndarray | None = None, landing: bool = True
+                 ) -> AlignedEvents:
+    """Refine the instants of one foot's repeated events jointly.
+
+    Parameters
+    ----------
+    t_s : ndarray, shape (n,)
+        Sample times in seconds.
+    y_px : ndarray, shape (n, k)
+        Unfiltered landmark coordinates in pixels (e.g. heel, ankle and toe,
+        x and y); NaN where missing.
+    first_s : ndarray, shape (m,)
+        First estimates of the instants (all landings or all lift-offs of
+        one foot), seconds.
+    fs : float
+        Sampling rate in Hz.
+    use_kink : bool
+        Whether the pooled kink sets the common timing; else the pooled
+        touch of `heights_px` or, without heights, the median of the first
+        guesses.
+    trusted : ndarray of bool, shape (m,), optional
+        Events whose first estimate comes from a detection (default all);
+        the others (e.g. predicted from the stride rhythm) are aligned but
+        shape neither the template nor the common timing.
+    iterations : int
+        Rounds of per-event alignment and common shift.
+    heights_px : ndarray, shape (n, j), optional
+        Heights in pixels of the candidate contact points (heel, toe) above
+        their resting lines, for the pooled touch.
+    landing : bool
+        True for initial contacts (stance after the event), False for
+        toe-offs (stance before it).
+
+    Returns
+    -------
+    AlignedEvents
+    """
+    dt = 1.0 / fs
+    half = max(WINDOW_S, MIN_WINDOW_FRAMES * dt)
+    search = max(SEARCH_S, 1.5 * dt)
+    degree = 3 if half * fs >= CUBIC_MIN_FRAMES else 2
+    first = np.asarray(first_s, float)
+    instants = first.copy()
+    rms = np.full(first.size, np.nan)
+    n_grid = 2 * max(int(np.ceil(search / (dt / 20))), 10) + 1
+    offsets = np.linspace(-search, search, n_grid)
+    win = _Windows(t_s, y_px, instants, half)
+    trusted = np.ones(first.size, bool) if trusted is None else np.asarray(trusted, bool)
+    use = win.usable & trusted
+    if use.sum() < 3:
+        return AlignedEvents(instants, rms, 0.0, np.zeros(first.size, bool))
+    for _ in range(iterations):
+        # 1. each instant against the template, keeping the common timing
+        win = _Windows(t_s, y_px, instants, half)
+        shape, _ = _fit_template(win, instants, use, degree)
+        var = _coordinate_variance(win, instants, use, shape, degree)
+        moved = np.zeros(first.size)
+        for i in np.flatnonzero(win.usable):
+            trial = instants[i] + offsets
+            cost = _event_cost(win.t[i], win.y[i], shape, trial, 1.0 / var, degree)
+            moved[i] = _parabolic_min(trial, cost) - instants[i]
+        instants = np.where(win.usable, instants + moved - np.median(moved[use]), instants)
+        fitted = _inliers(win, instants, shape, degree, win.usable & trusted, win.usable)
+        use = fitted & trusted
+        # 2. common shift: where the pooled data put the template's kink when the
+        #    window resolves it, else the median of the first guesses
+        shift = float(np.median(first[use] - instants[use]))
+        if heights_px is not None and not use_kink:
+            shift = _pooled_touch_shift(t_s, heights_px, instants, use, landing=landing, fs=fs)
+        if use_kink:
+            win = _Windows(t_s, y_px, instants, half)
+            shift = _kink_shift(win, instants, use, degree, offsets)
+        instants = np.where(win.usable, instants + shift, instants)
+    for i in np.flatnonzero(win.usable):
+        resid = win.y[i] - _basis(win.t[i] - instants[i], degree) @ shape
+        resid -= resid.mean(axis=0)
+        rms[i] = float(np.sqrt(np.mean(resid ** 2)))
+    return AlignedEvents(instants, rms, float(np.median(instants[use] - first[use])), fitted)
+
+
+def _coordinate_variance(win: _Windows, instants_s: np.ndarray, use: np.ndarray,
+                         shape: np.ndarray, degree: int) -> np.ndarray:
+    """Residual variance of each coordinate about the template, px² (floored)."""
+    res = []
+    for i in np.flatnonzero(use):
+        r = win.y[i] - _basis(win.t[i] - instants_s[i], degree) @ shape
+        res.append(r - r.mean(axis=0))
+    res = np.concatenate(res)
+    var = np.mean(res ** 2, axis=0)
+    return np.maximum(var, 1e-2 * np.max(var) + 1e-9)
+
+
+def _inliers(win: _Windows, instants_s: np.ndarray, shape: np.ndarray, degree: int,
+             reference: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """Usable events whose residual is within three robust SDs of the reference events'."""
+    rms = np.full(instants_s.size, np.nan)
+    for i in np.flatnonzero(usable):
+        r = win.y[i] - _basis(win.t[i] - instants_s[i], degree) @ shape
+        rms[i] = float(np.sqrt(np.mean((r - r.mean(axis=0)) ** 2)))
+    med = np.nanmedian(rms[reference])
+    mad = 1.4826 * np.nanmedian(np.abs(rms[reference] - med))
+    keep = usable & (rms <= med + 3 * mad + 1e-9)
+    return keep if (keep & reference).sum() >= 3 else usable.copy()
+
+
+def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, np.ndarray], *,
+               fs: float, landing: bool, trusted: dict[str, np.ndarray],
+               heights_px: dict[str, np.ndarray] | None = None) -> dict[str, AlignedEvents]:
+    """`align_events` for the landings or lift-offs of every foot, one rule for all feet.
+
+    The common timing comes from the pooled kink when the window holds at
+    least `KINK_MIN_FRAMES` frames per side; for landings with at least
+    `KINK_CHECKED_FRAMES`, when the kink of every foot lies within one frame
+    of its first guesses; otherwise from the pooled touch of `heights_px`
+    (`_pooled_touch_shift`). Using one rule
+    for both feet keeps left-right differences (step-time asymmetry) free
+    of a difference in method.
+
+    Parameters
+    ----------
+    t_s : ndarray, shape (n,)
+    y_px, first_s, trusted, heights_px : dict
+        Per foot: coordinates (n, k), first instants (m,), trusted mask (m,),
+        contact-point heights (n, j), as in `align_events`.
+    fs : float
+        Sampling rate in Hz.
+    landing : bool
+        True for initial contacts, False for toe-offs.
+
+    Returns
+    -------
+    dict of AlignedEvents
+    """
+    frames = max(WINDOW_S, MIN_WINDOW_FRAMES / fs) * fs
+    kink = frames >= KINK_MIN_FRAMES or (landing and frames >= KINK_CHECKED_FRAMES)
+    hp = heights_px or {}
+    out = {f: align_events(t_s, y_px[f], first_s[f], fs=fs, use_kink=kink, trusted=trusted[f],
+                           heights_px=hp.get(f), landing=landing) for f in y_px}
+    if kink and frames < KINK_MIN_FRAMES and any(
+            abs(a.common_shift_s) > 1.0 / fs for a in out.values()):
+        out = {f: align_events(t_s, y_px[f], first_s[f], fs=fs, use_kink=False,
+                               trusted=trusted[f], heights_px=hp.get(f), landing=landing)
+               for f in y_px}
+    return out
+
+
+def predict_missing(instants_s: np.ndarray, *, period_s: float,
+                    t_range_s: tuple[float, float]) -> np.ndarray:
+    """Instants where the stride rhythm expects an event that was not detected.
+
+    Parameters
+    ----------
+    instants_s : ndarray, shape (m,)
+        Detected instants of one foot's events, seconds.
+    period_s : float
+        Stride period in seconds.
+    t_range_s : (float, float)
+        First and last sample time; predictions stay inside it.
+
+    Returns
+    -------
+    ndarray
+        Evenly spaced instants filling every interval longer than 1.5
+        periods between detections, and whole periods before the first
+        and after the last detection, sorted.
+    """
+    inst = np.sort(np.asarray(instants_s, float))
+    if inst.size == 0:
+        return inst
+    out = []
+    for a, b in zip(inst[:-1], inst[1:]):
+        n = int(round((b - a) / period_s))
+        if (b - a) > 1.5 * period_s and n >= 2:
+            out += list(a + (b - a) * np.arange(1, n) / n)
+    k = inst[0] - period_s
+    while k > t_range_s[0]:
+        out.append(k)
+        k -= period_s
+    k = inst[-1] + period_s
+    while k < t_range_s[1]:
+        out.append(k)
+        k += period_s
+    return np.sort(np.array(out, float))
