@@ -188,6 +188,19 @@ def test_parallel_batch_runs_clips_at_once_and_survives_a_dead_process(folder, t
         assert parallel_json["video"] == serial_json["video"]
 
 
+def test_parallel_batch_starts_the_longest_clips_first(folder, tmp_path, make_clip):
+    (folder / "broken.mp4").unlink()
+    shutil.copy(folder / "a.mp4", folder / "c.mp4")
+    shutil.move(make_clip("z_long.mp4", n_frames=60), folder / "z_long.mp4")
+    report = run_batch(folder, tmp_path / "out", jobs=2, progress=False,
+                       analyze_clip=fake_analyze)
+    assert len(report.analysed) == 4
+    timing = {p.stem: json.loads((folder / f"{p.stem}.timing.json").read_text())
+              for p in report.analysed}
+    first_end = min(t["end"] for t in timing.values())
+    assert timing["z_long"]["start"] < first_end  # in the first wave, though last by name
+
+
 def test_batch_refuses_zero_jobs(folder, tmp_path):
     with pytest.raises(InvalidOptionError, match="jobs"):
         run_batch(folder, tmp_path / "out", jobs=0)

@@ -264,9 +264,13 @@ def _child_main(conn: Connection, video: Path, clip_out: Path, clip_args: dict,
 def _run_in_processes(todo: list[Path], outdir: Path, clip_args: dict,
                       analyze_clip: Callable | None, progress_bar: _BatchProgress, *,
                       jobs: int) -> dict[Path, ClipFailure | None]:
-    """Analyse up to `jobs` clips at once, one fresh process per clip."""
+    """Analyse up to `jobs` clips at once, one fresh process per clip.
+
+    The clips with the most frames start first, so that no long clip is left
+    running alone on one core at the end (longest-processing-time-first).
+    """
     context = multiprocessing.get_context("spawn")  # no forked MediaPipe or tqdm state
-    pending = deque(todo)
+    pending = deque(sorted(todo, key=_frames_to_track, reverse=True))
     running: dict[Path, tuple[multiprocessing.process.BaseProcess, Connection]] = {}
     outcomes: dict[Path, ClipFailure | None] = {}
     try:
@@ -303,6 +307,16 @@ def _run_in_processes(todo: list[Path], outdir: Path, clip_args: dict,
             process.join()
             conn.close()
     return outcomes
+
+
+def _frames_to_track(video: Path) -> int:
+    """Number of frames of `video` (0 if it cannot be read: it will fail fast)."""
+    from .video import probe_video
+
+    try:
+        return probe_video(video).n_frames
+    except GaitError:
+        return 0
 
 
 def _read_messages(video: Path, conn: Connection, outcomes: dict,
