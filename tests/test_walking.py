@@ -144,3 +144,12 @@ def test_invalid_walker_params_are_refused(bad):
 def test_overground_walker_is_not_rendered():
     with pytest.raises(InvalidOptionError, match="landmark tracks only"):
         next(render_frames(_walker("overground", duty_factor=0.62, cadence_spm=110)))
+
+
+def test_walker_warnings_do_not_mention_flight_or_a_runner():
+    result, _ = _analyse(_walker("treadmill", fps=30, cadence_spm=110.0, duty_factor=0.62),
+                         dropout_frac=0.08)
+    low_fps = next(w for w in result["warnings"] if w.startswith("low frame rate"))
+    assert "contact time, duty factor" in low_fps and "flight" not in low_fps
+    assert not any("runner" in w for w in result["warnings"])
+    assert any("walker was not found" in w for w in result["warnings"])

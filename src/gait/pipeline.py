@@ -121,7 +121,8 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
                               gait_mode=gait.mode)
     warnings += list(metrics.warnings)
     warnings += _capture_warnings(track, metrics.summary["cadence_spm"].value,
-                                  metrics.summary["duty_factor_pct"].value, options)
+                                  metrics.summary["duty_factor_pct"].value, options,
+                                  walking=gait.mode == "walking")
     detected = float(track.detected.mean())
     return GaitResult(
         schema=RESULT_SCHEMA,
@@ -166,20 +167,25 @@ def _slow_motion_hint(track: PoseTrack, view: ViewInfo, segment: tuple[int, int]
 
 
 def _capture_warnings(track: PoseTrack, cadence_spm: float, duty_pct: float,
-                      options: AnalysisOptions) -> list[str]:
-    """Capture-quality warnings: low frame rate, short clip, slow motion, dropouts."""
+                      options: AnalysisOptions, *, walking: bool = False) -> list[str]:
+    """Capture-quality warnings: low frame rate, short clip, slow motion, dropouts.
+
+    `walking` leaves flight time (a walker has none) out of the wording.
+    """
     out = []
     fps = track.fps
     if fps < TIMING_MIN_FPS:
-        out.append(f"low frame rate: {fps:.0f} fps; contact time, flight time, duty factor and "
-                   f"step-time asymmetry are approximate (film at {TIMING_MIN_FPS:.0f} fps or "
-                   "more for those)")
+        timing = ("contact time, duty factor" if walking
+                  else "contact time, flight time, duty factor")
+        out.append(f"low frame rate: {fps:.0f} fps; {timing} and step-time asymmetry are "
+                   f"approximate (film at {TIMING_MIN_FPS:.0f} fps or more for those)")
     duration = float(track.t_s[-1] - track.t_s[0]) if track.n_frames > 1 else 0.0
     if duration < 10.0:
         out.append(f"short clip: {duration:.1f} s analysed; 20 s or more gives steadier averages")
     missing = 1.0 - float(track.detected.mean())
     if missing > 0.05:
-        out.append(f"the runner was not found in {missing:.0%} of frames (occlusion or leaving "
+        who = "walker" if walking else "runner"
+        out.append(f"the {who} was not found in {missing:.0%} of frames (occlusion or leaving "
                    "the frame)")
     lo, hi = PLAUSIBLE_CADENCE_SPM
     if np.isfinite(cadence_spm) and cadence_spm < lo and options.capture_fps is None:
