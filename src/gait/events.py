@@ -257,7 +257,7 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
     return start, stop
 
 
-def _runs(mask: np.ndarray, *, breaks: np.ndarray | None = None) -> list[tuple[int, int]]:
+def true_runs(mask: np.ndarray, *, breaks: np.ndarray | None = None) -> list[tuple[int, int]]:
     """(start, stop) index pairs of the runs of True in a boolean array.
 
     A run also ends before any sample where `breaks` is True.
@@ -280,13 +280,13 @@ def longest_run(mask: np.ndarray, *, breaks: np.ndarray | None = None) -> tuple[
     breaks : ndarray of bool, shape (n,), optional
         A run ends before any sample where this is True.
     """
-    return max(_runs(mask, breaks=breaks), key=lambda r: r[1] - r[0], default=(0, 0))
+    return max(true_runs(mask, breaks=breaks), key=lambda r: r[1] - r[0], default=(0, 0))
 
 
 def _short_runs(mask: np.ndarray, t_s: np.ndarray, *, max_s: float) -> np.ndarray:
     """`mask` with runs longer than `max_s` seconds (start to end sample) cleared."""
     out = np.zeros_like(mask)
-    for a, b in _runs(mask):
+    for a, b in true_runs(mask):
         if t_s[b - 1] - t_s[a] <= max_s:
             out[a:b] = True
     return out
@@ -371,7 +371,7 @@ def _ground_line(x: np.ndarray, y: np.ndarray, *, fraction: float = 0.15) -> tup
     return float(a), float(b)
 
 
-def _row_mean(values: np.ndarray) -> np.ndarray:
+def row_mean(values: np.ndarray) -> np.ndarray:
     """Mean of each row ignoring NaN; NaN for rows with no finite value."""
     finite = np.isfinite(values)
     count = finite.sum(axis=1)
@@ -400,7 +400,7 @@ def _foot_signals(track: PoseTrack, foot: str, facing: int) -> dict[str, np.ndar
         "toe_fwd": facing * (xy[:, toe, 0] - pelvis_x),
         "height": np.fmin(heights[0], heights[1]),
 
-        "vis": _row_mean(track.visibility[:, [ankle, heel, toe]]),
+        "vis": row_mean(track.visibility[:, [ankle, heel, toe]]),
     }
 
 
@@ -480,14 +480,38 @@ def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewI
     contacts = _drop_duplicates(contacts, min_gap_s=0.5 * period)
     contacts = _align_contacts(contacts, raw, start=start, stop=stop, period_s=period)
     contacts = _score_rhythm(contacts, period)
+    require_two_per_foot(contacts, source=track.source, span_s=t[-1] - t[0],
+                         found="contacts", where="of usable video",
+                         hint="check that both feet are visible and the clip shows at least 10 s "
+                              "of running")
+    return GaitEvents(tuple(contacts), view, (float(t[0]), float(t[-1])), period, tuple(notes))
+
+
+def require_two_per_foot(contacts: list[FootEvent], *, source: str, span_s: float, found: str,
+                         where: str, hint: str) -> None:
+    """Refuse a clip with fewer than two contacts of either foot.
+
+    Parameters
+    ----------
+    contacts : list of FootEvent
+    source : str
+        The clip's name for the message ("clip" if empty).
+    span_s : float
+        Length of the searched segment, in seconds.
+    found, where, hint : str
+        What was counted ("contacts"), where ("of usable video") and what
+        to do about it, for the message.
+
+    Raises
+    ------
+    TooFewStepsError
+    """
     for foot in SIDES:
         n = sum(c.foot == foot for c in contacts)
         if n < 2:
             raise TooFewStepsError(
-                f"{track.source or 'clip'}: found {n} contacts of the {foot} foot in "
-                f"{t[-1] - t[0]:.1f} s of usable video (need at least 2 per foot); check that "
-                "both feet are visible and the clip shows at least 10 s of running")
-    return GaitEvents(tuple(contacts), view, (float(t[0]), float(t[-1])), period, tuple(notes))
+                f"{source or 'clip'}: found {n} {found} of the {foot} foot in {span_s:.1f} s "
+                f"{where} (need at least 2 per foot); {hint}")
 
 
 def _touch_time(t: np.ndarray, h: np.ndarray, edge: int, step: int, *, max_frames: int = 3

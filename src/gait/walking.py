@@ -61,7 +61,8 @@ import numpy as np
 
 from . import landmarks as lm
 from .errors import TooFewStepsError
-from .events import SIDES, FootEvent, GaitEvents, ViewInfo, clip_stride_period_s, detect_events
+from .events import (SIDES, FootEvent, GaitEvents, ViewInfo, clip_stride_period_s, detect_events,
+                     require_two_per_foot, row_mean, true_runs)
 from .track import PoseTrack
 
 #: A foot rests while its heel or toe moves at the ground's velocity within this
@@ -228,7 +229,7 @@ def _join_rests(mask: np.ndarray, fwd_px: np.ndarray, *, min_travel_px: float) -
     `fwd_px` is the foot's forward position in the ground's frame.
     """
     out = mask.copy()
-    runs = _true_runs(mask)
+    runs = true_runs(mask)
     for (_, end), (nxt, _) in zip(runs[:-1], runs[1:]):
         before = np.nanmedian(fwd_px[max(end - 3, 0):end])
         after = np.nanmedian(fwd_px[nxt:nxt + 3])
@@ -240,13 +241,9 @@ def _join_rests(mask: np.ndarray, fwd_px: np.ndarray, *, min_travel_px: float) -
 def _close_runs(mask: np.ndarray, *, max_len: int, value: bool) -> np.ndarray:
     """`mask` with interior runs of `value` no longer than `max_len` samples flipped."""
     out = mask.copy()
-    idx = np.flatnonzero(mask == value)
-    if idx.size == 0:
-        return out
-    for run in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1):
-        interior = run[0] > 0 and run[-1] < mask.size - 1
-        if interior and run.size <= max_len:
-            out[run] = not value
+    for a, b in true_runs(mask == value):
+        if a > 0 and b < mask.size and b - a <= max_len:  # interior and short
+            out[a:b] = not value
     return out
 
 
@@ -362,10 +359,10 @@ def detect_walking_events(track: PoseTrack, *, raw: PoseTrack | None = None, vie
         heel_d = _FootPoint(raw, heel, view.facing, segment, ground)
         toe_d = _FootPoint(raw, toe, view.facing, segment, ground)
         travel = np.ptp(np.nan_to_num(heel_d.xy[:, 0], nan=np.nanmedian(heel_d.xy[:, 0])))
-        vis = _row_mean(track.visibility[start:stop][:, [ankle, heel, toe]])
+        vis = row_mean(track.visibility[start:stop][:, [ankle, heel, toe]])
         rest = state.rest[foot]
         n_found = 0
-        for a, b in _true_runs(rest):
+        for a, b in true_runs(rest):
             # a stance is timed only with a swing tracked before it (not a few frames before
             # the pose locks on); without one after it (the clip ends) it has no toe-off
             if _moving_before(rest, a) < min_swing:
@@ -407,13 +404,9 @@ def detect_walking_events(track: PoseTrack, *, raw: PoseTrack | None = None, vie
         notes.append(f"dropped {dropped} contact(s) less than {MIN_STRIDE_FRACTION:.0%} of the "
                      "median stride from the same foot's previous footprint (feet mislabelled)")
     contacts.sort(key=lambda c: c.ic_s)
-    for foot in SIDES:
-        n = sum(c.foot == foot for c in contacts)
-        if n < 2:
-            raise TooFewStepsError(
-                f"{track.source or 'clip'}: found {n} complete stances of the {foot} foot in "
-                f"{t[-1] - t[0]:.1f} s of usable video (need at least 2 per foot); film at "
-                "least three strides side-on with both feet in view")
+    require_two_per_foot(contacts, source=track.source, span_s=t[-1] - t[0],
+                         found="complete stances", where="of usable video",
+                         hint="film at least three strides side-on with both feet in view")
     return GaitEvents(tuple(contacts), view, (float(t[0]), float(t[-1])),
                       state.stride_period_s, tuple(notes))
 
@@ -549,20 +542,3 @@ def _moving_after(rest: np.ndarray, stop: int) -> int:
     """Number of samples not at rest from index `stop` on, up to the next rest."""
     after = np.flatnonzero(rest[stop:])
     return int(after[0]) if after.size else rest.size - stop
-
-
-def _true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of each run of True, `stop` exclusive."""
-    idx = np.flatnonzero(mask)
-    if idx.size == 0:
-        return []
-    runs = np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)
-    return [(int(r[0]), int(r[-1]) + 1) for r in runs]
-
-
-def _row_mean(values: np.ndarray) -> np.ndarray:
-    """Mean of each row ignoring NaN; NaN for rows with no finite value."""
-    finite = np.isfinite(values)
-    total = np.where(finite, values, 0.0).sum(axis=1)
-    count = finite.sum(axis=1)
-    return np.where(count > 0, total / np.maximum(count, 1), np.nan)

@@ -38,10 +38,9 @@ from scipy import ndimage, signal
 
 from .. import landmarks as lm
 from ..errors import TooFewStepsError
-from ..events import FootEvent, GaitEvents, ViewInfo, estimate_stride_period, longest_run
+from ..events import (SIDES, FootEvent, GaitEvents, ViewInfo, estimate_stride_period,
+                      longest_run, require_two_per_foot)
 from ..track import PoseTrack
-
-SIDES = ("left", "right")
 
 
 def heel_height_signal_px(track: PoseTrack, foot: str) -> np.ndarray:
@@ -181,12 +180,9 @@ def detect_frontal_events(track: PoseTrack, *, view: ViewInfo,
             contacts.append(FootEvent(foot, float(ic), float("nan"), start + j, -1,
                                       float(np.clip(conf, 0, 1))))
     contacts.sort(key=lambda c: c.ic_s)
-    for foot in SIDES:
-        n = sum(c.foot == foot for c in contacts)
-        if n < 2:
-            raise TooFewStepsError(
-                f"{track.source or 'clip'}: found {n} contacts of the {foot} foot in "
-                f"{t[-1] - t[0]:.1f} s from the {view.view} (need at least 2 per foot); are both "
-                "heels visible, and does the clip show at least 10 s of running or walking?")
+    require_two_per_foot(contacts, source=track.source, span_s=t[-1] - t[0], found="contacts",
+                         where=f"from the {view.view}",
+                         hint="are both heels visible, and does the clip show at least 10 s of "
+                              "running or walking?")
     return (GaitEvents(tuple(contacts), view, (float(t[0]), float(t[-1])), period, tuple(notes)),
             rises)
