@@ -241,7 +241,7 @@ def analyze(video_path: str | Path, *, options: AnalysisOptions = AnalysisOption
         The raw pose landmarks (in real time), to save beside the result.
     """
     from .pose import estimate_pose  # imports mediapipe: only when a video is analysed
-    from .pose.estimate import DEFAULT_CHUNK_S
+    from .pose.chunks import DEFAULT_CHUNK_S
     from .video import probe_video
 
     def report(stage: str, fraction: float) -> None:

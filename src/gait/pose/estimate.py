@@ -17,7 +17,7 @@ from ..track import PoseTrack
 from ..video import VideoInfo
 from .base import PoseBackend
 from .cache import cache_key, cache_path, default_cache_dir, load_cached, store
-from .chunks import DEFAULT_CHUNK_S, DEFAULT_OVERLAP_S, plan_chunks, run_chunks
+from .chunks import DEFAULT_OVERLAP_S, plan_chunks, run_chunks
 from .mediapipe_backend import MediaPipePoseBackend
 
 #: Default minimum fraction of frames with a person. Below half, the runner is
