@@ -117,6 +117,12 @@ def _save(out: str, t0: float, xy_px: np.ndarray, visibility: np.ndarray) -> Non
     np.savez(out, xy_px=xy_px, visibility=visibility, wall_s=wall_s, cpu_s=cpu_s)
 
 
+def _child_env() -> dict[str, str]:
+    """Environment of a measured child process: this checkout's gait, quiet MediaPipe logs."""
+    return {**os.environ, "GLOG_minloglevel": "2", "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+
+
 def _measure(mode: str, video: Path, workers: int | None) -> dict:
     """Run one mode in a fresh process; timings, peak tree memory and landmarks."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,8 +130,7 @@ def _measure(mode: str, video: Path, workers: int | None) -> dict:
         cmd = [sys.executable, __file__, "--_child", mode, str(video), out]
         if workers is not None:
             cmd += ["--workers", str(workers)]
-        env = {**os.environ, "GLOG_minloglevel": "2", "TF_CPP_MIN_LOG_LEVEL": "2",
-               "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+        env = _child_env()
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         peak_rss = _watch_memory(proc)
         _, err = proc.communicate()
@@ -365,8 +370,7 @@ def bench_batch(clips: list[Path], jobs: int | None) -> dict:
         folder.mkdir()
         for video in clips:
             (folder / video.name).symlink_to(video.resolve())
-        env = {**os.environ, "GLOG_minloglevel": "2", "TF_CPP_MIN_LOG_LEVEL": "2",
-               "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+        env = _child_env()
         cmd = [sys.executable, "-m", "gait.cli", "batch", str(folder), "-o", str(Path(tmp) / "out"),
                "--no-cache", "-q", "--jobs", str(jobs)]
         t0 = time.perf_counter()
@@ -407,8 +411,7 @@ def bench_reanalysis(video: Path) -> dict:
     times = {}
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp) / "cache"
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"),
-                                                            os.environ.get("PYTHONPATH", "")])}
+        env = _child_env()
         base = [sys.executable, "-m", "gait.cli", "analyze", str(video), "--cache-dir", str(cache),
                 "-q"]
         subprocess.run(base + ["-o", str(Path(tmp) / "first"), "--no-report"], env=env,
@@ -434,8 +437,7 @@ def bench_reanalysis(video: Path) -> dict:
 def bench_memory(video: Path, workers: int | None) -> dict:
     """Peak memory of a whole `gait analyze` run (pose + analysis) on a long clip."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"),
-                                                            os.environ.get("PYTHONPATH", "")])}
+        env = _child_env()
         cmd = [sys.executable, "-m", "gait.cli", "analyze", str(video), "-o", str(Path(tmp) / "o"),
                "--no-cache", "-q", "--workers", str(workers or os.cpu_count() or 1)]
         print(f"\nanalysing {video.name} for peak memory; load {_load()}", flush=True)
