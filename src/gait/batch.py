@@ -310,13 +310,19 @@ def _run_in_processes(todo: list[Path], outdir: Path, clip_args: dict,
 
 
 def _frames_to_track(video: Path) -> int:
-    """Number of frames of `video` (0 if it cannot be read: it will fail fast)."""
-    from .video import probe_video
+    """Frame count the container states for `video` (0 if unreadable: it will fail fast).
 
+    Only orders the clips, so the container's count is enough: no hashing or
+    timestamp scan here, `gait.video.probe_video` does those in the clip's own
+    process.
+    """
+    import cv2
+
+    capture = cv2.VideoCapture(str(video))
     try:
-        return probe_video(video).n_frames
-    except GaitError:
-        return 0
+        return max(int(capture.get(cv2.CAP_PROP_FRAME_COUNT)), 0)
+    finally:
+        capture.release()
 
 
 def _read_messages(video: Path, conn: Connection, outcomes: dict,
