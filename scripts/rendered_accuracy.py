@@ -137,14 +137,16 @@ def landmark_offsets(mp: PoseTrack, exact: PoseTrack, truth: dict) -> list[str]:
 
     Per foot and point: median offset (forward, up) in px over the stance and
     over the swing frames; the median offset at the frames nearest each true
-    IC and TO; and the global time lag per coordinate from the sub-frame peak
-    of the cross-correlation (positive: MediaPipe later).
+    IC and TO; when, after each true IC, the point is lowest (median, ms; the
+    exact heel is lowest from the IC on); and the global time lag per
+    coordinate from the sub-frame peak of the cross-correlation (positive:
+    MediaPipe later).
     """
     fps = truth["fps"]
     t = np.arange(mp.n_frames) / fps
     x_sign = 1.0 if truth["facing"] == "right" else -1.0
     lines = [f"     {'point':<18}{'stance fwd/up':>15}{'swing fwd/up':>14}{'at IC up':>10}"
-             f"{'at TO up':>10}{'lag x/y ms':>13}"]
+             f"{'at TO up':>10}{'low ms':>8}{'lag x/y ms':>13}"]
     for role, side in feet_roles(truth).items():
         events = [e for e in truth["events"] if e["foot"] == side]
         stance = np.zeros(mp.n_frames, bool)
@@ -158,14 +160,26 @@ def landmark_offsets(mp: PoseTrack, exact: PoseTrack, truth: dict) -> list[str]:
             d = mp.xy_px[:, i] - exact.xy_px[:, i]
             fwd, up = x_sign * d[:, 0], -d[:, 1]
             lag = [_lag_ms(mp.xy_px[:, i, c], exact.xy_px[:, i, c], fps) for c in (0, 1)]
+            low_ms = np.nanmedian([_lowest_after_ms(t, mp.xy_px[:, i, 1], e) for e in events])
             lines.append(
                 f"     {role + ' ' + point:<18}"
                 f"{np.nanmedian(fwd[stance]):>7.1f}/{np.nanmedian(up[stance]):<6.1f}  "
                 f"{np.nanmedian(fwd[covered & ~stance]):>6.1f}/"
                 f"{np.nanmedian(up[covered & ~stance]):<6.1f} "
                 f"{np.nanmedian(up[ic_frames]):>9.1f}{np.nanmedian(up[to_frames]):>10.1f}"
-                f"{lag[0]:>7.1f}/{lag[1]:<5.1f}")
+                f"{low_ms:>8.0f}{lag[0]:>7.1f}/{lag[1]:<5.1f}")
     return lines
+
+
+def _lowest_after_ms(t_s: np.ndarray, y_px: np.ndarray, event: dict) -> float:
+    """Time in ms from a true IC to the lowest image position of a point in the first
+    half of that stance (NaN without samples)."""
+    end_s = event["ic_s"] + 0.5 * (event["to_s"] - event["ic_s"])
+    sel = (t_s >= event["ic_s"] - 0.1) & (t_s <= end_s) & np.isfinite(y_px)
+    if not sel.any():
+        return np.nan
+    k = np.argmax(y_px[sel])  # image y grows downwards
+    return 1000 * (t_s[sel][k] - event["ic_s"])
 
 
 def _lag_ms(a: np.ndarray, b: np.ndarray, fps: float, max_s: float = 0.1) -> float:
