@@ -1,0 +1,118 @@
+"""Issue 3 outcome 6, second bar: rendered synthetic videos through the whole pipeline.
+
+Each bundled sample in ``sample_videos/`` is a rendered synthetic runner with
+its exact truth in ``<stem>.truth.json``. The video goes through
+`gait.pipeline.analyze` (MediaPipe pose estimation included) once per test
+session, with the belt speed from the truth, and the result is held against
+the bar of issue 3: cadence within 0.2 steps/min; IC and TO within the larger
+of one frame and 15 ms for at least 90 % of the true events; step-time
+asymmetry within 1.5 percentage points; stride length within 2 %.
+
+Where the bar is not met today the test is a strict xfail whose reason gives
+the measured numbers (``python scripts/rendered_accuracy.py`` prints them).
+The pose cache is the session's temporary one (``tests/conftest.py``), so the
+samples are estimated once per run and shared with ``tests/test_cli.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from accuracy import match_events
+
+pytestmark = pytest.mark.slow
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
+CLIP_30 = "runner_side_30fps"
+CLIP_60 = "runner_side_60fps_asymmetric"
+
+#: Issue 3 outcome 6 (rendered videos).
+CADENCE_TOL_SPM = 0.2
+EVENT_SHARE_MIN = 0.9
+EVENT_TOL_MIN_S = 0.015
+SI_TOL_POINTS = 1.5
+STRIDE_TOL_REL = 0.02
+
+#: Measured shortfalls, by (clip, bar item). MediaPipe's vertical foot
+#: coordinates are misshapen near the belt (heel and toe never settle on it,
+#: the toe rises before it leaves); the horizontal ones are faithful: with the
+#: exact vertical coordinates put back, every event is within 8 ms. See
+#: docs/rendered_accuracy.md and ``scripts/rendered_accuracy.py --diagnose``.
+SHORTFALL = {
+    (CLIP_30, "ic"): "IC within 33 ms: 55 % (near foot -5 ms SD 1, far foot -40 ms SD 10)",
+    (CLIP_30, "to"): "TO within 33 ms: 7 % (near foot +39 ms SD 6, far foot -83 ms SD 27)",
+    (CLIP_30, "si"): "step-time SI +17.5 % for a symmetric runner (far-foot IC 34 ms earlier "
+                     "than the near foot's)",
+    (CLIP_60, "to"): "TO within 17 ms: 5 % (near foot -47 ms SD 5, far foot -21 ms SD 6)",
+}
+
+
+def _mark(clip: str, item: str):
+    reason = SHORTFALL.get((clip, item))
+    return pytest.param(clip, marks=pytest.mark.xfail(strict=True, reason=reason) if reason
+                        else (), id=clip)
+
+
+def _params(item: str) -> list:
+    return [_mark(clip, item) for clip in (CLIP_30, CLIP_60)]
+
+
+@pytest.fixture(scope="session")
+def rendered_results() -> dict[str, tuple[dict, dict]]:
+    """``{clip: (result dict, truth dict)}``: each sample analysed once per session."""
+    from gait.pipeline import AnalysisOptions, analyze
+
+    out = {}
+    for clip in (CLIP_30, CLIP_60):
+        video = SAMPLES / f"{clip}.mp4"
+        truth = json.loads(video.with_suffix(".truth.json").read_text())
+        result, _ = analyze(video, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]),
+                            progress=False)
+        out[clip] = (result.to_dict(), truth)
+    return out
+
+
+def _event_shares(result: dict, truth: dict) -> tuple[float, float, float]:
+    """(IC share, TO share, tolerance s) of true events found within the issue's tolerance."""
+    tol_s = max(1.0 / truth["fps"], EVENT_TOL_MIN_S)
+    errors = match_events(result["events"], truth["events"])
+    ic_share, to_share = errors.fraction_within(tol_s)
+    return ic_share, to_share, tol_s
+
+
+@pytest.mark.parametrize("clip", _params("cadence"))
+def test_cadence_within_0_2_spm(rendered_results, clip):
+    result, truth = rendered_results[clip]
+    assert result["summary"]["cadence_spm"]["value"] == pytest.approx(
+        truth["cadence_spm"], abs=CADENCE_TOL_SPM)
+
+
+@pytest.mark.parametrize("clip", _params("ic"))
+def test_initial_contacts_within_tolerance(rendered_results, clip):
+    result, truth = rendered_results[clip]
+    ic_share, _, tol_s = _event_shares(result, truth)
+    assert ic_share >= EVENT_SHARE_MIN, f"IC within {tol_s * 1000:.0f} ms: {ic_share:.0%}"
+
+
+@pytest.mark.parametrize("clip", _params("to"))
+def test_toe_offs_within_tolerance(rendered_results, clip):
+    result, truth = rendered_results[clip]
+    _, to_share, tol_s = _event_shares(result, truth)
+    assert to_share >= EVENT_SHARE_MIN, f"TO within {tol_s * 1000:.0f} ms: {to_share:.0%}"
+
+
+@pytest.mark.parametrize("clip", _params("si"))
+def test_step_time_asymmetry_within_1_5_points(rendered_results, clip):
+    result, truth = rendered_results[clip]
+    assert result["asymmetry"]["step_time_ms"]["symmetry_index_pct"] == pytest.approx(
+        truth["step_time_asymmetry_pct"], abs=SI_TOL_POINTS)
+
+
+@pytest.mark.parametrize("clip", _params("stride"))
+def test_stride_length_within_2_percent_with_belt_speed(rendered_results, clip):
+    result, truth = rendered_results[clip]
+    assert result["summary"]["stride_length_m"]["value"] == pytest.approx(
+        truth["stride_length_m"], rel=STRIDE_TOL_REL)
