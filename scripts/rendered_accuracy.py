@@ -31,7 +31,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-from accuracy import match_events  # noqa: E402
+from accuracy import match_events, rendered_event_tolerance_s  # noqa: E402
 from gait.clean import clean_track  # noqa: E402
 from gait.landmarks import INDEX  # noqa: E402
 from gait.pipeline import AnalysisOptions, analyze, analyze_track  # noqa: E402
@@ -39,7 +39,6 @@ from gait.synth import SynthParams, render_video, synthetic_track  # noqa: E402
 from gait.track import PoseTrack  # noqa: E402
 
 FOOT_POINTS = ("heel", "ankle", "foot_index")
-EVENT_TOL_MIN_S = 0.015
 #: Clips rendered by ``--render``: a symmetric recreational runner (as in the
 #: 30 fps sample) at 30 and 60 fps, facing either way, with other seeds (start
 #: phase) and a smaller frame.
@@ -70,7 +69,7 @@ def feet_roles(truth: dict) -> dict[str, str]:
 
 def event_errors(result: dict, truth: dict) -> dict:
     """IC / TO error statistics (ms, share within tolerance) for all, near and far foot."""
-    tol_s = max(1.0 / truth["fps"], EVENT_TOL_MIN_S)
+    tol_s = rendered_event_tolerance_s(truth["fps"])
     out = {"tol_ms": 1000 * tol_s}
     groups = {"all": truth["events"]}
     groups |= {role: [e for e in truth["events"] if e["foot"] == side]

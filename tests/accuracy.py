@@ -7,6 +7,16 @@ from dataclasses import dataclass
 import numpy as np
 
 
+#: Issue 3, rendered videos through the whole pipeline: events count as found
+#: within the larger of one frame and this many seconds.
+RENDERED_EVENT_TOL_MIN_S = 0.015
+
+
+def rendered_event_tolerance_s(fps: float) -> float:
+    """Issue 3's event tolerance for rendered videos, seconds: max(one frame, 15 ms)."""
+    return max(1.0 / fps, RENDERED_EVENT_TOL_MIN_S)
+
+
 @dataclass(frozen=True)
 class EventErrors:
     """Signed timing errors (detected − true) in seconds of matched contacts."""

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from accuracy import match_events
+from accuracy import match_events, rendered_event_tolerance_s
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,6 @@ CLIP_60 = "runner_side_60fps_asymmetric"
 #: Issue 3 outcome 6 (rendered videos).
 CADENCE_TOL_SPM = 0.2
 EVENT_SHARE_MIN = 0.9
-EVENT_TOL_MIN_S = 0.015
 SI_TOL_POINTS = 1.5
 STRIDE_TOL_REL = 0.02
 
@@ -77,7 +76,7 @@ def rendered_results() -> dict[str, tuple[dict, dict]]:
 
 def _event_shares(result: dict, truth: dict) -> tuple[float, float, float]:
     """(IC share, TO share, tolerance s) of true events found within the issue's tolerance."""
-    tol_s = max(1.0 / truth["fps"], EVENT_TOL_MIN_S)
+    tol_s = rendered_event_tolerance_s(truth["fps"])
     errors = match_events(result["events"], truth["events"])
     ic_share, to_share = errors.fraction_within(tol_s)
     return ic_share, to_share, tol_s
