@@ -25,8 +25,9 @@ for 90 % of events within one frame: ``(1 / fps) / 1.645``.
 
 The last columns combine the best case of the two: every event placed
 relative to the others with the ``shape`` bound, and the common timing of
-one foot's events located from the velocity jump pooled over its ``n``
-events of the 10 s clip (``contact`` W=100 bound divided by ``sqrt(n)``);
+all events located from the velocity jump pooled over the ``n`` landings
+(or lift-offs) of both feet in the 10 s clip, as `gait.event_timing` pools
+them (``contact`` W=100 bound divided by ``sqrt(n)``);
 ``P<=1f`` is the resulting chance that an event lies within one frame.
 Below 90 % the condition cannot meet the issue's bar with local
 information, whatever the estimator.
@@ -182,7 +183,7 @@ def main() -> None:
                          for w in (0.05, 0.10))
             b100 = kink_bound_s(dv, noise, fps, 0.10) * 1e3
             s50 = shape_bound_s(model, camera, e[key], "left", noise, fps, 0.05) * 1e3
-            n_events = params.duration_s * cad / 120.0
+            n_events = params.duration_s * cad / 60.0  # both feet
             pooled = c100 / np.sqrt(n_events)
             total = float(np.hypot(s50, pooled))
             p_frame = float(erf(1e3 / fps / total / np.sqrt(2)))
