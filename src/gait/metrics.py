@@ -525,7 +525,8 @@ def _per_step_error(name: str, err: dict[str, float], stride_ms: float,
     return err["length_pct_leg"]
 
 
-def summarise(values, unit: str, per_step_err: float, approximate: bool, note: str) -> Summary:
+def summarise(values, unit: str, per_step_err: float, approximate: bool, note: str,
+              shared_err: float = 0.0) -> Summary:
     """Median, trimmed mean, IQR and expected error of per-step values.
 
     Parameters
@@ -537,12 +538,16 @@ def summarise(values, unit: str, per_step_err: float, approximate: bool, note: s
         Expected error of a single step's value, in `unit`.
     approximate : bool
     note : str
+    shared_err : float
+        Error, in `unit`, that every step's value shares (it does not
+        average out); added in quadrature. NaN counts as zero.
 
     Returns
     -------
     Summary
-        ``expected_error`` is that of the median, 1.25 · `per_step_err` / √n;
-        an empty summary marked "not measured" when no value is finite.
+        ``expected_error`` is that of the median, 1.25 · `per_step_err` / √n,
+        combined in quadrature with `shared_err`; an empty summary marked
+        "not measured" when no value is finite.
     """
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
@@ -552,8 +557,29 @@ def summarise(values, unit: str, per_step_err: float, approximate: bool, note: s
     q1, med, q3 = np.percentile(v, [25, 50, 75])
     trimmed = float(stats.trim_mean(v, 0.2))
     # SD of a median ≈ 1.25 σ / √n for roughly normal errors
+    shared = shared_err if np.isfinite(shared_err) else 0.0
     return Summary(float(med), trimmed, float(q1), float(q3), int(v.size),
-                   float(1.25 * per_step_err / np.sqrt(v.size)), unit, approximate, note)
+                   float(np.hypot(1.25 * per_step_err / np.sqrt(v.size), shared)), unit,
+                   approximate, note)
+
+
+#: Metrics that are intervals from an initial contact to a toe-off or back (the
+#: common timing of the ICs and of the TOs does not cancel in them).
+IC_TO_INTERVALS = ("contact_time_ms", "flight_time_ms", "duty_factor_pct")
+
+
+def _shared_timing_error(name: str, common_se_s: tuple[float, float], stride_ms: float) -> float:
+    """Error every step's value of `name` shares through the events' common timing.
+
+    Step and stride times are IC-to-IC intervals, in which it cancels; an
+    IC-to-TO interval carries the common errors of both event types
+    (`GaitEvents.common_timing_se_s`) in quadrature. Returns ms, or % of
+    the stride for the duty factor; 0 for every other metric.
+    """
+    if name not in IC_TO_INTERVALS:
+        return 0.0
+    ms = 1000.0 * float(np.hypot(*common_se_s))
+    return 100.0 * ms / stride_ms if name == "duty_factor_pct" else ms
 
 
 def symmetry_index_pct(left: float, right: float) -> float:
@@ -633,11 +659,12 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
         if name.endswith(("_cm",)) and scale.method == "body height":
             approx, note = True, "scaled from body height (approximate)"
         pse = _per_step_error(name, err, stride_ms, belt_speed_ms)
+        shared = _shared_timing_error(name, events.common_timing_se_s, stride_ms)
         values = np.array([r[name] for r in rows], dtype=float)
-        summary[name] = summarise(values, unit, pse, approx, note)
+        summary[name] = summarise(values, unit, pse, approx, note, shared)
         for side in ("left", "right"):
             side_vals = np.array([r[name] for r in rows if r["foot"] == side], dtype=float)
-            per_side[side][name] = summarise(side_vals, unit, pse, approx, note)
+            per_side[side][name] = summarise(side_vals, unit, pse, approx, note, shared)
     if belt_speed_ms:
         # the mean step and stride over the clip follow from cadence, which is measured far more
         # precisely than any single step: speed × 60 / cadence (running-science.md §6.4, §7)
@@ -655,7 +682,10 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
         if left.n == 0 or right.n == 0:
             continue
         diff = left.trimmed_mean - right.trimmed_mean
-        diff_err = float(np.hypot(left.expected_error, right.expected_error))
+        # both feet share the common timing, so its error cancels in their difference
+        shared = _shared_timing_error(name, events.common_timing_se_s, stride_ms)
+        diff_err = float(np.sqrt(max(left.expected_error ** 2 + right.expected_error ** 2
+                                     - 2 * shared ** 2, 0.0)))
         if name in TIMING_BASED_ASYMMETRY:
             unreliable = timing_approx
             why = (f"filmed at {fps:.0f} fps from one side: the far foot's contacts can be timed "
