@@ -94,9 +94,12 @@ class AlignedEvents:
         robust SDs of the trusted events' typical residual.
     common_shift_se_s : float
         Standard error of the common timing, seconds: a grouped jackknife
-        of the common shift over the events (`_jackknife_se`). Every
+        of the pooled kink over the events (`_jackknife_se`). Every
         refined instant carries this error in common, so it does not
-        average out over steps (NaN when not estimated).
+        average out over steps. NaN when the common timing is not the
+        pooled kink: the pooled touch picks a root of a fitted quadratic,
+        and leaving a few events out can make it jump by frames, which a
+        jackknife would read as a huge error.
     """
 
     instants_s: np.ndarray
@@ -344,9 +347,11 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
         resid = win.y[i] - _basis(win.t[i] - instants[i], degree) @ shape
         resid -= resid.mean(axis=0)
         rms[i] = float(np.sqrt(np.mean(resid ** 2)))
-    win = _Windows(t_s, ys, instants, half, gains[group])
-    se = _jackknife_se(lambda subset: common_shift(subset, instants, win), use,
-                       np.arange(first.size) % JACKKNIFE_GROUPS)
+    se = float("nan")
+    if use_kink:  # a least-squares minimum; the touch's root picking is too rough to jackknife
+        win = _Windows(t_s, ys, instants, half, gains[group])
+        se = _jackknife_se(lambda subset: common_shift(subset, instants, win), use,
+                           np.arange(first.size) % JACKKNIFE_GROUPS)
     return AlignedEvents(instants, rms, float(np.median(instants[use] - first[use])), fitted, se)
 
 
