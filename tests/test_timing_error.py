@@ -48,3 +48,21 @@ def test_contact_time_error_is_calibrated_at_120_fps():
         z.append((contact["value"] - true_ms) / contact["expected_error"])
     rms = float(np.sqrt(np.mean(np.square(z))))
     assert 0.5 <= rms <= 1.5, np.round(z, 2)
+
+
+@pytest.mark.parametrize("fps, jackknifed", [(30, (False, False)), (120, (True, True))])
+def test_common_timing_error_only_where_the_pooled_kink_sets_it(fps, jackknifed):
+    """At 30 fps the common timing comes from the pooled foot heights, whose root picking jumps
+    by frames when events are left out (a jackknife once read ± 120 ms there): no estimate.
+    At 120 fps both event types use the pooled kink: a finite, frame-sized estimate."""
+    from gait.clean import clean_track
+    from gait.events import detect_events
+
+    params = SynthParams(cadence_spm=170, belt_speed_kmh=10.0, fps=fps, duration_s=6.0,
+                         noise_px=1.0, seed=11)
+    track, _ = synthetic_track(params)
+    filtered, _ = clean_track(track)
+    raw, _ = clean_track(track, lowpass_hz=None)
+    se = detect_events(filtered, raw=raw).common_timing_se_s
+    assert tuple(bool(np.isfinite(s)) for s in se) == jackknifed
+    assert all(s < 1.0 / fps for s in se if np.isfinite(s))
