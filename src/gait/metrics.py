@@ -11,6 +11,10 @@ Conventions
   hip-knee-ankle angle. Trunk lean: mid-hip→mid-shoulder line from vertical,
   positive forward. Foot-strike angle: heel→toe line at IC relative to the
   same foot's line when flat in mid-stance, positive toe-up.
+- Vertical oscillation of a step: peak-to-peak of the step-frequency
+  harmonic of the hip-and-shoulder height over the stride centred on the
+  step (`gait.oscillation`); robust to landmark jitter and to where the
+  contacts fall.
 - Symmetry index (Robinson type): SI = (L − R) / (0.5 (L + R)) × 100 %; the
   sign says which side is larger (positive: left).
 
@@ -638,12 +642,13 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
             side_vals = np.array([r[name] for r in rows if r["foot"] == side], dtype=float)
             per_side[side][name] = summarise(side_vals, unit, pse, approx, note)
         if name in VO_METRICS:
-            vo = {"vertical_oscillation_cm": scale.px_per_m / 100.0,
-                  "vertical_oscillation_pct_leg": scale.leg_length_px / 100.0}
-            summary[name] = _vo_summary(summary[name], fps, noise_px, 2.0 * stride_f_hz, vo[name])
+            px_per_unit = (scale.px_per_m / 100.0 if name == "vertical_oscillation_cm"
+                           else scale.leg_length_px / 100.0)
+            summary[name] = _vo_summary(summary[name], fps, noise_px, 2.0 * stride_f_hz,
+                                        px_per_unit)
             for side in ("left", "right"):
                 per_side[side][name] = _vo_summary(per_side[side][name], fps, noise_px,
-                                                   2.0 * stride_f_hz, vo[name])
+                                                   2.0 * stride_f_hz, px_per_unit)
     if belt_speed_ms:
         # the mean step and stride over the clip follow from cadence, which is measured far more
         # precisely than any single step: speed × 60 / cadence (running-science.md §6.4, §7)
