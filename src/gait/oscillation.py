@@ -24,9 +24,11 @@ Why this estimator (measured; numbers in the branch report)
   times 0.06-0.16 s (the trajectory has odd symmetry about mid-stance, so
   the second harmonic vanishes and the third is < 1 %).
 - MediaPipe's hip landmarks follow the thigh: on rendered runners their
-  step-frequency amplitude was 0.5-14 % larger than the true hip's and
-  differed by 9 % between two renders of the same runner; the shoulders'
-  was within ±5 %, with a quarter of the hips' jitter. The trunk above the
+  step-frequency amplitude was 0.5-14 % larger than the true hip's on
+  seven rendered runners and differed by 9 % between two renders of the
+  same runner, with the peaks alternating high and low from step to step
+  (they depend on which leg is forward); the shoulders' was within ±5 %,
+  with a quarter of the hips' jitter. The trunk above the
   pelvis is nearly rigid, so its vertical travel equals the pelvis's
   within a few millimetres (a 0.5 m trunk pitching ±3° about a 6° lean
   moves the shoulders ±3 mm relative to the hips). The mean of hips and
@@ -53,10 +55,12 @@ MIN_COVERAGE = 0.8
 #: Fewest samples for a fit (it has 5 coefficients).
 MIN_SAMPLES = 8
 #: Relative error (one SD) of the trunk's step-frequency amplitude from
-#: MediaPipe, measured on three rendered runners (30 fps, 60 fps with
-#: asymmetric steps, 30 fps at +8 % cadence) against their exact landmarks:
-#: +4.7 %, +4.8 % and +2.0 % (RMS 4.0 %), rounded up. It does not average out
-#: over steps.
+#: MediaPipe, measured on seven rendered runners (the two bundled samples, the
+#: 30 fps one at +8 % cadence, and four clips of
+#: ``scripts/rendered_accuracy.py --render``: 30 and 60 fps, both facing
+#: directions, 640x480 and 480x360) against their exact landmarks: +1.7 to
+#: +6.0 %, mean +3.8 %, RMS 4.1 %, rounded up. It does not average out over
+#: steps. (The hip midpoint alone: +0.5 to +14 %, RMS 9.5 %.)
 LANDMARK_REL_ERROR = 0.05
 
 
