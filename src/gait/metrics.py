@@ -11,6 +11,10 @@ Conventions
   hip-knee-ankle angle. Trunk lean: mid-hip→mid-shoulder line from vertical,
   positive forward. Foot-strike angle: heel→toe line at IC relative to the
   same foot's line when flat in mid-stance, positive toe-up.
+- Vertical oscillation of a step: peak-to-peak of the step-frequency
+  harmonic of the hip-and-shoulder height over the stride centred on the
+  step (`gait.oscillation`); robust to landmark jitter and to where the
+  contacts fall.
 - Symmetry index (Robinson type): SI = (L − R) / (0.5 (L + R)) × 100 %; the
   sign says which side is larger (positive: left).
 
@@ -31,6 +35,7 @@ import numpy as np
 from scipy import stats
 
 from . import landmarks as lm
+from . import oscillation
 from .events import GaitEvents
 from .track import PoseTrack
 
@@ -362,9 +367,11 @@ def _event_stride_time_s(events: GaitEvents) -> tuple[float, float, int]:
 
 
 def _step_rows(track: PoseTrack, events: GaitEvents, scale: Scale,
-               belt_speed_ms: float | None, *, walking: bool = False) -> list[dict]:
+               belt_speed_ms: float | None, step_hz: float, *, walking: bool = False
+               ) -> list[dict]:
     facing = events.view.facing
     contacts = list(events.contacts)
+    vo_px = oscillation.step_oscillation_px(track, np.array([c.ic_s for c in contacts]), step_hz)
     hip_mid = _mid(track, lm.LEFT_HIP, lm.RIGHT_HIP)
     sh_mid = _mid(track, lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER)
     px_per_cm = scale.px_per_m / 100.0
@@ -401,12 +408,6 @@ def _step_rows(track: PoseTrack, events: GaitEvents, scale: Scale,
         knee_flex = [joint_flexion_deg(track.xy_px[j, hip], track.xy_px[j, knee],
                                        track.xy_px[j, ankle]) for j in range(i0, max(i1, i0 + 1))
                      ] if np.isfinite(c.to_s) else []  # stance without toe-off: no peak
-        vo_px = np.nan
-        if nxt is not None:
-            j0, j1 = np.searchsorted(track.t_s, [c.ic_s, nxt.ic_s])
-            ys = hip_mid[j0:j1 + 1, 1]
-            ys = ys[np.isfinite(ys)]
-            vo_px = float(ys.max() - ys.min()) if ys.size > 1 else np.nan
         strike = float(foot_angle_deg(p["heel"], p["toe"], facing)) - flat_angle[c.foot]
         rows.append({
             "index": i, "foot": c.foot, "ic_s": c.ic_s, "to_s": c.to_s,
@@ -424,8 +425,8 @@ def _step_rows(track: PoseTrack, events: GaitEvents, scale: Scale,
             "knee_flexion_ic_deg": joint_flexion_deg(p["hip"], p["knee"], p["ankle"]),
             "peak_knee_flexion_stance_deg": _finite_max(knee_flex),
             "foot_strike_angle_deg": strike,
-            "vertical_oscillation_cm": vo_px / px_per_cm if np.isfinite(px_per_cm) else np.nan,
-            "vertical_oscillation_pct_leg": 100 * vo_px / leg_px,
+            "vertical_oscillation_cm": vo_px[i] / px_per_cm if np.isfinite(px_per_cm) else np.nan,
+            "vertical_oscillation_pct_leg": 100 * vo_px[i] / leg_px,
             "trunk_lean_deg": float(trunk_lean_deg(
                 np.array([np.interp(c.ic_s, track.t_s, hip_mid[:, k]) for k in range(2)]),
                 np.array([np.interp(c.ic_s, track.t_s, sh_mid[:, k]) for k in range(2)]),
@@ -506,8 +507,9 @@ def not_assessable_reason(asymmetry_key: str) -> str:
     return "not assessable from one side view"
 
 
-BILATERAL = tuple(k for k in _UNITS if k not in ("trunk_lean_deg", "vertical_oscillation_cm",
-                                                 "vertical_oscillation_pct_leg"))
+#: Vertical oscillation in both units (`gait.oscillation`).
+VO_METRICS = ("vertical_oscillation_cm", "vertical_oscillation_pct_leg")
+BILATERAL = tuple(k for k in _UNITS if k not in ("trunk_lean_deg", *VO_METRICS))
 
 
 def _per_step_error(name: str, err: dict[str, float], stride_ms: float,
@@ -613,8 +615,9 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
     GaitMetrics
     """
     scale = estimate_scale(track, events, belt_speed_ms=belt_speed_ms, height_m=height_m)
-    rows = _step_rows(track, events, scale, belt_speed_ms, walking=gait_mode == "walking")
     stride_f_hz = spectral_stride_frequency_hz(track, events)
+    rows = _step_rows(track, events, scale, belt_speed_ms, 2.0 * stride_f_hz,
+                      walking=gait_mode == "walking")
     stride_ev_s, stride_ev_se, n_ev = _event_stride_time_s(events)
     cadence_spec = 120.0 * stride_f_hz
     cadence_ev = 120.0 / stride_ev_s if np.isfinite(stride_ev_s) else float("nan")
@@ -665,6 +668,14 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
         for side in ("left", "right"):
             side_vals = np.array([r[name] for r in rows if r["foot"] == side], dtype=float)
             per_side[side][name] = summarise(side_vals, unit, pse, approx, note, shared)
+        if name in VO_METRICS:
+            px_per_unit = (scale.px_per_m / 100.0 if name == "vertical_oscillation_cm"
+                           else scale.leg_length_px / 100.0)
+            summary[name] = _vo_summary(summary[name], fps, noise_px, 2.0 * stride_f_hz,
+                                        px_per_unit)
+            for side in ("left", "right"):
+                per_side[side][name] = _vo_summary(per_side[side][name], fps, noise_px,
+                                                   2.0 * stride_f_hz, px_per_unit)
     if belt_speed_ms:
         # the mean step and stride over the clip follow from cadence, which is measured far more
         # precisely than any single step: speed × 60 / cadence (running-science.md §6.4, §7)
@@ -707,6 +718,16 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
                      "contacts_used": n_ev}
     return GaitMetrics(tuple(rows), summary, per_side, asym, scale, cadence_check,
                        tuple(warnings))
+
+
+def _vo_summary(s: Summary, fps: float, noise_px: float, step_hz: float,
+                px_per_unit: float) -> Summary:
+    """A vertical-oscillation summary with its own expected error and method note."""
+    if s.n == 0:
+        return s
+    error = oscillation.summary_error(s.value, s.n, noise_px, fps, step_hz, px_per_unit)
+    how = "step-frequency harmonic of the hip-and-shoulder height, one stride per step"
+    return replace(s, expected_error=error, note=f"{s.note}; {how}" if s.note else how)
 
 
 def _vertical_ratio(summary: dict[str, Summary], belt_speed_ms: float | None) -> Summary:
