@@ -302,6 +302,19 @@ def test_walking_clip_gets_no_running_advice(report_dir, tmp_path):
     assert "Walking gait report" in page and 'id="cadence"' not in page
     assert "No measure differs" not in page
     assert "Walking gait report" in pypdf.PdfReader(tmp_path / "report.pdf").pages[0].extract_text()
+    assert "Stance and double support" in page and "flight phases" not in page
+
+
+def test_double_support_is_the_overlap_of_left_and_right_stance():
+    from gait.report.figures import _double_support, _flights
+
+    left, right = [(0.0, 0.7), (1.1, 1.8)], [(0.55, 1.25), (1.65, 2.35)]
+    assert _double_support(left, right) == [pytest.approx((0.55, 0.15)), pytest.approx((1.1, 0.15)),
+                                            pytest.approx((1.65, 0.15))]
+    # a runner's stances never overlap: the gaps between them are the flights
+    running = [(0.0, 0.25), (0.36, 0.61), (0.72, 0.97)]
+    assert _double_support(running[::2], running[1:2]) == []
+    assert _flights(running) == [pytest.approx((0.25, 0.11)), pytest.approx((0.61, 0.11))]
 
 
 def test_cli_does_not_overwrite_an_earlier_report(tmp_path, capsys):

@@ -907,7 +907,7 @@ METRICS: Mapping[str, _MetricSpec] = MappingProxyType({
         cue=None,
     ),
     "vertical_oscillation_cm": _MetricSpec(
-        label="Vertical oscillation (up-and-down movement of the pelvis)",
+        label="Vertical oscillation (up-and-down movement of the trunk)",
         unit="cm",
         reference=ReferenceRange(
             6.0,

@@ -71,6 +71,8 @@ KINK_CHECKED_FRAMES = 4
 TOUCH_AIR_FRAMES = 4
 #: Frames per side from which the template's sides are cubic, not quadratic.
 CUBIC_MIN_FRAMES = 8
+#: Groups of events the jackknife of the common timing leaves out in turn.
+JACKKNIFE_GROUPS = 8
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,21 @@ class AlignedEvents:
     fitted : ndarray of bool, shape (m,)
         Events whose window had data and whose residual is within three
         robust SDs of the trusted events' typical residual.
+    common_shift_se_s : float
+        Standard error of the common timing, seconds: a grouped jackknife
+        of the pooled kink over the events (`_jackknife_se`). Every
+        refined instant carries this error in common, so it does not
+        average out over steps. NaN when the common timing is not the
+        pooled kink: the pooled touch picks a root of a fitted quadratic,
+        and leaving a few events out can make it jump by frames, which a
+        jackknife would read as a huge error.
     """
 
     instants_s: np.ndarray
     rms_px: np.ndarray
     common_shift_s: float
     fitted: np.ndarray
+    common_shift_se_s: float = float("nan")
 
 
 def _basis(u: np.ndarray, degree: int) -> np.ndarray:
@@ -305,6 +316,14 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
     use = win.usable & trusted
     if use.sum() < 3:
         return AlignedEvents(instants, rms, 0.0, np.zeros(first.size, bool))
+
+    def common_shift(subset: np.ndarray, instants: np.ndarray, win: _Windows) -> float:
+        if use_kink:
+            return _kink_shift(win, instants, subset, degree, offsets)
+        if heights is not None:
+            return _pooled_touch_shift(t_s, heights, instants, subset, landing=landing, fs=fs)
+        return float(np.median(first[subset] - instants[subset]))
+
     for _ in range(iterations):
         # 1. each instant against the template, keeping the common timing
         win = _Windows(t_s, ys, instants, half, gains[group])
@@ -320,19 +339,52 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
         fitted = _inliers(win, instants, shape, degree, win.usable & trusted, win.usable)
         use = fitted & trusted
         # 2. common shift: where the pooled data put the template's kink when the
-        #    window resolves it, else the median of the first guesses
-        shift = float(np.median(first[use] - instants[use]))
-        if heights is not None and not use_kink:
-            shift = _pooled_touch_shift(t_s, heights, instants, use, landing=landing, fs=fs)
+        #    window resolves it, else the pooled touch or the median of the first guesses
         if use_kink:
             win = _Windows(t_s, ys, instants, half, gains[group])
-            shift = _kink_shift(win, instants, use, degree, offsets)
-        instants = np.where(win.usable, instants + shift, instants)
+        instants = np.where(win.usable, instants + common_shift(use, instants, win), instants)
     for i in np.flatnonzero(win.usable):
         resid = win.y[i] - _basis(win.t[i] - instants[i], degree) @ shape
         resid -= resid.mean(axis=0)
         rms[i] = float(np.sqrt(np.mean(resid ** 2)))
-    return AlignedEvents(instants, rms, float(np.median(instants[use] - first[use])), fitted)
+    se = float("nan")
+    if use_kink:  # a least-squares minimum; the touch's root picking is too rough to jackknife
+        win = _Windows(t_s, ys, instants, half, gains[group])
+        se = _jackknife_se(lambda subset: common_shift(subset, instants, win), use,
+                           np.arange(first.size) % JACKKNIFE_GROUPS)
+    return AlignedEvents(instants, rms, float(np.median(instants[use] - first[use])), fitted, se)
+
+
+def _jackknife_se(statistic, use: np.ndarray, block: np.ndarray) -> float:
+    """Grouped (delete-a-group) jackknife standard error of `statistic(use)`.
+
+    Parameters
+    ----------
+    statistic : callable
+        Maps a boolean mask of the events to use to a float.
+    use : ndarray of bool, shape (m,)
+        Events the full estimate uses.
+    block : ndarray of int, shape (m,)
+        Group of each event; each group in turn is left out (events in
+        time order dealt round-robin, so every group spans the clip).
+
+    Returns
+    -------
+    float
+        sqrt((g − 1)/g · Σ (θ₍ᵢ₎ − θ̄)²) over the g groups that leave at
+        least three events (Efron & Tibshirani 1993, ch. 11); NaN with
+        fewer than two such groups.
+    """
+    estimates = []
+    for b in np.unique(block[use]):
+        keep = use & (block != b)
+        if keep.sum() >= 3:
+            estimates.append(statistic(keep))
+    g = len(estimates)
+    if g < 2:
+        return float("nan")
+    est = np.asarray(estimates)
+    return float(np.sqrt((g - 1) / g * np.sum((est - est.mean()) ** 2)))
 
 
 def _group_gains(win: _Windows, instants_s: np.ndarray, use: np.ndarray, shape: np.ndarray,
@@ -452,7 +504,8 @@ def _align_jointly(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[s
                          use_kink=use_kink, trusted=np.concatenate([trusted[f] for f in feet]),
                          heights_px=heights, landing=landing, group=owner)
     return {f: AlignedEvents(joint.instants_s[owner == k], joint.rms_px[owner == k],
-                             joint.common_shift_s, joint.fitted[owner == k])
+                             joint.common_shift_s, joint.fitted[owner == k],
+                             joint.common_shift_se_s)
             for k, f in enumerate(feet)}
 
 

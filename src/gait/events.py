@@ -133,6 +133,13 @@ class GaitEvents:
         Stride period from the autocorrelation of the foot signals.
     notes : tuple of str
         Diagnostics for the provenance log and the report.
+    common_timing_se_s : tuple of float
+        Standard error, seconds, that all initial contacts and all toe-offs
+        share (the jackknife error of their common timing,
+        `event_timing.AlignedEvents.common_shift_se_s`): it does not
+        average out over steps, so an interval from an IC to a TO (contact
+        and flight time, duty factor) carries it in its summary. NaN when
+        not estimated.
     """
 
     contacts: tuple[FootEvent, ...]
@@ -140,6 +147,7 @@ class GaitEvents:
     segment_s: tuple[float, float]
     stride_period_s: float
     notes: tuple[str, ...] = field(default_factory=tuple)
+    common_timing_se_s: tuple[float, float] = (float("nan"), float("nan"))
 
     def for_foot(self, foot: str) -> tuple[FootEvent, ...]:
         """Contacts of one foot, in time order."""
@@ -484,13 +492,14 @@ def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewI
                                                     0, 1))))
     contacts.sort(key=lambda c: c.ic_s)
     contacts = _drop_duplicates(contacts, min_gap_s=0.5 * period)
-    contacts = _align_contacts(contacts, raw, start=start, stop=stop, period_s=period)
+    contacts, common_se = _align_contacts(contacts, raw, start=start, stop=stop, period_s=period)
     contacts = _score_rhythm(contacts, period)
     require_two_per_foot(contacts, source=track.source, span_s=t[-1] - t[0],
                          found="contacts", where="of usable video",
                          hint="check that both feet are visible and the clip shows at least 10 s "
                               "of running")
-    return GaitEvents(tuple(contacts), view, (float(t[0]), float(t[-1])), period, tuple(notes))
+    return GaitEvents(tuple(contacts), view, (float(t[0]), float(t[-1])), period, tuple(notes),
+                      common_se)
 
 
 def require_two_per_foot(contacts: list[FootEvent], *, source: str, span_s: float, found: str,
@@ -661,7 +670,7 @@ def _rhythm_checked(ic_s: np.ndarray, to_s: np.ndarray, *, period_s: float, cont
 
 
 def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, stop: int,
-                    period_s: float) -> list[FootEvent]:
+                    period_s: float) -> tuple[list[FootEvent], tuple[float, float]]:
     """Every IC and TO instant refined jointly by `event_timing.align_feet`.
 
     Fits the unfiltered heel, ankle and toe (x and y) of the segment
@@ -674,6 +683,9 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
     landmarks do not fit the template at all (`_misfit`: a repaired swap or
     a filled gap in its window) keeps its first timing, as does a contact
     whose refined toe-off would not follow its initial contact.
+
+    Returns the contacts and the standard errors (s) of the common timing
+    of the initial contacts and of the toe-offs.
     """
     t = raw.t_s[start:stop]
     first, y, trusted, heights = {}, {}, {}, {}
@@ -709,7 +721,9 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
             i0, i1 = (start + int(np.clip(np.searchsorted(t, x), 0, t.size - 1))
                       for x in (ic_s, to_s))
             out.append(FootEvent(foot, float(ic_s), float(to_s), i0, i1, float(confidence[k])))
-    return sorted(out, key=lambda c: c.ic_s)
+    common_se = tuple(next((a.common_shift_se_s for a in aligned.values()), float("nan"))
+                      for aligned in (ic, to))
+    return sorted(out, key=lambda c: c.ic_s), common_se
 
 
 def _misfit(aligned: AlignedEvents, k: int, trusted: np.ndarray) -> bool:

@@ -11,6 +11,10 @@ Conventions
   hip-knee-ankle angle. Trunk lean: mid-hip→mid-shoulder line from vertical,
   positive forward. Foot-strike angle: heel→toe line at IC relative to the
   same foot's line when flat in mid-stance, positive toe-up.
+- Vertical oscillation of a step: peak-to-peak of the step-frequency
+  harmonic of the hip-and-shoulder height over the stride centred on the
+  step (`gait.oscillation`); robust to landmark jitter and to where the
+  contacts fall.
 - Symmetry index (Robinson type): SI = (L − R) / (0.5 (L + R)) × 100 %; the
   sign says which side is larger (positive: left).
 
@@ -31,6 +35,7 @@ import numpy as np
 from scipy import stats
 
 from . import landmarks as lm
+from . import oscillation
 from .events import GaitEvents
 from .track import PoseTrack
 
@@ -362,9 +367,11 @@ def _event_stride_time_s(events: GaitEvents) -> tuple[float, float, int]:
 
 
 def _step_rows(track: PoseTrack, events: GaitEvents, scale: Scale,
-               belt_speed_ms: float | None, *, walking: bool = False) -> list[dict]:
+               belt_speed_ms: float | None, step_hz: float, *, walking: bool = False
+               ) -> list[dict]:
     facing = events.view.facing
     contacts = list(events.contacts)
+    vo_px = oscillation.step_oscillation_px(track, np.array([c.ic_s for c in contacts]), step_hz)
     hip_mid = _mid(track, lm.LEFT_HIP, lm.RIGHT_HIP)
     sh_mid = _mid(track, lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER)
     px_per_cm = scale.px_per_m / 100.0
@@ -401,12 +408,6 @@ def _step_rows(track: PoseTrack, events: GaitEvents, scale: Scale,
         knee_flex = [joint_flexion_deg(track.xy_px[j, hip], track.xy_px[j, knee],
                                        track.xy_px[j, ankle]) for j in range(i0, max(i1, i0 + 1))
                      ] if np.isfinite(c.to_s) else []  # stance without toe-off: no peak
-        vo_px = np.nan
-        if nxt is not None:
-            j0, j1 = np.searchsorted(track.t_s, [c.ic_s, nxt.ic_s])
-            ys = hip_mid[j0:j1 + 1, 1]
-            ys = ys[np.isfinite(ys)]
-            vo_px = float(ys.max() - ys.min()) if ys.size > 1 else np.nan
         strike = float(foot_angle_deg(p["heel"], p["toe"], facing)) - flat_angle[c.foot]
         rows.append({
             "index": i, "foot": c.foot, "ic_s": c.ic_s, "to_s": c.to_s,
@@ -424,8 +425,8 @@ def _step_rows(track: PoseTrack, events: GaitEvents, scale: Scale,
             "knee_flexion_ic_deg": joint_flexion_deg(p["hip"], p["knee"], p["ankle"]),
             "peak_knee_flexion_stance_deg": _finite_max(knee_flex),
             "foot_strike_angle_deg": strike,
-            "vertical_oscillation_cm": vo_px / px_per_cm if np.isfinite(px_per_cm) else np.nan,
-            "vertical_oscillation_pct_leg": 100 * vo_px / leg_px,
+            "vertical_oscillation_cm": vo_px[i] / px_per_cm if np.isfinite(px_per_cm) else np.nan,
+            "vertical_oscillation_pct_leg": 100 * vo_px[i] / leg_px,
             "trunk_lean_deg": float(trunk_lean_deg(
                 np.array([np.interp(c.ic_s, track.t_s, hip_mid[:, k]) for k in range(2)]),
                 np.array([np.interp(c.ic_s, track.t_s, sh_mid[:, k]) for k in range(2)]),
@@ -506,8 +507,9 @@ def not_assessable_reason(asymmetry_key: str) -> str:
     return "not assessable from one side view"
 
 
-BILATERAL = tuple(k for k in _UNITS if k not in ("trunk_lean_deg", "vertical_oscillation_cm",
-                                                 "vertical_oscillation_pct_leg"))
+#: Vertical oscillation in both units (`gait.oscillation`).
+VO_METRICS = ("vertical_oscillation_cm", "vertical_oscillation_pct_leg")
+BILATERAL = tuple(k for k in _UNITS if k not in ("trunk_lean_deg", *VO_METRICS))
 
 
 def _per_step_error(name: str, err: dict[str, float], stride_ms: float,
@@ -525,7 +527,8 @@ def _per_step_error(name: str, err: dict[str, float], stride_ms: float,
     return err["length_pct_leg"]
 
 
-def summarise(values, unit: str, per_step_err: float, approximate: bool, note: str) -> Summary:
+def summarise(values, unit: str, per_step_err: float, approximate: bool, note: str,
+              shared_err: float = 0.0) -> Summary:
     """Median, trimmed mean, IQR and expected error of per-step values.
 
     Parameters
@@ -537,12 +540,16 @@ def summarise(values, unit: str, per_step_err: float, approximate: bool, note: s
         Expected error of a single step's value, in `unit`.
     approximate : bool
     note : str
+    shared_err : float
+        Error, in `unit`, that every step's value shares (it does not
+        average out); added in quadrature. NaN counts as zero.
 
     Returns
     -------
     Summary
-        ``expected_error`` is that of the median, 1.25 · `per_step_err` / √n;
-        an empty summary marked "not measured" when no value is finite.
+        ``expected_error`` is that of the median, 1.25 · `per_step_err` / √n,
+        combined in quadrature with `shared_err`; an empty summary marked
+        "not measured" when no value is finite.
     """
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
@@ -552,8 +559,29 @@ def summarise(values, unit: str, per_step_err: float, approximate: bool, note: s
     q1, med, q3 = np.percentile(v, [25, 50, 75])
     trimmed = float(stats.trim_mean(v, 0.2))
     # SD of a median ≈ 1.25 σ / √n for roughly normal errors
+    shared = shared_err if np.isfinite(shared_err) else 0.0
     return Summary(float(med), trimmed, float(q1), float(q3), int(v.size),
-                   float(1.25 * per_step_err / np.sqrt(v.size)), unit, approximate, note)
+                   float(np.hypot(1.25 * per_step_err / np.sqrt(v.size), shared)), unit,
+                   approximate, note)
+
+
+#: Metrics that are intervals from an initial contact to a toe-off or back (the
+#: common timing of the ICs and of the TOs does not cancel in them).
+IC_TO_INTERVALS = ("contact_time_ms", "flight_time_ms", "duty_factor_pct")
+
+
+def _shared_timing_error(name: str, common_se_s: tuple[float, float], stride_ms: float) -> float:
+    """Error every step's value of `name` shares through the events' common timing.
+
+    Step and stride times are IC-to-IC intervals, in which it cancels; an
+    IC-to-TO interval carries the common errors of both event types
+    (`GaitEvents.common_timing_se_s`) in quadrature. Returns ms, or % of
+    the stride for the duty factor; 0 for every other metric.
+    """
+    if name not in IC_TO_INTERVALS:
+        return 0.0
+    ms = 1000.0 * float(np.hypot(*common_se_s))
+    return 100.0 * ms / stride_ms if name == "duty_factor_pct" else ms
 
 
 def symmetry_index_pct(left: float, right: float) -> float:
@@ -587,8 +615,9 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
     GaitMetrics
     """
     scale = estimate_scale(track, events, belt_speed_ms=belt_speed_ms, height_m=height_m)
-    rows = _step_rows(track, events, scale, belt_speed_ms, walking=gait_mode == "walking")
     stride_f_hz = spectral_stride_frequency_hz(track, events)
+    rows = _step_rows(track, events, scale, belt_speed_ms, 2.0 * stride_f_hz,
+                      walking=gait_mode == "walking")
     stride_ev_s, stride_ev_se, n_ev = _event_stride_time_s(events)
     cadence_spec = 120.0 * stride_f_hz
     cadence_ev = 120.0 / stride_ev_s if np.isfinite(stride_ev_s) else float("nan")
@@ -633,11 +662,20 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
         if name.endswith(("_cm",)) and scale.method == "body height":
             approx, note = True, "scaled from body height (approximate)"
         pse = _per_step_error(name, err, stride_ms, belt_speed_ms)
+        shared = _shared_timing_error(name, events.common_timing_se_s, stride_ms)
         values = np.array([r[name] for r in rows], dtype=float)
-        summary[name] = summarise(values, unit, pse, approx, note)
+        summary[name] = summarise(values, unit, pse, approx, note, shared)
         for side in ("left", "right"):
             side_vals = np.array([r[name] for r in rows if r["foot"] == side], dtype=float)
-            per_side[side][name] = summarise(side_vals, unit, pse, approx, note)
+            per_side[side][name] = summarise(side_vals, unit, pse, approx, note, shared)
+        if name in VO_METRICS:
+            px_per_unit = (scale.px_per_m / 100.0 if name == "vertical_oscillation_cm"
+                           else scale.leg_length_px / 100.0)
+            summary[name] = _vo_summary(summary[name], fps, noise_px, 2.0 * stride_f_hz,
+                                        px_per_unit)
+            for side in ("left", "right"):
+                per_side[side][name] = _vo_summary(per_side[side][name], fps, noise_px,
+                                                   2.0 * stride_f_hz, px_per_unit)
     if belt_speed_ms:
         # the mean step and stride over the clip follow from cadence, which is measured far more
         # precisely than any single step: speed × 60 / cadence (running-science.md §6.4, §7)
@@ -655,7 +693,10 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
         if left.n == 0 or right.n == 0:
             continue
         diff = left.trimmed_mean - right.trimmed_mean
-        diff_err = float(np.hypot(left.expected_error, right.expected_error))
+        # both feet share the common timing, so its error cancels in their difference
+        shared = _shared_timing_error(name, events.common_timing_se_s, stride_ms)
+        diff_err = float(np.sqrt(max(left.expected_error ** 2 + right.expected_error ** 2
+                                     - 2 * shared ** 2, 0.0)))
         if name in TIMING_BASED_ASYMMETRY:
             unreliable = timing_approx
             why = (f"filmed at {fps:.0f} fps from one side: the far foot's contacts can be timed "
@@ -677,6 +718,16 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
                      "contacts_used": n_ev}
     return GaitMetrics(tuple(rows), summary, per_side, asym, scale, cadence_check,
                        tuple(warnings))
+
+
+def _vo_summary(s: Summary, fps: float, noise_px: float, step_hz: float,
+                px_per_unit: float) -> Summary:
+    """A vertical-oscillation summary with its own expected error and method note."""
+    if s.n == 0:
+        return s
+    error = oscillation.summary_error(s.value, s.n, noise_px, fps, step_hz, px_per_unit)
+    how = "step-frequency harmonic of the hip-and-shoulder height, one stride per step"
+    return replace(s, expected_error=error, note=f"{s.note}; {how}" if s.note else how)
 
 
 def _vertical_ratio(summary: dict[str, Summary], belt_speed_ms: float | None) -> Summary:

@@ -29,9 +29,12 @@ results themselves carry:
      value from the frame rate and tracking noise (`gait.metrics`:
      frame period / sqrt(12) and half a frame of jitter per event, landmark
      noise over the segment length for angles and lengths), already divided
-     by sqrt(n). The random part of it is also inside ``SD_steps``, so
-     adding both counts it twice: deliberately, this errs towards *not*
-     calling a change real (it inflates the SDC by at most sqrt(2)).
+     by sqrt(n), plus the parts that do not average over steps: for contact
+     time, flight time and duty factor the error of the events' common
+     timing, for vertical oscillation the pose model's amplitude error. The
+     random part of it is also inside ``SD_steps``, so adding both counts it
+     twice: deliberately, this errs towards *not* calling a change real (it
+     inflates the SDC by at most sqrt(2)).
 
 2. **SDC at 95 % confidence** of a difference of two independent sessions::
 

@@ -282,7 +282,7 @@ def _clip_facts(r: dict) -> tuple[tuple[str, str], ...]:
          "not given (step length " + ("scaled from body height" if r["options"].get("height_m")
                                       else "not measured") + ")"),
         ("Analysed", f"{seg[0]:.1f}-{seg[1]:.1f} s, {len(r['events'])} foot contacts"),
-        ("Runner found in", f"{r['pose']['detected_fraction']:.0%} of frames"),
+        ("Person found in", f"{r['pose']['detected_fraction']:.0%} of frames"),
     ]
     return tuple(facts)
 

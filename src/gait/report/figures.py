@@ -248,7 +248,8 @@ def left_right(result: GaitResult, rows: tuple[dict, ...]) -> Figure:
 
 
 def stance_timeline(result: GaitResult, *, window_s: float = WINDOW_S) -> Figure:
-    """Stance (foot on belt) and flight (both feet off) periods for each foot over time.
+    """Stance (foot on belt) periods for each foot over time, with the flight phases (both
+    feet off) of a runner or the double-support phases (both feet on) of a walker.
 
     Parameters
     ----------
@@ -263,30 +264,51 @@ def stance_timeline(result: GaitResult, *, window_s: float = WINDOW_S) -> Figure
     t0, t1 = time_window_s(result, window_s=window_s)
     fig = Figure(figsize=(7.2, 2.2))
     ax = fig.subplots()
-    stances: list[tuple[float, float]] = []
+    stances: dict[str, list[tuple[float, float]]] = {}
     for y, side in ((2, "left"), (1, "right")):
         st = SIDE_STYLE[side]
         spans = [(e["ic_s"], e["to_s"] - e["ic_s"]) for e in result.events
                  if e["foot"] == side and e.get("to_s") is not None
                  and e["to_s"] >= t0 and e["ic_s"] <= t1]
-        stances += [(a, a + w) for a, w in spans]
+        stances[side] = [(a, a + w) for a, w in spans]
         ax.broken_barh(spans, (y - 0.35, 0.7), facecolors=st["face"], edgecolors="black",
                        hatch=st["hatch"], linewidth=0.7)
+    walking = result.gait_mode == "walking"
+    phases = (_double_support(stances["left"], stances["right"]) if walking
+              else _flights(stances["left"] + stances["right"]))
+    ax.broken_barh(phases, (0 - 0.25, 0.5), facecolors="black")
+    phase = "double support" if walking else "flight"
+    ax.set_yticks([2, 1, 0], ["left stance", "right stance", phase])
+    ax.set_xlim(t0, t1)
+    ax.set_ylim(-0.6, 2.6)
+    ax.set_xlabel("time (s)")
+    fps = result.pose["fps"]
+    ax.set_title(f"Stance and {phase} per foot (each event timed to ±{500 / fps:.0f} ms at "
+                 f"{fps:.0f} fps)", fontsize=10, loc="left")
+    _apply_style(fig)
+    ax.grid(False, axis="y")
+    fig.tight_layout()
+    return fig
+
+
+def _flights(stances: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """(start, duration) of every gap between stances of either foot, seconds."""
     flights = []
     merged_end = None
     for a, b in sorted(stances):
         if merged_end is not None and a > merged_end:
             flights.append((merged_end, a - merged_end))
         merged_end = b if merged_end is None else max(merged_end, b)
-    ax.broken_barh(flights, (0 - 0.25, 0.5), facecolors="black")
-    ax.set_yticks([2, 1, 0], ["left stance", "right stance", "flight"])
-    ax.set_xlim(t0, t1)
-    ax.set_ylim(-0.6, 2.6)
-    ax.set_xlabel("time (s)")
-    fps = result.pose["fps"]
-    ax.set_title(f"Stance and flight per foot (each event timed to ±{500 / fps:.0f} ms at "
-                 f"{fps:.0f} fps)", fontsize=10, loc="left")
-    _apply_style(fig)
-    ax.grid(False, axis="y")
-    fig.tight_layout()
-    return fig
+    return flights
+
+
+def _double_support(left: list[tuple[float, float]], right: list[tuple[float, float]]
+                    ) -> list[tuple[float, float]]:
+    """(start, duration) of every overlap of a left and a right stance, seconds."""
+    out = []
+    for a0, a1 in left:
+        for b0, b1 in right:
+            lo, hi = max(a0, b0), min(a1, b1)
+            if hi > lo:
+                out.append((lo, hi - lo))
+    return sorted(out)

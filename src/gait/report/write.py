@@ -54,10 +54,13 @@ def make_assets(content: ReportContent, track: PoseTrack | None,
             f"Foot trajectories ({window}): heel (solid) and toe (dotted) height above the "
             "belt; ▼ initial contact, △ toe-off; shaded while the foot is on the belt."))
     if side_view:
+        phase, phases = (("double support", "double-support phases with both feet down")
+                         if result.gait_mode == "walking"
+                         else ("flight", "flight phases with both feet off"))
         out.append(FigureAsset(
             "stance_timeline", figs.to_png(figs.stance_timeline(result)),
-            f"Stance and flight ({window}): when each foot is on the belt, and the flight "
-            "phases with both feet off."))
+            f"Stance and {phase} ({window}): when each foot is on the belt, and the "
+            f"{phases}."))
     targets = {} if content.prescription is None else {
         f"+{t.increase_pct:g}%": t.target_spm for t in content.prescription.targets}
     out.append(FigureAsset(
