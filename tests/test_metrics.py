@@ -103,3 +103,34 @@ def test_angle_asymmetry_from_one_side_view_is_never_called_a_finding():
     for name in angles:
         assert asym[name]["approximate"] and not asym[name]["detectable"], name
         assert "far leg" in asym[name]["note"]
+
+
+def _scaled(belt_kmh_given: float | None, height_m: float | None):
+    params = SynthParams(cadence_spm=170, belt_speed_kmh=10.0, fps=60, duration_s=8.0,
+                         noise_px=0.5, seed=4)
+    track, truth = synthetic_track(params)
+    belt = None if belt_kmh_given is None else belt_kmh_given / 3.6
+    return analyze_track(track, options=AnalysisOptions(belt_speed_ms=belt, height_m=height_m)
+                         ), truth
+
+
+def test_lengths_in_cm_carry_the_scale_error_and_the_scales_are_cross_checked():
+    from gait.metrics import SCALE_DISAGREEMENT, SCALE_POSE_REL_ERROR
+
+    result, truth = _scaled(10.0, 1.75)
+    assert result.scale["method"] == "belt speed"
+    # the pose model's part plus the spread of the stance speeds, never less than the first
+    assert SCALE_POSE_REL_ERROR["belt speed"] <= result.scale["rel_error"] < 0.1
+    overstride = result.summary["overstride_cm"]
+    assert overstride["expected_error"] >= result.scale["rel_error"] * overstride["value"]
+    # exact landmarks: belt speed and body height give the same scale, no warning
+    assert not [w for w in result.warnings if "scale from the belt speed" in w]
+
+    wrong, _ = _scaled(10.0 * (1 + 2 * SCALE_DISAGREEMENT), 1.75)  # belt speed mistyped
+    [warning] = [w for w in wrong.warnings if "scale from the belt speed" in w]
+    assert "-17 %" in warning  # 1 / 1.2 − 1
+
+    height_only, _ = _scaled(None, 1.75)
+    assert height_only.scale["method"] == "body height"
+    assert height_only.scale["rel_error"] == SCALE_POSE_REL_ERROR["body height"]
+    assert _scaled(None, None)[0].scale["rel_error"] is None  # NaN, written as null

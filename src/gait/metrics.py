@@ -148,11 +148,17 @@ class Scale:
         "belt speed", "body height" or "none".
     leg_length_px : float
         Hip-to-ankle length of the near leg in pixels.
+    rel_error : float
+        Relative error (one SD) of `px_per_m`, shared by every length in
+        metres or cm measured in the image (`SCALE_POSE_REL_ERROR` and, for
+        the belt-speed scale, the standard error of the median stance
+        speed); NaN without a scale.
     """
 
     px_per_m: float
     method: str
     leg_length_px: float
+    rel_error: float = float("nan")
 
     def to_dict(self) -> dict:
         """Plain-JSON form."""
@@ -247,11 +253,13 @@ def leg_length_px(track: PoseTrack, side: str) -> float:
     return float(np.nanmedian(thigh) + np.nanmedian(shank))
 
 
-def stance_speed_px_s(track: PoseTrack, events: GaitEvents, foot: str) -> float:
-    """Median backward speed of a foot in mid-stance, in pixels per second.
+def stance_speeds_px_s(track: PoseTrack, events: GaitEvents, foot: str) -> np.ndarray:
+    """Backward speed of a foot in mid-stance, one per contact, in pixels per second.
 
-    On a treadmill a foot in stance moves backwards at belt speed, so this
-    is belt speed in pixels per second (for that foot's depth plane).
+    On a treadmill a foot in stance moves backwards at belt speed, so each
+    value is belt speed in pixels per second (for that foot's depth plane):
+    the displacement of the heel-toe midpoint from a quarter to three
+    quarters of the contact, over that time.
     """
     _, _, ankle, heel, toe = lm.LEG[foot]
     speeds = []
@@ -263,29 +271,60 @@ def stance_speed_px_s(track: PoseTrack, events: GaitEvents, foot: str) -> float:
         pb = 0.5 * (_interp_point(track, heel, b) + _interp_point(track, toe, b))
         if b > a:
             speeds.append(-events.view.facing * (pb[0] - pa[0]) / (b - a))
-    return float(np.median(speeds)) if speeds else float("nan")
+    speeds = np.array(speeds, dtype=float)
+    return speeds[np.isfinite(speeds)]
+
+
+#: Relative error (one SD) of each scale from the pose model, measured on nine
+#: rendered runners against the exact landmarks of the same clips (the bundled
+#: samples and ``scripts/rendered_accuracy.py --render``). Belt speed:
+#: MediaPipe's stance foot moves 2-17 % slower than the belt in the image, so
+#: the scale reads low by 6.7 % on average (RMS 7.9 %) and every length high.
+#: Body height: MediaPipe's hip-to-ankle length reads 4.7-5.3 % short (RMS
+#: 4.7 %); a runner's own leg-to-height ratio adds to that.
+SCALE_POSE_REL_ERROR = {"belt speed": 0.08, "body height": 0.05}
+#: Relative difference of the belt-speed and body-height scales, when both
+#: can be computed, above which the report warns.
+SCALE_DISAGREEMENT = 0.10
 
 
 def estimate_scale(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: float | None,
                    height_m: float | None) -> Scale:
     """Pixels per metre from belt speed (preferred) or body height.
 
-    With belt speed, the near foot's backward speed in mid-stance (pixels
-    per second) divided by the belt speed (m/s) gives pixels per metre in
-    the plane of the near leg. With body height only, the near leg's
-    hip-to-ankle length in pixels is divided by 0.491 × height (Winter
-    2009), which is approximate (MediaPipe's hip landmark is not the hip
-    joint centre).
+    With belt speed, the near foot's median backward speed in mid-stance
+    (pixels per second) divided by the belt speed (m/s) gives pixels per
+    metre in the plane of the near leg. With body height only, the near
+    leg's hip-to-ankle length in pixels is divided by 0.491 × height
+    (Winter 2009), which is approximate (MediaPipe's hip landmark is not the
+    hip joint centre). `Scale.rel_error` holds the scale's error.
     """
     near = events.view.near_side or "left"
     leg_px = leg_length_px(track, near)
     if belt_speed_ms:
-        v_px = stance_speed_px_s(track, events, near)
+        speeds = stance_speeds_px_s(track, events, near)
+        v_px = float(np.median(speeds)) if speeds.size else float("nan")
         if np.isfinite(v_px) and v_px > 0:
-            return Scale(v_px / belt_speed_ms, "belt speed", leg_px)
+            q1, q3 = np.percentile(speeds, [25, 75])
+            se_rel = 1.253 * (q3 - q1) / 1.349 / np.sqrt(speeds.size) / v_px
+            return Scale(v_px / belt_speed_ms, "belt speed", leg_px,
+                         float(np.hypot(se_rel, SCALE_POSE_REL_ERROR["belt speed"])))
     if height_m:
-        return Scale(leg_px / (LEG_FRACTION_OF_HEIGHT * height_m), "body height", leg_px)
+        return Scale(leg_px / (LEG_FRACTION_OF_HEIGHT * height_m), "body height", leg_px,
+                     SCALE_POSE_REL_ERROR["body height"])
     return Scale(float("nan"), "none", leg_px)
+
+
+def scale_disagreement(scale: Scale, height_m: float | None) -> float:
+    """Relative difference of a belt-speed scale from the body-height scale.
+
+    (belt − height) / height; NaN unless `scale` comes from the belt speed
+    and a body height is given.
+    """
+    if scale.method != "belt speed" or not height_m:
+        return float("nan")
+    by_height = scale.leg_length_px / (LEG_FRACTION_OF_HEIGHT * height_m)
+    return float(scale.px_per_m / by_height - 1.0)
 
 
 # ------------------------------------------------------------------- cadence
@@ -650,6 +689,13 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
         warnings.append(
             f"cadence from the foot motion ({cadence_spec:.1f}) and from counted contacts "
             f"({cadence_ev:.1f} steps/min) differ by more than 2 %: contacts may be missed")
+    disagreement = scale_disagreement(scale, height_m)
+    if abs(disagreement) > SCALE_DISAGREEMENT:
+        warnings.append(
+            f"the scale from the belt speed is {100 * disagreement:+.0f} % off the one from body "
+            f"height: lengths in cm (overstride, vertical oscillation) are uncertain by about "
+            f"that much; check the belt speed and height, and that the camera is square to the "
+            f"belt")
     timing_approx = fps < TIMING_MIN_FPS
     stride_ms = 1000 * 2 * 60 / cadence_spec
     per_side: dict[str, dict[str, Summary]] = {"left": {}, "right": {}}
@@ -676,6 +722,10 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
             for side in ("left", "right"):
                 per_side[side][name] = _vo_summary(per_side[side][name], fps, noise_px,
                                                    2.0 * stride_f_hz, px_per_unit)
+        if name.endswith("_cm"):
+            summary[name] = _with_scale_error(summary[name], scale.rel_error)
+            for side in ("left", "right"):
+                per_side[side][name] = _with_scale_error(per_side[side][name], scale.rel_error)
     if belt_speed_ms:
         # the mean step and stride over the clip follow from cadence, which is measured far more
         # precisely than any single step: speed × 60 / cadence (running-science.md §6.4, §7)
@@ -718,6 +768,13 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
                      "contacts_used": n_ev}
     return GaitMetrics(tuple(rows), summary, per_side, asym, scale, cadence_check,
                        tuple(warnings))
+
+
+def _with_scale_error(s: Summary, rel_error: float) -> Summary:
+    """`s` with the scale's relative error of its value added in quadrature (a length in cm)."""
+    if s.n == 0 or not np.isfinite(rel_error):
+        return s
+    return replace(s, expected_error=float(np.hypot(s.expected_error, rel_error * abs(s.value))))
 
 
 def _vo_summary(s: Summary, fps: float, noise_px: float, step_hz: float,
