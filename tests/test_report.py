@@ -371,3 +371,20 @@ def test_page_skeletons_are_reusable(tmp_path):
     pages = [p.extract_text() for p in pypdf.PdfReader(path).pages]
     assert len(pages) == 2
     assert "cadence ≥ 170 − 5 ± 2° [1]" in pages[0] and "page 2" in pages[1]
+
+
+def test_measures_sharing_a_note_share_one_line(report_dir):
+    from gait.report.wording import measurement_notes
+
+    content = build_content(GaitResult.load_json(report_dir / "results.json"))
+    notes = measurement_notes(content)
+    approximate = [n for n in notes if "approximate:" in n]
+    assert len(approximate) == len(set(approximate))
+    summary = content.result.summary
+    shared = {summary[k]["note"] for k in ("contact_time_ms", "flight_time_ms", "duty_factor_pct")
+              if summary[k]["approximate"]}
+    assert len(shared) == 1  # below 120 fps all three carry the same note
+    note = shared.pop()
+    [line] = [n for n in approximate if note in n]
+    assert line.startswith("Contact time (ms), Flight time (ms) and Duty factor (%) are")
+    assert not any(n.startswith("step_time_ms") for n in notes)

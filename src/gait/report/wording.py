@@ -143,10 +143,15 @@ def measurement_notes(c: ReportContent) -> list[str]:
         "its expected error); the headline's ± is one standard deviation.",
     ]
     labels = {key: label for key, label, _ in SUMMARY_ROWS}
+    labels.setdefault("step_time_ms", "Step time")
+    by_note: dict[str, list[str]] = {}  # one line per note, naming every measure it covers
     for key, s in r["summary"].items():
         if s and s.get("value") is not None and s.get("approximate") and s.get("note"):
             unit = f" ({s['unit']})" if s.get("unit") else ""
-            notes.append(f"{labels.get(key, key)}{unit} is approximate: {s['note']}.")
+            by_note.setdefault(s["note"], []).append(f"{labels.get(key, key)}{unit}")
+    for note, names in by_note.items():
+        which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        notes.append(f"{which} {'is' if len(names) == 1 else 'are'} approximate: {note}.")
     cl = r["cleaning"]
     notes.append(f"Cleaning repaired {cl.get('swapped_frames', 0)} frames with swapped legs, "
                  f"removed {cl.get('outliers_removed', 0)} outliers and filled "
