@@ -73,6 +73,13 @@ TOUCH_AIR_FRAMES = 4
 CUBIC_MIN_FRAMES = 8
 #: Groups of events the jackknife of the common timing leaves out in turn.
 JACKKNIFE_GROUPS = 8
+#: Error (SD, seconds) of the common timing where the pooled touch sets it, for
+#: landings and for lift-offs: the RMS error of the mean event timing over 60
+#: noisy synthetic runs at 30 and 60 fps (160-180 steps/min, 0.5-2 px; IC 5.2 ms,
+#: TO 6.6 ms at both rates), from ``scripts/common_timing_calibration.py``.
+#: The touch's root picking is too rough to jackknife, so this is measured once,
+#: not per clip; real footage can do worse (docs/rendered_accuracy.md).
+TOUCH_COMMON_SD_S = {True: 0.0052, False: 0.0066}
 
 
 @dataclass(frozen=True)
@@ -93,13 +100,14 @@ class AlignedEvents:
         Events whose window had data and whose residual is within three
         robust SDs of the trusted events' typical residual.
     common_shift_se_s : float
-        Standard error of the common timing, seconds: a grouped jackknife
-        of the pooled kink over the events (`_jackknife_se`). Every
-        refined instant carries this error in common, so it does not
-        average out over steps. NaN when the common timing is not the
-        pooled kink: the pooled touch picks a root of a fitted quadratic,
-        and leaving a few events out can make it jump by frames, which a
-        jackknife would read as a huge error.
+        Standard error of the common timing, seconds. Every refined
+        instant carries this error in common, so it does not average out
+        over steps. Where the pooled kink sets the timing, a grouped
+        jackknife of it over the events (`_jackknife_se`); where the
+        pooled touch does, the calibrated `TOUCH_COMMON_SD_S` (the touch
+        picks a root of a fitted quadratic, and leaving a few events out
+        can make it jump by frames, which a jackknife would read as a
+        huge error). NaN when neither sets it.
     """
 
     instants_s: np.ndarray
@@ -347,11 +355,12 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
         resid = win.y[i] - _basis(win.t[i] - instants[i], degree) @ shape
         resid -= resid.mean(axis=0)
         rms[i] = float(np.sqrt(np.mean(resid ** 2)))
-    se = float("nan")
     if use_kink:  # a least-squares minimum; the touch's root picking is too rough to jackknife
         win = _Windows(t_s, ys, instants, half, gains[group])
         se = _jackknife_se(lambda subset: common_shift(subset, instants, win), use,
                            np.arange(first.size) % JACKKNIFE_GROUPS)
+    else:
+        se = TOUCH_COMMON_SD_S[landing] if heights is not None else float("nan")
     return AlignedEvents(instants, rms, float(np.median(instants[use] - first[use])), fitted, se)
 
 

@@ -135,7 +135,7 @@ class GaitEvents:
         Diagnostics for the provenance log and the report.
     common_timing_se_s : tuple of float
         Standard error, seconds, that all initial contacts and all toe-offs
-        share (the jackknife error of their common timing,
+        share (the error of their common timing,
         `event_timing.AlignedEvents.common_shift_se_s`): it does not
         average out over steps, so an interval from an IC to a TO (contact
         and flight time, duty factor) carries it in its summary. NaN when
