@@ -134,3 +134,32 @@ def test_lengths_in_cm_carry_the_scale_error_and_the_scales_are_cross_checked():
     assert height_only.scale["method"] == "body height"
     assert height_only.scale["rel_error"] == SCALE_POSE_REL_ERROR["body height"]
     assert _scaled(None, None)[0].scale["rel_error"] is None  # NaN, written as null
+
+
+def test_angles_and_overstride_carry_the_pose_models_error_at_contact():
+    """Exact landmarks still get the pose model's error: it is what video adds, and the
+    summary records it apart so that before/after comparisons can leave it out."""
+    from gait.history.sdc import metric_estimate
+    from gait.metrics import POSE_LANDMARK_ERROR
+
+    track, truth = synthetic_track(SynthParams(fps=60, duration_s=8, seed=4))
+    r = analyze_track(track, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]))
+    r = r.to_dict()
+    for name, error in POSE_LANDMARK_ERROR.items():
+        s = r["summary"][name]
+        assert s["pose_error"] == error
+        assert s["expected_error"] >= error
+        for side in ("left", "right"):
+            if name != "trunk_lean_deg":
+                assert r["per_side"][side][name]["pose_error"] == error
+    leg_cm = 100 * r["scale"]["leg_length_px"] / r["scale"]["px_per_m"]
+    over = r["summary"]["overstride_cm"]
+    assert over["pose_error"] == pytest.approx(POSE_LANDMARK_ERROR["overstride_pct_leg"]
+                                               / 100 * leg_cm)
+    assert r["summary"]["cadence_spm"]["pose_error"] == 0.0
+    # the before/after standard error uses the expected error without the pose model's part
+    shin = r["summary"]["shin_angle_deg"]
+    est = metric_estimate(r, "shin_angle_deg")
+    sampling = 1.253 * (shin["q3"] - shin["q1"]) / 1.349 / np.sqrt(shin["n"])
+    rest = np.sqrt(shin["expected_error"] ** 2 - shin["pose_error"] ** 2)
+    assert est.se == pytest.approx(np.hypot(sampling, rest))

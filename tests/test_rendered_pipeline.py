@@ -114,3 +114,32 @@ def test_stride_length_within_2_percent_with_belt_speed(rendered_results, clip):
     result, truth = rendered_results[clip]
     assert result["summary"]["stride_length_m"]["value"] == pytest.approx(
         truth["stride_length_m"], rel=STRIDE_TOL_REL)
+
+
+#: Angles and positions read at contact, and their truth per foot in ``.truth.json``.
+AT_CONTACT = {
+    "overstride_cm": lambda truth, foot: 100 * truth["at_ic_by_foot"][foot]["heel_ahead_of_hip_m"],
+    "overstride_pct_leg": lambda truth, foot: (100 * truth["at_ic_by_foot"][foot]
+                                               ["heel_ahead_of_hip_m"] / truth["leg_length_m"]),
+    "shin_angle_deg": lambda truth, foot: truth["at_ic_by_foot"][foot]["shin_angle_deg"],
+    "knee_flexion_ic_deg": lambda truth, foot: truth["at_ic_by_foot"][foot]["knee_flexion_deg"],
+    "trunk_lean_deg": lambda truth, foot: truth["trunk_lean_deg"],
+}
+
+
+@pytest.mark.parametrize("clip", _params("at_contact"))
+def test_angles_and_overstride_at_contact_within_twice_their_stated_error(rendered_results,
+                                                                           clip):
+    """The stated error holds the pose model's error at contact (`POSE_LANDMARK_ERROR`,
+    calibrated on seven other rendered runners): the bundled samples are held out. Measured
+    errors / stated errors on (30 fps, 60 fps): overstride +3.0/2.6 and +3.5/2.7 cm, +4.1/2.5
+    and +3.0/2.5 % leg, shin angle +1.6/2.5 and +0.5/2.6°, knee flexion -1.0/1.6 and
+    -2.0/1.6°, trunk lean +0.1/0.7 and -0.2/0.7°. Before that term the stated errors were
+    0.3-1.3, and overstride in % leg read 12 stated errors off."""
+    result, truth = rendered_results[clip]
+    off = {}
+    for name, true_value in AT_CONTACT.items():
+        s = result["summary"][name]
+        true_mean = 0.5 * sum(true_value(truth, foot) for foot in ("left", "right"))
+        off[name] = (s["value"] - true_mean) / s["expected_error"]
+    assert all(abs(z) <= 2.0 for z in off.values()), off

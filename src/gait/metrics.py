@@ -65,7 +65,9 @@ class Summary:
         Number of steps (or strides) used.
     expected_error : float
         Expected measurement error of `value` (one standard deviation, same
-        unit), from the frame rate, tracking noise and number of steps.
+        unit), from the frame rate, tracking noise and number of steps, and
+        the errors that do not average out over steps (`pose_error`, the
+        events' common timing, the scale).
     unit : str
     approximate : bool
         True when the measurement cannot support the precision a clinician
@@ -73,6 +75,12 @@ class Summary:
         body-height scale).
     note : str
         Why it is approximate, or how it was measured.
+    pose_error : float
+        The part of `expected_error` that is the pose model's own error at
+        contact (`POSE_LANDMARK_ERROR`), same unit; 0 where none is known. It
+        depends on how the runner is filmed (which way they face, framing),
+        so two sessions filmed alike share most of it and a before/after
+        comparison leaves it out (`gait.history.sdc`).
     """
 
     value: float
@@ -84,6 +92,7 @@ class Summary:
     unit: str
     approximate: bool = False
     note: str = ""
+    pose_error: float = 0.0
 
     def to_dict(self) -> dict:
         """Plain-JSON form (NaN becomes None)."""
@@ -617,6 +626,35 @@ POSE_TOE_OFF_NOTE = ("on nine rendered test runners the pose model put toe-off e
                      "duty factor may read low and flight time high by about that much")
 
 
+#: The pose model's error (one SD, per foot) in the angles and positions read at
+#: contact: MediaPipe's median minus the median on the exact landmarks, RMS over
+#: both feet of seven rendered runners (``scripts/rendered_accuracy.py --render``:
+#: 30 and 60 fps, facing either way, two frame sizes; measured 2.3 % of leg
+#: length, 2.1°, 1.0°, 3.5°, 3.4° and 0.4°, rounded up to the next half unit;
+#: ``scripts/pose_angle_calibration.py``). The far leg and the facing direction
+#: set its sign (overstride reads +3 % leg for the far foot facing left, −2 %
+#: facing right), so it does not average out over steps. Overstride in cm takes
+#: the same share of the clip's leg length.
+POSE_LANDMARK_ERROR = {"overstride_pct_leg": 2.5, "shin_angle_deg": 2.5,
+                       "knee_flexion_ic_deg": 1.5, "peak_knee_flexion_stance_deg": 4.0,
+                       "foot_strike_angle_deg": 4.0, "trunk_lean_deg": 0.5}
+
+
+def _pose_error(name: str, scale: Scale) -> float:
+    """`POSE_LANDMARK_ERROR` of metric `name` in its own unit (0 when none is known)."""
+    if name == "overstride_cm":
+        leg_cm = 100.0 * scale.leg_length_px / scale.px_per_m
+        return POSE_LANDMARK_ERROR["overstride_pct_leg"] / 100.0 * leg_cm
+    return POSE_LANDMARK_ERROR.get(name, 0.0)
+
+
+def _with_pose_error(s: Summary, error: float) -> Summary:
+    """`s` with the pose model's error at contact added in quadrature and recorded."""
+    if s.n == 0 or not error > 0:
+        return s
+    return replace(s, expected_error=float(np.hypot(s.expected_error, error)), pose_error=error)
+
+
 def _shared_timing_error(name: str, common_se_s: tuple[float, float], stride_ms: float) -> float:
     """Error every step's value of `name` shares through the events' common timing.
 
@@ -736,6 +774,10 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
             summary[name] = _with_scale_error(summary[name], scale.rel_error)
             for side in ("left", "right"):
                 per_side[side][name] = _with_scale_error(per_side[side][name], scale.rel_error)
+        pose = _pose_error(name, scale)
+        summary[name] = _with_pose_error(summary[name], pose)
+        for side in ("left", "right"):
+            per_side[side][name] = _with_pose_error(per_side[side][name], pose)
     if belt_speed_ms:
         # the mean step and stride over the clip follow from cadence, which is measured far more
         # precisely than any single step: speed × 60 / cadence (running-science.md §6.4, §7)

@@ -34,7 +34,11 @@ results themselves carry:
      timing, for vertical oscillation the pose model's amplitude error. The
      random part of it is also inside ``SD_steps``, so adding both counts it
      twice: deliberately, this errs towards *not* calling a change real (it
-     inflates the SDC by at most sqrt(2)).
+     inflates the SDC by at most sqrt(2)). Left out is the summary's
+     ``pose_error``, the pose model's error in the angles and overstride at
+     contact: it follows how the runner is filmed (facing, framing), so
+     sessions filmed alike share it, and the published between-session
+     floors below cover camera re-positioning.
 
 2. **SDC at 95 % confidence** of a difference of two independent sessions::
 
@@ -128,10 +132,13 @@ def _float(value) -> float:
     return float(value) if isinstance(value, (int, float)) else float("nan")
 
 
-def _median_se(sd: float, n: int, expected_error: float) -> float:
+def _median_se(sd: float, n: int, summary: dict) -> float:
+    """SE of a summary's median: sampling and its expected error less the pose model's part."""
     sampling = MEDIAN_SE_FACTOR * sd / math.sqrt(n) if n > 0 else float("nan")
-    ee = expected_error if math.isfinite(expected_error) else 0.0
-    return float(math.hypot(sampling, ee))
+    ee, pose = _float(summary.get("expected_error")), _float(summary.get("pose_error"))
+    ee = ee if math.isfinite(ee) else 0.0
+    pose = pose if math.isfinite(pose) else 0.0
+    return float(math.hypot(sampling, math.sqrt(max(ee ** 2 - pose ** 2, 0.0))))
 
 
 def _stride_cadence_sd_spm(result: dict) -> tuple[float, int]:
@@ -175,7 +182,7 @@ def metric_estimate(result: dict, metric: str) -> Estimate:
         n = n_strides or n
     else:
         sd = (_float(s.get("q3")) - _float(s.get("q1"))) / IQR_PER_SD
-    se = _median_se(sd, n, _float(s.get("expected_error")))
+    se = _median_se(sd, n, s)
     return Estimate(value, se, n, unit, approximate)
 
 
@@ -201,7 +208,7 @@ def asymmetry_estimate(result: dict, metric: str) -> Estimate:
     se_sides = []
     for s in sides:
         sd = (_float(s.get("q3")) - _float(s.get("q1"))) / IQR_PER_SD
-        se_sides.append(_median_se(sd, int(s.get("n") or 0), _float(s.get("expected_error"))))
+        se_sides.append(_median_se(sd, int(s.get("n") or 0), s))
     mean = 0.5 * (_float(a.get("left")) + _float(a.get("right")))
     se = 100.0 * math.hypot(*se_sides) / abs(mean) if mean else float("nan")
     n = int(a.get("n_left") or 0) + int(a.get("n_right") or 0)

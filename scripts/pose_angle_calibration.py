@@ -1,0 +1,80 @@
+"""The pose model's error on the angles and positions measured at contact.
+
+For each rendered synthetic runner (a video plus its ``.truth.json``), runs
+the whole pipeline on the video (MediaPipe pose estimation included) and on
+the exact landmarks the video was drawn from (`gait.synth.synthetic_track`
+with the same parameters), and prints, per foot (near / far to the camera),
+the difference of each metric's median: the error the pose model adds to
+overstride (% of leg length), shin angle, knee flexion at initial contact,
+peak knee flexion in stance, foot-strike angle and trunk lean. The RMS over
+all feet and clips is what `gait.metrics.POSE_LANDMARK_ERROR` states.
+
+The default clips are those of ``scripts/rendered_accuracy.py --render``
+(``/tmp/gait-rendered-accuracy``, rendered by today's `gait.synth`); the
+bundled samples, rendered by an earlier version, are held out and checked
+against their truth in ``tests/test_rendered_pipeline.py``.
+
+Run: ``python scripts/pose_angle_calibration.py [VIDEO ...] [--cache-dir DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from gait.pipeline import AnalysisOptions, analyze, analyze_track
+from gait.synth import SynthParams, synthetic_track
+
+METRICS = ("overstride_pct_leg", "shin_angle_deg", "knee_flexion_ic_deg",
+           "peak_knee_flexion_stance_deg", "foot_strike_angle_deg", "trunk_lean_deg")
+DEFAULT_DIR = Path("/tmp/gait-rendered-accuracy")
+
+
+def clip_errors(video: Path, cache_dir: Path | None) -> dict[str, dict[str, float]]:
+    """``{metric: {"near": error, "far": error}}``: MediaPipe's median minus the exact one."""
+    truth = json.loads(video.with_suffix(".truth.json").read_text())
+    options = AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"])
+    seen, _ = analyze(video, options=options, cache_dir=cache_dir, progress=False)
+    exact_track, _ = synthetic_track(SynthParams(**truth["params"]))
+    exact = analyze_track(exact_track, options=options)
+    seen, exact = seen.to_dict(), exact.to_dict()
+    near = truth["near_side"]
+    feet = {"near": near, "far": "right" if near == "left" else "left"}
+    out = {}
+    for name in METRICS:
+        if name == "trunk_lean_deg":  # one trunk, not per foot
+            err = seen["summary"][name]["value"] - exact["summary"][name]["value"]
+            out[name] = {"near": err, "far": err}
+            continue
+        out[name] = {role: seen["per_side"][foot][name]["value"]
+                     - exact["per_side"][foot][name]["value"] for role, foot in feet.items()}
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("videos", nargs="*", type=Path)
+    parser.add_argument("--cache-dir", type=Path, help="pose cache (default: the user cache)")
+    args = parser.parse_args()
+    videos = args.videos or sorted(DEFAULT_DIR.glob("*.mp4"))
+    if not videos:
+        raise SystemExit(f"no clips: render them with scripts/rendered_accuracy.py --render "
+                         f"(writes {DEFAULT_DIR})")
+    errors = {name: [] for name in METRICS}
+    print(f"{'clip':<24}" + "".join(f"{name[:14]:>17}" for name in METRICS))
+    print(f"{'':<24}" + "".join(f"{'near / far':>17}" for _ in METRICS))
+    for video in videos:
+        e = clip_errors(video, args.cache_dir)
+        print(f"{video.stem[:24]:<24}" + "".join(
+            f"{e[n]['near']:>+9.1f} / {e[n]['far']:<+5.1f}" for n in METRICS))
+        for name in METRICS:
+            errors[name] += [e[name]["near"], e[name]["far"]]
+    print(f"{'RMS over feet':<24}" + "".join(
+        f"{np.sqrt(np.mean(np.square(errors[n]))):>17.2f}" for n in METRICS))
+
+
+if __name__ == "__main__":
+    main()
