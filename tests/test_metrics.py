@@ -120,7 +120,8 @@ def test_lengths_in_cm_carry_the_scale_error_and_the_scales_are_cross_checked():
     result, truth = _scaled(10.0, 1.75)
     assert result.scale["method"] == "belt speed"
     # the pose model's part plus the spread of the stance speeds, never less than the first
-    assert SCALE_POSE_REL_ERROR["belt speed"] <= result.scale["rel_error"] < 0.1
+    assert (SCALE_POSE_REL_ERROR["belt speed"] <= result.scale["rel_error"]
+            < 1.25 * SCALE_POSE_REL_ERROR["belt speed"])  # the stance speeds spread little
     overstride = result.summary["overstride_cm"]
     assert overstride["expected_error"] >= result.scale["rel_error"] * overstride["value"]
     # exact landmarks: belt speed and body height give the same scale, no warning
@@ -140,12 +141,12 @@ def test_angles_and_overstride_carry_the_pose_models_error_at_contact():
     """Exact landmarks still get the pose model's error: it is what video adds, and the
     summary records it apart so that before/after comparisons can leave it out."""
     from gait.history.sdc import metric_estimate
-    from gait.metrics import POSE_LANDMARK_ERROR
+    from gait.metrics import POSE_MODEL_ERROR
 
     track, truth = synthetic_track(SynthParams(fps=60, duration_s=8, seed=4))
     r = analyze_track(track, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]))
     r = r.to_dict()
-    for name, error in POSE_LANDMARK_ERROR.items():
+    for name, error in POSE_MODEL_ERROR.items():
         s = r["summary"][name]
         assert s["pose_error"] == error
         assert s["expected_error"] >= error
@@ -154,7 +155,7 @@ def test_angles_and_overstride_carry_the_pose_models_error_at_contact():
                 assert r["per_side"][side][name]["pose_error"] == error
     leg_cm = 100 * r["scale"]["leg_length_px"] / r["scale"]["px_per_m"]
     over = r["summary"]["overstride_cm"]
-    assert over["pose_error"] == pytest.approx(POSE_LANDMARK_ERROR["overstride_pct_leg"]
+    assert over["pose_error"] == pytest.approx(POSE_MODEL_ERROR["overstride_pct_leg"]
                                                / 100 * leg_cm)
     assert r["summary"]["cadence_spm"]["pose_error"] == 0.0
     # the before/after standard error uses the expected error without the pose model's part
@@ -163,3 +164,20 @@ def test_angles_and_overstride_carry_the_pose_models_error_at_contact():
     sampling = 1.253 * (shin["q3"] - shin["q1"]) / 1.349 / np.sqrt(shin["n"])
     rest = np.sqrt(shin["expected_error"] ** 2 - shin["pose_error"] ** 2)
     assert est.se == pytest.approx(np.hypot(sampling, rest))
+
+
+@pytest.mark.parametrize("asymmetry_pct, detectable", [(5.0, False), (15.0, True)])
+def test_step_time_asymmetry_needs_to_beat_the_pose_models_near_far_bias(asymmetry_pct,
+                                                                         detectable):
+    """At 120 fps a step-time difference is timed to a few ms on exact landmarks, but through
+    MediaPipe the near and far foot's landings carry different biases (RMS 11 ms on nine
+    rendered runners): a 5 % SI (18 ms at 166 steps/min) is within that, a 15 % one is not."""
+    from gait.metrics import POSE_STEP_DIFFERENCE_MS
+
+    track, truth = synthetic_track(SynthParams(fps=120, cadence_spm=166, duration_s=10,
+                                               step_time_asymmetry_pct=asymmetry_pct, seed=2))
+    r = analyze_track(track, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]))
+    a = r.to_dict()["asymmetry"]["step_time_ms"]
+    assert a["symmetry_index_pct"] == pytest.approx(asymmetry_pct, abs=1.5)
+    assert a["detectable"] is detectable
+    assert (abs(a["difference"]) > 2 * POSE_STEP_DIFFERENCE_MS) is detectable

@@ -40,11 +40,12 @@ STRIDE_TOL_REL = 0.02
 #: the toe rises before it leaves); the horizontal ones are faithful: with the
 #: exact vertical coordinates put back, every event is within 8 ms. See
 #: docs/rendered_accuracy.md and ``scripts/rendered_accuracy.py --diagnose``.
+#: (Toe-off met the bar on both samples once a pooled lift-off timing that moves
+#: the first guesses by more than a frame is no longer trusted: 48 % -> 93 % at
+#: 30 fps, 18 % -> 100 % at 60 fps.)
 SHORTFALL = {
-    (CLIP_30, "to"): "TO within 33 ms: 48 % (near foot -28 ms SD 18, far foot -34 ms SD 13)",
     (CLIP_30, "si"): "step-time SI +2.2 % for a symmetric runner (far-foot IC -11 ms, near "
                      "foot -7 ms)",
-    (CLIP_60, "to"): "TO within 17 ms: 18 % (near foot -23 ms SD 14, far foot -28 ms SD 4)",
 }
 
 
@@ -130,11 +131,11 @@ AT_CONTACT = {
 @pytest.mark.parametrize("clip", _params("at_contact"))
 def test_angles_and_overstride_at_contact_within_twice_their_stated_error(rendered_results,
                                                                            clip):
-    """The stated error holds the pose model's error at contact (`POSE_LANDMARK_ERROR`,
-    calibrated on seven other rendered runners): the bundled samples are held out. Measured
-    errors / stated errors on (30 fps, 60 fps): overstride +3.0/2.6 and +3.5/2.7 cm, +4.1/2.5
-    and +3.0/2.5 % leg, shin angle +1.6/2.5 and +0.5/2.6°, knee flexion -1.0/1.6 and
-    -2.0/1.6°, trunk lean +0.1/0.7 and -0.2/0.7°. Before that term the stated errors were
+    """The stated error holds the pose model's error at contact (`POSE_MODEL_ERROR`,
+    calibrated on nine other rendered runners): the bundled samples are held out. Measured
+    errors / stated errors on (30 fps, 60 fps): overstride +2.7/2.6 and +4.2/3.0 cm, +4.1/2.5
+    and +3.0/2.5 % leg, shin angle +1.6/2.5 and +0.5/2.6°, knee flexion -1.0/1.1 and
+    -2.0/1.1°, trunk lean +0.1/0.7 and -0.2/0.7°. Before that term the stated errors were
     0.3-1.3, and overstride in % leg read 12 stated errors off."""
     result, truth = rendered_results[clip]
     off = {}

@@ -383,8 +383,10 @@ def test_measures_sharing_a_note_share_one_line(report_dir):
     summary = content.result.summary
     shared = {summary[k]["note"] for k in ("contact_time_ms", "flight_time_ms", "duty_factor_pct")
               if summary[k]["approximate"]}
-    assert len(shared) == 1  # below 120 fps all three carry the same note
+    assert len(shared) == 1  # below 120 fps all three carry the same note, as step time does
     note = shared.pop()
+    assert summary["step_time_ms"]["note"] == note
     [line] = [n for n in approximate if note in n]
-    assert line.startswith("Contact time (ms), Flight time (ms) and Duty factor (%) are")
+    assert line.startswith("Step time (ms), Contact time (ms), Flight time (ms) and Duty factor "
+                           "(%) are")
     assert not any(n.startswith("step_time_ms") for n in notes)

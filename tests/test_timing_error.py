@@ -48,7 +48,9 @@ def test_contact_time_error_is_calibrated(fps):
         result = analyze_track(track, options=AnalysisOptions(belt_speed_ms=10 / 3.6))
         contact = result.summary["contact_time_ms"]
         true_ms = 1000 * np.median([e["to_s"] - e["ic_s"] for e in truth["events"]])
-        z.append((contact["value"] - true_ms) / contact["expected_error"])
+        # exact landmarks: the stated error less the pose model's part (tested on video)
+        stated = np.sqrt(contact["expected_error"] ** 2 - contact["pose_error"] ** 2)
+        z.append((contact["value"] - true_ms) / stated)
     rms = float(np.sqrt(np.mean(np.square(z))))
     assert 0.5 <= rms <= 1.5, np.round(z, 2)
 

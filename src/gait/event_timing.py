@@ -29,7 +29,9 @@ repeated waveforms. Each round has two steps:
      heights from all events at once, extrapolated to the stance level
      (`_pooled_touch_shift`; at lower frame rates);
    - for landings in between (`KINK_CHECKED_FRAMES`), the kink when it lies
-     within one frame of the first guesses for every foot, else the touch.
+     within one frame of the first guesses for every foot, else the touch;
+   - for lift-offs whose pooled touch moves the first guesses by more than
+     a frame, the first guesses' own common timing (`_moved_over_a_frame`).
 
 Landmark jitter so averages over all strides instead of moving
 each event to its own noisy minimum, and the window is short (about a
@@ -104,7 +106,8 @@ class AlignedEvents:
         instant carries this error in common, so it does not average out
         over steps. Where the pooled kink sets the timing, a grouped
         jackknife of it over the events (`_jackknife_se`); where the
-        pooled touch does, the calibrated `TOUCH_COMMON_SD_S` (the touch
+        foot heights do (the pooled touch, or the first guesses' own
+        timing), the calibrated `TOUCH_COMMON_SD_S` (the touch
         picks a root of a fitted quadratic, and leaving a few events out
         can make it jump by frames, which a jackknife would read as a
         huge error). NaN when neither sets it.
@@ -359,8 +362,8 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
         win = _Windows(t_s, ys, instants, half, gains[group])
         se = _jackknife_se(lambda subset: common_shift(subset, instants, win), use,
                            np.arange(first.size) % JACKKNIFE_GROUPS)
-    else:
-        se = TOUCH_COMMON_SD_S[landing] if heights is not None else float("nan")
+    else:  # the pooled touch, or the first guesses' own timing, both from the foot heights
+        se = TOUCH_COMMON_SD_S[landing]
     return AlignedEvents(instants, rms, float(np.median(instants[use] - first[use])), fitted, se)
 
 
@@ -466,7 +469,15 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
     the pooled kink when the window holds at least `KINK_MIN_FRAMES` frames
     per side; for landings with at least `KINK_CHECKED_FRAMES`, when the
     kink lies within one frame of the first guesses; otherwise the pooled
-    touch of `heights_px` (`_pooled_touch_shift`). A left-right difference
+    touch of `heights_px` (`_pooled_touch_shift`). Lift-offs keep the common
+    timing of their first guesses when the pooled touch would move it by more
+    than a frame: a foot leaves the belt almost tangentially, so extrapolating
+    its height to the stance level is ill-conditioned, and where the pose
+    model's toe climbs through stance the pooled touch kept drifting (on
+    rendered runners lift-offs within tolerance rose from 7-67 % to 93-100 %
+    at 30 fps). Landings keep the pooled touch: the foot arrives at speed,
+    and on the same runners it corrected first guesses that were 40 ms early.
+    A left-right difference
     (step-time asymmetry) therefore comes only from aligning each event to
     the same template. Timing each foot on its own left each foot's common
     timing free to err by itself, which moved the step-time asymmetry by
@@ -493,11 +504,53 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
     kink = frames >= KINK_MIN_FRAMES or (landing and frames >= KINK_CHECKED_FRAMES)
     out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=kink, trusted=trusted,
                          heights_px=heights_px, landing=landing)
-    if kink and frames < KINK_MIN_FRAMES and any(
-            abs(a.common_shift_s) > 1.0 / fs for a in out.values()):
+    if kink and frames < KINK_MIN_FRAMES and _moved_over_a_frame(out, fs):
+        kink = False
         out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=False, trusted=trusted,
                              heights_px=heights_px, landing=landing)
+    if not landing and _moved_too_far(out, fs, kink):
+        out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=False, trusted=trusted,
+                             heights_px=None, landing=landing)
     return out
+
+
+def _moved_too_far(aligned: dict[str, AlignedEvents], fs: float, kink: bool) -> bool:
+    """Whether a pooled lift-off timing overturned the first guesses' common timing.
+
+    The pooled touch may move it by at most a frame (`_moved_over_a_frame`).
+    The pooled kink, a least-squares fit of the whole pooled waveform, may
+    move it further at high frame rates, but not beyond the per-event search
+    (`SEARCH_S`): on MediaPipe's rendered runners at 120 fps, with one foot
+    left out, the near foot's lift-offs alone put it 55 ms early.
+    """
+    if not kink:
+        return _moved_over_a_frame(aligned, fs)
+    return any(abs(a.common_shift_s) > max(SEARCH_S, 1.0 / fs) for a in aligned.values())
+
+
+def _moved_over_a_frame(aligned: dict[str, AlignedEvents], fs: float) -> bool:
+    """Whether the pooled common timing moved the first guesses by more than a frame.
+
+    The first guesses are timed from the same foot heights, event by event;
+    pooling them should refine their common timing, not overturn it. On
+    synthetic tracks the pooled touch moves it by a fraction of a frame
+    (at most 7 ms at 30 fps); on MediaPipe's rendered runners it moved the
+    lift-offs by 30-45 ms at 30 fps in the first round and did not settle
+    in the next (the toe climbs through stance, so the stance level it
+    extrapolates to keeps moving; docs/rendered_accuracy.md).
+
+    Parameters
+    ----------
+    aligned : dict of AlignedEvents
+        Per foot, as `_align_jointly` returns.
+    fs : float
+        Sampling rate in Hz.
+
+    Returns
+    -------
+    bool
+    """
+    return any(abs(a.common_shift_s) > 1.0 / fs for a in aligned.values())
 
 
 def _align_jointly(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, np.ndarray],

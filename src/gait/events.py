@@ -502,6 +502,39 @@ def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewI
                       common_se)
 
 
+#: A foot whose median stance is shorter than this share of the other foot's
+#: was not followed through its stances (`short_stance_foot`).
+SHORT_STANCE_RATIO = 0.6
+
+
+def short_stance_foot(contact_s: dict[str, list[float]]) -> str | None:
+    """The foot whose stances were cut short by the pose model, or None.
+
+    A steady runner's two feet stay on the belt for similar times (left and
+    right contact times differ by a few per cent). In a side view MediaPipe
+    loses the far foot for about 0.1 s as the near leg swings past it (its
+    landmarks jump towards the near foot): on rendered runners at 60 and
+    120 fps the far foot's stances then ended at that moment, 150-200 ms
+    early (docs/rendered_accuracy.md).
+
+    Parameters
+    ----------
+    contact_s : dict
+        Contact times in seconds, per foot.
+
+    Returns
+    -------
+    str or None
+        The foot whose median contact time is under `SHORT_STANCE_RATIO` of
+        the other's.
+    """
+    medians = {f: float(np.median(v)) for f, v in contact_s.items() if len(v)}
+    if len(medians) < 2:
+        return None
+    short, long_ = sorted(medians, key=medians.get)
+    return short if medians[short] < SHORT_STANCE_RATIO * medians[long_] else None
+
+
 def require_two_per_foot(contacts: list[FootEvent], *, source: str, span_s: float, found: str,
                          where: str, hint: str) -> None:
     """Refuse a clip with fewer than two contacts of either foot.
@@ -703,19 +736,27 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
         ic0, to0 = _rhythm_checked(ic0, to0, period_s=period_s, contact_s=contact_s)
         first[foot] = (np.r_[ic0, extra], np.r_[to0, extra + contact_s])
         trusted[foot] = np.r_[np.ones(ic0.size, bool), np.zeros(extra.size, bool)]
-    ic, to = (align_feet(t, y, {f: v[k] for f, v in first.items()}, fs=raw.fps,
-                         landing=k == 0, trusted=trusted, heights_px=heights) for k in (0, 1))
+    ic = align_feet(t, y, {f: v[0] for f, v in first.items()}, fs=raw.fps, landing=True,
+                    trusted=trusted, heights_px=heights)
+    # a foot the pose model lost mid-stance lifts off where it was lost: its lift-offs keep
+    # their first guesses and do not shape the other foot's
+    cut = short_stance_foot({f: list(v[1] - v[0]) for f, v in first.items()})
+    lifting = [f for f in first if f != cut]
+    to = align_feet(t, {f: y[f] for f in lifting}, {f: first[f][1] for f in lifting},
+                    fs=raw.fps, landing=False, trusted={f: trusted[f] for f in lifting},
+                    heights_px={f: heights[f] for f in lifting})
     out = [c for c in contacts if c.foot not in first]
     for foot in first:
         conf = [c.confidence for c in contacts if c.foot == foot]
         confidence = np.r_[conf, np.full(first[foot][0].size - len(conf), 0.5 * np.median(conf))]
-        a, b = ic[foot], to[foot]
-        for k, (ic_s, to_s) in enumerate(zip(a.instants_s, b.instants_s)):
-            if not trusted[foot][k] and not (a.fitted[k] and b.fitted[k]
+        a, b = ic[foot], to.get(foot)
+        lift_s = first[foot][1] if b is None else b.instants_s
+        for k, (ic_s, to_s) in enumerate(zip(a.instants_s, lift_s)):
+            if not trusted[foot][k] and not (a.fitted[k] and (b is None or b.fitted[k])
                                              and t[0] < ic_s < to_s < t[-1]):
                 continue
             ic_s = first[foot][0][k] if _misfit(a, k, trusted[foot]) else ic_s
-            to_s = first[foot][1][k] if _misfit(b, k, trusted[foot]) else to_s
+            to_s = first[foot][1][k] if b is None or _misfit(b, k, trusted[foot]) else to_s
             if not to_s > ic_s:
                 ic_s, to_s = first[foot][0][k], first[foot][1][k]
             i0, i1 = (start + int(np.clip(np.searchsorted(t, x), 0, t.size - 1))

@@ -36,7 +36,7 @@ from scipy import stats
 
 from . import landmarks as lm
 from . import oscillation
-from .events import GaitEvents
+from .events import SHORT_STANCE_RATIO, GaitEvents, short_stance_foot
 from .track import PoseTrack
 
 #: Hip-joint-to-ankle length as a fraction of body height (Winter 2009: thigh 0.245 + shank 0.246).
@@ -76,8 +76,9 @@ class Summary:
     note : str
         Why it is approximate, or how it was measured.
     pose_error : float
-        The part of `expected_error` that is the pose model's own error at
-        contact (`POSE_LANDMARK_ERROR`), same unit; 0 where none is known. It
+        The part of `expected_error` that is the pose model's own error in
+        contact timing or at contact (`POSE_MODEL_ERROR`), same unit; 0
+        where none is known. It
         depends on how the runner is filmed (which way they face, framing),
         so two sessions filmed alike share most of it and a before/after
         comparison leaves it out (`gait.history.sdc`).
@@ -284,14 +285,14 @@ def stance_speeds_px_s(track: PoseTrack, events: GaitEvents, foot: str) -> np.nd
     return speeds[np.isfinite(speeds)]
 
 
-#: Relative error (one SD) of each scale from the pose model, measured on nine
+#: Relative error (one SD) of each scale from the pose model, measured on
 #: rendered runners against the exact landmarks of the same clips (the bundled
-#: samples and ``scripts/rendered_accuracy.py --render``). Belt speed:
-#: MediaPipe's stance foot moves 2-17 % slower than the belt in the image, so
-#: the scale reads low by 6.7 % on average (RMS 7.9 %) and every length high.
-#: Body height: MediaPipe's hip-to-ankle length reads 4.7-5.3 % short (RMS
-#: 4.7 %); a runner's own leg-to-height ratio adds to that.
-SCALE_POSE_REL_ERROR = {"belt speed": 0.08, "body height": 0.05}
+#: samples and ``scripts/rendered_accuracy.py --render``). Belt speed, eleven
+#: clips at 30-120 fps: MediaPipe's stance foot moves 3-22 % slower than the belt
+#: in the image, so the scale reads low by 8.6 % on average (RMS 9.9 %) and every
+#: length high. Body height, nine clips: MediaPipe's hip-to-ankle length reads
+#: 4.7-5.3 % short (RMS 4.7 %); a runner's own leg-to-height ratio adds to that.
+SCALE_POSE_REL_ERROR = {"belt speed": 0.10, "body height": 0.05}
 #: Relative difference of the belt-speed and body-height scales, when both
 #: can be computed, above which the report warns.
 SCALE_DISAGREEMENT = 0.10
@@ -547,10 +548,11 @@ TIMING_BASED_ASYMMETRY = ("step_time_ms", "stride_time_ms", "contact_time_ms", "
 def not_assessable_reason(asymmetry_key: str) -> str:
     """Short verdict for a left/right difference that is not a finding.
 
-    Timing-based differences need 120 fps or more; angles and positions
-    need each leg filmed from its own side.
+    Step and stride timing need 120 fps or more; contact, flight and duty
+    factor (which need the far foot's toe-off), angles and positions need
+    each leg filmed from its own side.
     """
-    if asymmetry_key in TIMING_BASED_ASYMMETRY:
+    if asymmetry_key in TIMING_BASED_ASYMMETRY and asymmetry_key not in IC_TO_INTERVALS:
         return "not assessable at this frame rate"
     return "not assessable from one side view"
 
@@ -618,34 +620,32 @@ def summarise(values, unit: str, per_step_err: float, approximate: bool, note: s
 IC_TO_INTERVALS = ("contact_time_ms", "flight_time_ms", "duty_factor_pct")
 
 
-#: What the pose model does to toe-off, measured on rendered runners
-#: (docs/rendered_accuracy.md); a bias common to sessions filmed alike, so it is
-#: stated rather than added to the expected error that before/after comparisons use.
-POSE_TOE_OFF_NOTE = ("on nine rendered test runners the pose model put toe-off early by a "
-                     "median 29 ms (8-73 ms per foot and clip, once 176 ms), so contact time and "
-                     "duty factor may read low and flight time high by about that much")
-
-
-#: The pose model's error (one SD, per foot) in the angles and positions read at
-#: contact: MediaPipe's median minus the median on the exact landmarks, RMS over
-#: both feet of seven rendered runners (``scripts/rendered_accuracy.py --render``:
-#: 30 and 60 fps, facing either way, two frame sizes; measured 2.3 % of leg
-#: length, 2.1°, 1.0°, 3.5°, 3.4° and 0.4°, rounded up to the next half unit;
-#: ``scripts/pose_angle_calibration.py``). The far leg and the facing direction
-#: set its sign (overstride reads +3 % leg for the far foot facing left, −2 %
-#: facing right), so it does not average out over steps. Overstride in cm takes
-#: the same share of the clip's leg length.
-POSE_LANDMARK_ERROR = {"overstride_pct_leg": 2.5, "shin_angle_deg": 2.5,
-                       "knee_flexion_ic_deg": 1.5, "peak_knee_flexion_stance_deg": 4.0,
-                       "foot_strike_angle_deg": 4.0, "trunk_lean_deg": 0.5}
+#: The pose model's error (one SD, per foot) in contact timing and in the angles
+#: and positions read at contact: MediaPipe's median minus the median on the
+#: exact landmarks, RMS over both feet of nine rendered runners
+#: (``scripts/rendered_accuracy.py --render``: 30, 60 and 120 fps, facing either
+#: way, two frame sizes; ``scripts/pose_error_calibration.py``). Measured 20.7 ms
+#: contact time, 17.2 ms flight time, 2.8 % duty factor, 2.2 % of leg length
+#: overstride, 2.1° shin angle, 1.0° knee flexion at contact, 4.2° peak knee
+#: flexion, 3.8° foot-strike angle, 0.4° trunk lean; rounded up (timing to the
+#: ms, angles and lengths to the half unit). The far leg and the facing
+#: direction set its sign (overstride reads +3 % leg for the far foot facing
+#: left, -2 % facing right), so it does not average out over steps. A foot the
+#: pose model lost mid-stance (`gait.events.short_stance_foot`) is left out of
+#: the timing, as the summaries leave it out. Overstride in cm takes the same
+#: share of the clip's leg length.
+POSE_MODEL_ERROR = {"contact_time_ms": 21.0, "flight_time_ms": 18.0, "duty_factor_pct": 3.0,
+                    "overstride_pct_leg": 2.5, "shin_angle_deg": 2.5, "knee_flexion_ic_deg": 1.0,
+                    "peak_knee_flexion_stance_deg": 4.5, "foot_strike_angle_deg": 4.0,
+                    "trunk_lean_deg": 0.5}
 
 
 def _pose_error(name: str, scale: Scale) -> float:
-    """`POSE_LANDMARK_ERROR` of metric `name` in its own unit (0 when none is known)."""
+    """`POSE_MODEL_ERROR` of metric `name` in its own unit (0 when none is known)."""
     if name == "overstride_cm":
         leg_cm = 100.0 * scale.leg_length_px / scale.px_per_m
-        return POSE_LANDMARK_ERROR["overstride_pct_leg"] / 100.0 * leg_cm
-    return POSE_LANDMARK_ERROR.get(name, 0.0)
+        return POSE_MODEL_ERROR["overstride_pct_leg"] / 100.0 * leg_cm
+    return POSE_MODEL_ERROR.get(name, 0.0)
 
 
 def _with_pose_error(s: Summary, error: float) -> Summary:
@@ -653,6 +653,23 @@ def _with_pose_error(s: Summary, error: float) -> Summary:
     if s.n == 0 or not error > 0:
         return s
     return replace(s, expected_error=float(np.hypot(s.expected_error, error)), pose_error=error)
+
+
+#: Left-minus-right step time difference (ms, one SD) that the pose model adds:
+#: twice the RMS difference of its near and far foot's mean landing error (each
+#: foot's landings shifted by δ lengthen one step and shorten the other by δ),
+#: 11.1 ms over nine rendered runners at 30-120 fps (``scripts/rendered_accuracy.py
+#: --render``: near minus far landing bias 1.8-21.9 ms).
+POSE_STEP_DIFFERENCE_MS = 22.0
+
+
+def _pose_step_difference(name: str, belt_speed_ms: float | None) -> float:
+    """`POSE_STEP_DIFFERENCE_MS` in the unit of a step-based asymmetry (0 for strides)."""
+    if name == "step_time_ms":
+        return POSE_STEP_DIFFERENCE_MS
+    if name == "step_length_m" and belt_speed_ms:
+        return belt_speed_ms * POSE_STEP_DIFFERENCE_MS / 1000.0
+    return 0.0
 
 
 def _shared_timing_error(name: str, common_se_s: tuple[float, float], stride_ms: float) -> float:
@@ -744,6 +761,17 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
             f"belt")
     timing_approx = fps < TIMING_MIN_FPS
     stride_ms = 1000 * 2 * 60 / cadence_spec
+    cut = short_stance_foot({f: [r["contact_time_ms"] for r in rows if r["foot"] == f]
+                             for f in ("left", "right")})
+    if cut is not None:
+        kept = "left" if cut == "right" else "right"
+        cut_note = (f"from the {kept} foot only: the pose model lost the {cut} foot during its "
+                    "stances, which read far shorter")
+        warnings.append(
+            f"the {cut} foot's contacts read under {SHORT_STANCE_RATIO:.0%} as long as the "
+            f"{kept} foot's: the pose model lost it mid-stance (in a side view, usually the far "
+            f"foot as the near leg swings past). Contact time, flight time and duty factor are "
+            f"from the {kept} foot only; film the other side to measure the {cut} foot")
     per_side: dict[str, dict[str, Summary]] = {"left": {}, "right": {}}
     for name, unit in _UNITS.items():
         approx, note = False, ""
@@ -753,15 +781,17 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
                                   "precise contact timing")
         if name.endswith(("_cm",)) and scale.method == "body height":
             approx, note = True, "scaled from body height (approximate)"
-        if name in IC_TO_INTERVALS:
-            note = f"{note}; {POSE_TOE_OFF_NOTE}" if note else POSE_TOE_OFF_NOTE
         pse = _per_step_error(name, err, stride_ms, belt_speed_ms)
         shared = _shared_timing_error(name, events.common_timing_se_s, stride_ms)
-        values = np.array([r[name] for r in rows], dtype=float)
+        from_feet = ("left", "right")
+        if name in IC_TO_INTERVALS and cut is not None:
+            approx, note, from_feet = True, f"{note}; {cut_note}" if note else cut_note, (kept,)
+        values = np.array([r[name] for r in rows if r["foot"] in from_feet], dtype=float)
         summary[name] = summarise(values, unit, pse, approx, note, shared)
         for side in ("left", "right"):
             side_vals = np.array([r[name] for r in rows if r["foot"] == side], dtype=float)
-            per_side[side][name] = summarise(side_vals, unit, pse, approx, note, shared)
+            side_approx = approx or (name in IC_TO_INTERVALS and side == cut)
+            per_side[side][name] = summarise(side_vals, unit, pse, side_approx, note, shared)
         if name in VO_METRICS:
             px_per_unit = (scale.px_per_m / 100.0 if name == "vertical_oscillation_cm"
                            else scale.leg_length_px / 100.0)
@@ -770,6 +800,12 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
             for side in ("left", "right"):
                 per_side[side][name] = _vo_summary(per_side[side][name], fps, noise_px,
                                                    2.0 * stride_f_hz, px_per_unit)
+        if name == "vertical_oscillation_pct_leg":
+            # divided by the pose model's leg length, which reads about 5 % short
+            summary[name] = _with_scale_error(summary[name], SCALE_POSE_REL_ERROR["body height"])
+            for side in ("left", "right"):
+                per_side[side][name] = _with_scale_error(per_side[side][name],
+                                                         SCALE_POSE_REL_ERROR["body height"])
         if name.endswith("_cm"):
             summary[name] = _with_scale_error(summary[name], scale.rel_error)
             for side in ("left", "right"):
@@ -799,11 +835,19 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
         shared = _shared_timing_error(name, events.common_timing_se_s, stride_ms)
         diff_err = float(np.sqrt(max(left.expected_error ** 2 + right.expected_error ** 2
                                      - 2 * shared ** 2, 0.0)))
-        if name in TIMING_BASED_ASYMMETRY:
+        if name in IC_TO_INTERVALS:
+            unreliable = True
+            why = ("measured from one side: the pose model sees the far foot's toe-off poorly "
+                   "(on rendered runners it lost the far foot mid-stance at 60-120 fps, and the "
+                   "feet's toe-offs differed by up to 50 ms), so this left/right difference is "
+                   "not a finding; film each side to compare the feet")
+        elif name in TIMING_BASED_ASYMMETRY:
             unreliable = timing_approx
             why = (f"filmed at {fps:.0f} fps from one side: the far foot's contacts can be timed "
                    "a frame or more off, so this left/right difference is not a finding; film "
                    "at 120 fps or more to compare sides")
+            # the pose model times the near and far foot's landings with different biases
+            diff_err = float(np.hypot(diff_err, _pose_step_difference(name, belt_speed_ms)))
         else:
             unreliable = True
             why = ("measured from one side: the far leg is partly hidden and the pose model "

@@ -1,20 +1,23 @@
-"""The pose model's error on the angles and positions measured at contact.
+"""The pose model's error on contact timing and on the angles and positions at contact.
 
 For each rendered synthetic runner (a video plus its ``.truth.json``), runs
 the whole pipeline on the video (MediaPipe pose estimation included) and on
 the exact landmarks the video was drawn from (`gait.synth.synthetic_track`
 with the same parameters), and prints, per foot (near / far to the camera),
 the difference of each metric's median: the error the pose model adds to
+contact time, flight time and duty factor (a foot whose stances the pose
+model cut short, `gait.events.short_stance_foot`, is left out, as gait
+leaves it out of these summaries),
 overstride (% of leg length), shin angle, knee flexion at initial contact,
 peak knee flexion in stance, foot-strike angle and trunk lean. The RMS over
-all feet and clips is what `gait.metrics.POSE_LANDMARK_ERROR` states.
+all feet and clips is what `gait.metrics.POSE_MODEL_ERROR` states.
 
 The default clips are those of ``scripts/rendered_accuracy.py --render``
 (``/tmp/gait-rendered-accuracy``, rendered by today's `gait.synth`); the
 bundled samples, rendered by an earlier version, are held out and checked
 against their truth in ``tests/test_rendered_pipeline.py``.
 
-Run: ``python scripts/pose_angle_calibration.py [VIDEO ...] [--cache-dir DIR]``.
+Run: ``python scripts/pose_error_calibration.py [VIDEO ...] [--cache-dir DIR]``.
 """
 
 from __future__ import annotations
@@ -25,10 +28,12 @@ from pathlib import Path
 
 import numpy as np
 
+from gait.events import short_stance_foot
+from gait.metrics import IC_TO_INTERVALS
 from gait.pipeline import AnalysisOptions, analyze, analyze_track
 from gait.synth import SynthParams, synthetic_track
 
-METRICS = ("overstride_pct_leg", "shin_angle_deg", "knee_flexion_ic_deg",
+METRICS = ("contact_time_ms", "flight_time_ms", "duty_factor_pct", "overstride_pct_leg", "shin_angle_deg", "knee_flexion_ic_deg",
            "peak_knee_flexion_stance_deg", "foot_strike_angle_deg", "trunk_lean_deg")
 DEFAULT_DIR = Path("/tmp/gait-rendered-accuracy")
 
@@ -43,14 +48,17 @@ def clip_errors(video: Path, cache_dir: Path | None) -> dict[str, dict[str, floa
     seen, exact = seen.to_dict(), exact.to_dict()
     near = truth["near_side"]
     feet = {"near": near, "far": "right" if near == "left" else "left"}
+    cut = short_stance_foot({f: [e["to_s"] - e["ic_s"] for e in seen["events"] if e["foot"] == f]
+                             for f in ("left", "right")})
     out = {}
     for name in METRICS:
         if name == "trunk_lean_deg":  # one trunk, not per foot
             err = seen["summary"][name]["value"] - exact["summary"][name]["value"]
             out[name] = {"near": err, "far": err}
             continue
-        out[name] = {role: seen["per_side"][foot][name]["value"]
-                     - exact["per_side"][foot][name]["value"] for role, foot in feet.items()}
+        out[name] = {role: float("nan") if name in IC_TO_INTERVALS and foot == cut
+                     else seen["per_side"][foot][name]["value"] - exact["per_side"][foot][name]["value"]
+                     for role, foot in feet.items()}
     return out
 
 
@@ -73,7 +81,7 @@ def main() -> None:
         for name in METRICS:
             errors[name] += [e[name]["near"], e[name]["far"]]
     print(f"{'RMS over feet':<24}" + "".join(
-        f"{np.sqrt(np.mean(np.square(errors[n]))):>17.2f}" for n in METRICS))
+        f"{np.sqrt(np.nanmean(np.square(errors[n]))):>17.2f}" for n in METRICS))
 
 
 if __name__ == "__main__":
