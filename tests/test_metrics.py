@@ -181,3 +181,10 @@ def test_step_time_asymmetry_needs_to_beat_the_pose_models_near_far_bias(asymmet
     assert a["symmetry_index_pct"] == pytest.approx(asymmetry_pct, abs=1.5)
     assert a["detectable"] is detectable
     assert (abs(a["difference"]) > 2 * POSE_STEP_DIFFERENCE_MS) is detectable
+    assert a["difference_error"] >= POSE_STEP_DIFFERENCE_MS
+    # the report's headline shows the same error the verdict is judged against
+    from gait.report.content import build_content
+
+    [headline] = [h for h in build_content(r).headline if h.key == "step_time_si_pct"]
+    mean_ms = 0.5 * (a["left"] + a["right"])
+    assert headline.expected_error == pytest.approx(100 * a["difference_error"] / mean_ms)

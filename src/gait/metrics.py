@@ -127,6 +127,10 @@ class Asymmetry:
         True when the comparison cannot be trusted to the precision shown.
     note : str
         Why it is approximate.
+    difference_error : float
+        Expected error (one SD) of `difference`, in the metric's unit: the
+        one `detectable` is judged against, the pose model's near/far bias
+        included (step time and length). NaN where not worked out.
     """
 
     left: float
@@ -140,6 +144,7 @@ class Asymmetry:
     unit: str
     approximate: bool = False
     note: str = ""
+    difference_error: float = float("nan")
 
     def to_dict(self) -> dict:
         """Plain-JSON form (NaN becomes None)."""
@@ -859,7 +864,7 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
             "equal" if diff == 0 else ("left" if diff > 0 else "right"),
             bool(abs(diff) > 2.0 * diff_err) and not unreliable, left.n, right.n, left.unit,
             approximate=unreliable or left.approximate or right.approximate,
-            note=why if unreliable else left.note)
+            note=why if unreliable else left.note, difference_error=diff_err)
     cadence_check = {"spectral_spm": cadence_spec, "from_contacts_spm": cadence_ev,
                      "contacts_used": n_ev}
     return GaitMetrics(tuple(rows), summary, per_side, asym, scale, cadence_check,

@@ -252,7 +252,8 @@ def _headline(r: dict) -> tuple[HeadlineMetric, ...]:
 
 
 def _si_error_pct(r: dict, key: str) -> float | None:
-    """Expected error (1 SD) of a symmetry index from the per-side expected errors, %."""
+    """Expected error (1 SD) of a symmetry index, %: the asymmetry's own difference error
+    where the result has one, else from the per-side expected errors (older results)."""
     try:
         el = r["per_side"]["left"][key]["expected_error"]
         er = r["per_side"]["right"][key]["expected_error"]
@@ -262,7 +263,8 @@ def _si_error_pct(r: dict, key: str) -> float | None:
         return None
     if None in (el, er) or not mean:
         return None
-    return math.hypot(el, er) / abs(mean) * 100.0
+    diff_err = a.get("difference_error")
+    return (diff_err if diff_err is not None else math.hypot(el, er)) / abs(mean) * 100.0
 
 
 def _clip_facts(r: dict) -> tuple[tuple[str, str], ...]:
