@@ -317,6 +317,30 @@ def test_double_support_is_the_overlap_of_left_and_right_stance():
     assert _flights(running) == [pytest.approx((0.25, 0.11)), pytest.approx((0.61, 0.11))]
 
 
+def test_stance_timeline_shows_only_the_landings_of_a_foot_lost_mid_stance(report_dir):
+    """A foot whose stances the pose model cut short (`short_stance_foot`) has no measured
+    toe-offs: the timeline marks its landings only, and draws no flight from its lift-offs."""
+    from dataclasses import replace
+
+    from gait.report.figures import LANDING_MARK_S, _flights_after, stance_timeline
+
+    result = GaitResult.load_json(report_dir / "results.json")
+    cut = [dict(e, to_s=e["ic_s"] + 0.3 * (e["to_s"] - e["ic_s"])) if e["foot"] == "right"
+           else e for e in result.events]
+    ax = stance_timeline(replace(result, events=cut)).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["left stance", "right landings",
+                                                             "flight"]
+    assert "right toe-offs lost" in ax.get_title(loc="left")
+    right_bars = ax.collections[1].get_paths()
+    assert all(np.ptp(p.vertices[:, 0]) == pytest.approx(LANDING_MARK_S) for p in right_bars)
+    # flights run from a stance's end to the next landing of either foot
+    assert _flights_after([(0.0, 0.25), (0.72, 0.97)], [0.0, 0.36, 0.72, 1.08]) == [
+        pytest.approx((0.25, 0.11)), pytest.approx((0.97, 0.11))]
+    whole = stance_timeline(result).axes[0]
+    assert [t.get_text() for t in whole.get_yticklabels()] == ["left stance", "right stance",
+                                                                "flight"]
+
+
 def test_cli_does_not_overwrite_an_earlier_report(tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()

@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..clean import clean_track
+from ..events import short_stance_foot
 from ..landmarks import LEG
 from ..result import GaitResult
 from ..track import PoseTrack
@@ -31,6 +32,9 @@ SIDE_STYLE = {
 }
 #: Seconds of the analysed segment shown in the time plots (more is unreadable on A4).
 WINDOW_S = 6.0
+#: Width in seconds of the mark drawn at each landing of a foot whose toe-offs
+#: were lost (`stance_timeline`).
+LANDING_MARK_S = 0.02
 DPI = 150
 
 
@@ -264,27 +268,44 @@ def stance_timeline(result: GaitResult, *, window_s: float = WINDOW_S) -> Figure
     t0, t1 = time_window_s(result, window_s=window_s)
     fig = Figure(figsize=(7.2, 2.2))
     ax = fig.subplots()
+    events = [e for e in result.events if e.get("to_s") is not None
+              and e["to_s"] >= t0 and e["ic_s"] <= t1]
+    # a foot the pose model lost mid-stance: only its landings are shown (its toe-offs are not
+    # measured, and the flights and double supports they would bound are left out)
+    lost = short_stance_foot({side: [e["to_s"] - e["ic_s"] for e in events if e["foot"] == side]
+                              for side in ("left", "right")})
     stances: dict[str, list[tuple[float, float]]] = {}
+    labels = {}
     for y, side in ((2, "left"), (1, "right")):
         st = SIDE_STYLE[side]
-        spans = [(e["ic_s"], e["to_s"] - e["ic_s"]) for e in result.events
-                 if e["foot"] == side and e.get("to_s") is not None
-                 and e["to_s"] >= t0 and e["ic_s"] <= t1]
-        stances[side] = [(a, a + w) for a, w in spans]
+        spans = [(e["ic_s"], e["to_s"] - e["ic_s"]) for e in events if e["foot"] == side]
+        if side == lost:
+            spans = [(a, LANDING_MARK_S) for a, _ in spans]
+            labels[side] = f"{side} landings"
+        else:
+            stances[side] = [(a, a + w) for a, w in spans]
+            labels[side] = f"{side} stance"
         ax.broken_barh(spans, (y - 0.35, 0.7), facecolors=st["face"], edgecolors="black",
                        hatch=st["hatch"], linewidth=0.7)
     walking = result.gait_mode == "walking"
-    phases = (_double_support(stances["left"], stances["right"]) if walking
-              else _flights(stances["left"] + stances["right"]))
+    if lost is None:
+        phases = (_double_support(stances["left"], stances["right"]) if walking
+                  else _flights(stances["left"] + stances["right"]))
+    else:
+        landings = sorted(e["ic_s"] for e in events)
+        phases = [] if walking else _flights_after(next(iter(stances.values())), landings)
     ax.broken_barh(phases, (0 - 0.25, 0.5), facecolors="black")
     phase = "double support" if walking else "flight"
-    ax.set_yticks([2, 1, 0], ["left stance", "right stance", phase])
+    ax.set_yticks([2, 1, 0], [labels["left"], labels["right"], phase])
     ax.set_xlim(t0, t1)
     ax.set_ylim(-0.6, 2.6)
     ax.set_xlabel("time (s)")
     fps = result.pose["fps"]
-    ax.set_title(f"Stance and {phase} per foot (each event timed to ±{500 / fps:.0f} ms at "
-                 f"{fps:.0f} fps)", fontsize=10, loc="left")
+    title = (f"Stance and {phase} per foot (each event timed to ±{500 / fps:.0f} ms at "
+             f"{fps:.0f} fps)")
+    if lost is not None:
+        title += f"; {lost} toe-offs lost by the pose model"
+    ax.set_title(title, fontsize=10, loc="left")
     _apply_style(fig)
     ax.grid(False, axis="y")
     fig.tight_layout()
@@ -300,6 +321,17 @@ def _flights(stances: list[tuple[float, float]]) -> list[tuple[float, float]]:
             flights.append((merged_end, a - merged_end))
         merged_end = b if merged_end is None else max(merged_end, b)
     return flights
+
+
+def _flights_after(stances: list[tuple[float, float]], landings: list[float]
+                   ) -> list[tuple[float, float]]:
+    """(start, duration) from the end of each of one foot's stances to the next landing."""
+    out = []
+    for _, b in stances:
+        later = [ic for ic in landings if ic > b]
+        if later:
+            out.append((b, later[0] - b))
+    return out
 
 
 def _double_support(left: list[tuple[float, float]], right: list[tuple[float, float]]
