@@ -715,7 +715,9 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
     ones; they get half the median confidence. A detected event whose
     landmarks do not fit the template at all (`_misfit`: a repaired swap or
     a filled gap in its window) keeps its first timing, as does a contact
-    whose refined toe-off would not follow its initial contact.
+    whose refined toe-off would not follow its initial contact. A foot whose
+    stances the pose model cut short (`short_stance_foot`) keeps the first
+    timing of its toe-offs, which are left out of the lift-off template.
 
     Returns the contacts and the standard errors (s) of the common timing
     of the initial contacts and of the toe-offs.
