@@ -336,6 +336,13 @@ def test_stance_timeline_shows_only_the_landings_of_a_foot_lost_mid_stance(repor
     # flights run from a stance's end to the next landing of either foot
     assert _flights_after([(0.0, 0.25), (0.72, 0.97)], [0.0, 0.36, 0.72, 1.08]) == [
         pytest.approx((0.25, 0.11)), pytest.approx((0.97, 0.11))]
+    # the overlay video marks the lost foot's landings but never shows it on the belt
+    from gait.report.overlay import _stance
+
+    ic = next(e["ic_s"] for e in cut if e["foot"] == "right")
+    lost = replace(result, events=cut)
+    assert _stance(lost, "right", ic + 0.05) == (False, True)
+    assert _stance(result, "right", ic + 0.05) == (True, True)
     whole = stance_timeline(result).axes[0]
     assert [t.get_text() for t in whole.get_yticklabels()] == ["left stance", "right stance",
                                                                 "flight"]
