@@ -6,8 +6,8 @@ the exact landmarks the video was drawn from (`gait.synth.synthetic_track`
 with the same parameters), and prints, per foot (near / far to the camera),
 the difference of each metric's median: the error the pose model adds to
 contact time, flight time and duty factor (a foot whose stances the pose
-model cut short, `gait.events.short_stance_foot`, is left out, as gait
-leaves it out of these summaries),
+model cut short, the result's ``lost_foot``, is left out, as gait leaves
+it out of these summaries),
 overstride (% of leg length), shin angle, knee flexion at initial contact,
 peak knee flexion in stance, foot-strike angle and trunk lean. The RMS over
 all feet and clips is what `gait.metrics.POSE_MODEL_ERROR` states.
@@ -28,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 
-from gait.events import short_stance_foot
 from gait.metrics import IC_TO_INTERVALS
 from gait.pipeline import AnalysisOptions, analyze, analyze_track
 from gait.synth import SynthParams, synthetic_track
@@ -48,8 +47,7 @@ def clip_errors(video: Path, cache_dir: Path | None) -> dict[str, dict[str, floa
     seen, exact = seen.to_dict(), exact.to_dict()
     near = truth["near_side"]
     feet = {"near": near, "far": "right" if near == "left" else "left"}
-    cut = short_stance_foot({f: [e["to_s"] - e["ic_s"] for e in seen["events"] if e["foot"] == f]
-                             for f in ("left", "right")})
+    cut = seen["lost_foot"]
     out = {}
     for name in METRICS:
         if name == "trunk_lean_deg":  # one trunk, not per foot

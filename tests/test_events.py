@@ -182,6 +182,7 @@ def test_far_foot_lost_mid_stance_is_left_out_of_contact_timing():
     assert per_side[far]["contact_time_ms"]["value"] < 0.6 * per_side[truth["near_side"]][
         "contact_time_ms"]["value"]
     assert any(f"the {far} foot's contacts read under 60%" in w for w in r["warnings"])
+    assert r["lost_foot"] == far
     contact = r["summary"]["contact_time_ms"]
     assert contact["approximate"] and f"from the {truth['near_side']} foot only" in contact["note"]
     assert contact["value"] == pytest.approx(1000 * truth["contact_time_s"],

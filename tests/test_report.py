@@ -327,7 +327,8 @@ def test_stance_timeline_shows_only_the_landings_of_a_foot_lost_mid_stance(repor
     result = GaitResult.load_json(report_dir / "results.json")
     cut = [dict(e, to_s=e["ic_s"] + 0.3 * (e["to_s"] - e["ic_s"])) if e["foot"] == "right"
            else e for e in result.events]
-    ax = stance_timeline(replace(result, events=cut)).axes[0]
+    lost = replace(result, events=cut, lost_foot="right")  # as metrics records it
+    ax = stance_timeline(lost).axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["left stance", "right landings",
                                                              "flight"]
     assert "right toe-offs lost" in ax.get_title(loc="left")
@@ -340,7 +341,6 @@ def test_stance_timeline_shows_only_the_landings_of_a_foot_lost_mid_stance(repor
     from gait.report.overlay import _stance
 
     ic = next(e["ic_s"] for e in cut if e["foot"] == "right")
-    lost = replace(result, events=cut)
     assert _stance(lost, "right", ic + 0.05) == (False, True)
     assert _stance(result, "right", ic + 0.05) == (True, True)
     whole = stance_timeline(result).axes[0]

@@ -199,6 +199,9 @@ class GaitMetrics:
         Cadence from the foot signals' spectrum and from the contact times,
         for the provenance.
     warnings : tuple of str
+    lost_foot : str or None
+        The foot whose stances the pose model cut short (`short_stance_foot`):
+        contact time, flight time and duty factor come from the other foot.
     """
 
     steps: tuple[dict, ...]
@@ -208,6 +211,7 @@ class GaitMetrics:
     scale: Scale
     cadence_check: dict
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    lost_foot: str | None = None
 
 
 def _json_number(v):
@@ -868,7 +872,7 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
     cadence_check = {"spectral_spm": cadence_spec, "from_contacts_spm": cadence_ev,
                      "contacts_used": n_ev}
     return GaitMetrics(tuple(rows), summary, per_side, asym, scale, cadence_check,
-                       tuple(warnings))
+                       tuple(warnings), lost_foot=cut)
 
 
 def _with_scale_error(s: Summary, rel_error: float) -> Summary:

@@ -147,6 +147,7 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
         warnings=warnings,
         provenance={"track_log": list(filtered.log) + [gait.note()] + list(events.notes),
                     "python": platform.python_version(), "numpy": np.__version__},
+        lost_foot=metrics.lost_foot,
     )
 
 

@@ -65,6 +65,9 @@ class GaitResult:
     provenance: dict = field(default_factory=dict)
     #: Rear/front-view findings (`gait.frontal`); empty when no such view was analysed.
     frontal: dict = field(default_factory=dict)
+    #: The foot whose stances the pose model cut short (`gait.events.short_stance_foot`):
+    #: its toe-offs are not measured, and contact timing comes from the other foot.
+    lost_foot: str | None = None
 
     def to_dict(self) -> dict:
         """JSON-safe dictionary."""

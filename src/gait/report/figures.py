@@ -18,7 +18,6 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..clean import clean_track
-from ..events import short_stance_foot
 from ..landmarks import LEG
 from ..result import GaitResult
 from ..track import PoseTrack
@@ -272,8 +271,7 @@ def stance_timeline(result: GaitResult, *, window_s: float = WINDOW_S) -> Figure
               and e["to_s"] >= t0 and e["ic_s"] <= t1]
     # a foot the pose model lost mid-stance: only its landings are shown (its toe-offs are not
     # measured, and the flights and double supports they would bound are left out)
-    lost = short_stance_foot({side: [e["to_s"] - e["ic_s"] for e in events if e["foot"] == side]
-                              for side in ("left", "right")})
+    lost = result.lost_foot
     stances: dict[str, list[tuple[float, float]]] = {}
     labels = {}
     for y, side in ((2, "left"), (1, "right")):

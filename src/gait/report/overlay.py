@@ -27,7 +27,6 @@ import numpy as np
 
 from ..clean import clean_track
 from ..errors import OutputExistsError
-from ..events import short_stance_foot
 from ..landmarks import LEFT_RIGHT_PAIRS, LEG, SKELETON_EDGES
 from ..result import GaitResult
 from ..track import PoseTrack
@@ -74,18 +73,15 @@ def running_cadence_spm(result: GaitResult, t_s: np.ndarray, *,
 def _stance(result: GaitResult, side: str, t: float) -> tuple[bool, bool]:
     """(foot on the belt at t, initial contact within the last 0.1 s).
 
-    A foot whose toe-offs the pose model lost (`short_stance_foot`) is not
+    A foot whose toe-offs the pose model lost (``result.lost_foot``) is not
     shown as on the belt, as where its stance ends is not known; its
     landings are still marked.
     """
-    lost = short_stance_foot({f: [e["to_s"] - e["ic_s"] for e in result.events
-                                  if e["foot"] == f and e.get("to_s") is not None]
-                              for f in ("left", "right")})
     on = fresh = False
     for e in result.events:
         if e["foot"] != side or e["ic_s"] > t:
             continue
-        end = e["to_s"] if e.get("to_s") is not None and side != lost else e["ic_s"]
+        end = e["to_s"] if e.get("to_s") is not None and side != result.lost_foot else e["ic_s"]
         on |= t <= end
         fresh |= t - e["ic_s"] <= 0.1
     return on, fresh
