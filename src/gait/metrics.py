@@ -796,33 +796,15 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
         if name in IC_TO_INTERVALS and cut is not None:
             approx, note, from_feet = True, f"{note}; {cut_note}" if note else cut_note, (kept,)
         values = np.array([r[name] for r in rows if r["foot"] in from_feet], dtype=float)
-        summary[name] = summarise(values, unit, pse, approx, note, shared)
+        summary[name] = _with_systematic_errors(
+            summarise(values, unit, pse, approx, note, shared), name, scale=scale, fps=fps,
+            noise_px=noise_px, step_hz=2.0 * stride_f_hz)
         for side in ("left", "right"):
             side_vals = np.array([r[name] for r in rows if r["foot"] == side], dtype=float)
             side_approx = approx or (name in IC_TO_INTERVALS and side == cut)
-            per_side[side][name] = summarise(side_vals, unit, pse, side_approx, note, shared)
-        if name in VO_METRICS:
-            px_per_unit = (scale.px_per_m / 100.0 if name == "vertical_oscillation_cm"
-                           else scale.leg_length_px / 100.0)
-            summary[name] = _vo_summary(summary[name], fps, noise_px, 2.0 * stride_f_hz,
-                                        px_per_unit)
-            for side in ("left", "right"):
-                per_side[side][name] = _vo_summary(per_side[side][name], fps, noise_px,
-                                                   2.0 * stride_f_hz, px_per_unit)
-        if name == "vertical_oscillation_pct_leg":
-            # divided by the pose model's leg length, which reads about 5 % short
-            summary[name] = _with_scale_error(summary[name], SCALE_POSE_REL_ERROR["body height"])
-            for side in ("left", "right"):
-                per_side[side][name] = _with_scale_error(per_side[side][name],
-                                                         SCALE_POSE_REL_ERROR["body height"])
-        if name.endswith("_cm"):
-            summary[name] = _with_scale_error(summary[name], scale.rel_error)
-            for side in ("left", "right"):
-                per_side[side][name] = _with_scale_error(per_side[side][name], scale.rel_error)
-        pose = _pose_error(name, scale)
-        summary[name] = _with_pose_error(summary[name], pose)
-        for side in ("left", "right"):
-            per_side[side][name] = _with_pose_error(per_side[side][name], pose)
+            per_side[side][name] = _with_systematic_errors(
+                summarise(side_vals, unit, pse, side_approx, note, shared), name, scale=scale,
+                fps=fps, noise_px=noise_px, step_hz=2.0 * stride_f_hz)
     if belt_speed_ms:
         # the mean step and stride over the clip follow from cadence, which is measured far more
         # precisely than any single step: speed × 60 / cadence (running-science.md §6.4, §7)
@@ -873,6 +855,26 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
                      "contacts_used": n_ev}
     return GaitMetrics(tuple(rows), summary, per_side, asym, scale, cadence_check,
                        tuple(warnings), lost_foot=cut)
+
+
+def _with_systematic_errors(s: Summary, name: str, *, scale: Scale, fps: float,
+                            noise_px: float, step_hz: float) -> Summary:
+    """Summary `s` of metric `name` with the errors that do not average out over steps.
+
+    Vertical oscillation gets its own expected error (`_vo_summary`), and in
+    % of leg length the error of the pose model's leg length; lengths in cm
+    the scale's relative error; every metric its `POSE_MODEL_ERROR`.
+    """
+    if name in VO_METRICS:
+        px_per_unit = (scale.px_per_m / 100.0 if name == "vertical_oscillation_cm"
+                       else scale.leg_length_px / 100.0)
+        s = _vo_summary(s, fps, noise_px, step_hz, px_per_unit)
+    if name == "vertical_oscillation_pct_leg":
+        # divided by the pose model's leg length, which reads about 5 % short
+        s = _with_scale_error(s, SCALE_POSE_REL_ERROR["body height"])
+    if name.endswith("_cm"):
+        s = _with_scale_error(s, scale.rel_error)
+    return _with_pose_error(s, _pose_error(name, scale))
 
 
 def _with_scale_error(s: Summary, rel_error: float) -> Summary:
