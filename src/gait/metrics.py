@@ -633,19 +633,19 @@ IC_TO_INTERVALS = ("contact_time_ms", "flight_time_ms", "duty_factor_pct")
 #: and positions read at contact: MediaPipe's median minus the median on the
 #: exact landmarks, RMS over both feet of nine rendered runners
 #: (``scripts/rendered_accuracy.py --render``: 30, 60 and 120 fps, facing either
-#: way, two frame sizes; ``scripts/pose_error_calibration.py``). Measured 20.7 ms
-#: contact time, 17.2 ms flight time, 2.8 % duty factor, 2.2 % of leg length
-#: overstride, 2.1° shin angle, 1.0° knee flexion at contact, 4.2° peak knee
-#: flexion, 3.8° foot-strike angle, 0.4° trunk lean; rounded up (timing to the
+#: way, two frame sizes; ``scripts/pose_error_calibration.py``). Measured 20.6 ms
+#: contact time, 18.4 ms flight time, 2.9 % duty factor, 2.2 % of leg length
+#: overstride, 2.1° shin angle, 1.0° knee flexion at contact, 3.5° peak knee
+#: flexion, 3.9° foot-strike angle, 0.4° trunk lean; rounded up (timing to the
 #: ms, angles and lengths to the half unit). The far leg and the facing
 #: direction set its sign (overstride reads +3 % leg for the far foot facing
 #: left, -2 % facing right), so it does not average out over steps. A foot the
 #: pose model lost mid-stance (`gait.events.short_stance_foot`) is left out of
 #: the timing, as the summaries leave it out. Overstride in cm takes the same
 #: share of the clip's leg length.
-POSE_MODEL_ERROR = {"contact_time_ms": 21.0, "flight_time_ms": 18.0, "duty_factor_pct": 3.0,
+POSE_MODEL_ERROR = {"contact_time_ms": 21.0, "flight_time_ms": 19.0, "duty_factor_pct": 3.0,
                     "overstride_pct_leg": 2.5, "shin_angle_deg": 2.5, "knee_flexion_ic_deg": 1.0,
-                    "peak_knee_flexion_stance_deg": 4.5, "foot_strike_angle_deg": 4.0,
+                    "peak_knee_flexion_stance_deg": 3.5, "foot_strike_angle_deg": 4.0,
                     "trunk_lean_deg": 0.5}
 
 
