@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from accuracy import match_events
+from gait import landmarks as lm
 from gait.clean import clean_track
-from gait.errors import InvalidOptionError
+from gait.errors import InvalidOptionError, TooFewStepsError
 from gait.events import detect_view, select_steady_segment
 from gait.pipeline import AnalysisOptions, analyze_track
 from gait.synth import SynthParams, render_frames, synthetic_track
@@ -153,3 +154,19 @@ def test_walker_warnings_do_not_mention_flight_or_a_runner():
     assert "contact time, duty factor" in low_fps and "flight" not in low_fps
     assert not any("runner" in w for w in result["warnings"])
     assert any("walker was not found" in w for w in result["warnings"])
+
+
+def test_walker_crossing_a_narrow_frame_is_judged_from_the_frames_that_show_them():
+    """Crossing the default 640 px frame, the walker is in the picture for under 2 s of 10.
+    Far off to either side the camera sees the body obliquely, shoulders apart, and the view
+    used to be judged from those frames too: the clip was read as a rear view and a rear-view
+    report written about a person mostly outside the picture. Now the view comes from the
+    frames that show the torso, and the clip is refused for too little time in frame."""
+    params = SynthParams(gait="walking", cadence_spm=110, duty_factor=0.6, overground=True,
+                         belt_speed_kmh=4.0, duration_s=10)
+    track, truth = synthetic_track(params)
+    hips_x = track.xy_px[:, [lm.LEFT_HIP, lm.RIGHT_HIP], 0]
+    assert np.mean(((hips_x > 0) & (hips_x < params.width_px)).all(axis=1)) < 0.3
+    assert detect_view(track).view == f"side-{truth['near_side']}"
+    with pytest.raises(TooFewStepsError, match="in frame for only 1.8 s"):
+        analyze_track(track, options=AnalysisOptions(height_m=truth["height_m"]))

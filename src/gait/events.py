@@ -169,6 +169,10 @@ def detect_view(track: PoseTrack, *, view: str = "auto") -> ViewInfo:
     side where the nose is, relative to the ears. A runner facing image-left
     turns the left side to the camera ("side-left"). From the front the
     left shoulder appears on the image's right; from behind, on its left.
+    Only frames with the shoulders and hips inside the image count (all
+    frames if there are none): a runner crossing the frame overground is
+    seen obliquely, shoulders apart, while far off to the side, where the
+    pose model (or the synthetic camera) may still place the body.
 
     Parameters
     ----------
@@ -181,19 +185,22 @@ def detect_view(track: PoseTrack, *, view: str = "auto") -> ViewInfo:
     -------
     ViewInfo
     """
-    sh_l, sh_r = track.xy_px[:, lm.LEFT_SHOULDER], track.xy_px[:, lm.RIGHT_SHOULDER]
+    torso_pts = track.xy_px[:, [lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER, lm.LEFT_HIP, lm.RIGHT_HIP]]
+    in_image = _inside_image(torso_pts, track.size_px).all(axis=1)
+    xy = np.where(in_image[:, None, None], track.xy_px, np.nan) if in_image.any() else track.xy_px
+    sh_l, sh_r = xy[:, lm.LEFT_SHOULDER], xy[:, lm.RIGHT_SHOULDER]
     mid_sh = 0.5 * (sh_l + sh_r)
-    mid_hip = _midpoint(track, lm.LEFT_HIP, lm.RIGHT_HIP)
+    mid_hip = 0.5 * (xy[:, lm.LEFT_HIP] + xy[:, lm.RIGHT_HIP])
     torso = np.linalg.norm(mid_sh - mid_hip, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.abs(sh_l[:, 0] - sh_r[:, 0]) / torso
     ratio_med = float(np.nanmedian(ratio)) if np.isfinite(ratio).any() else float("nan")
 
-    ears = _midpoint(track, lm.INDEX["left_ear"], lm.INDEX["right_ear"])
-    nose_ahead = np.nanmedian(track.xy_px[:, lm.NOSE, 0] - ears[:, 0])
+    ears = 0.5 * (xy[:, lm.INDEX["left_ear"]] + xy[:, lm.INDEX["right_ear"]])
+    nose_ahead = np.nanmedian(xy[:, lm.NOSE, 0] - ears[:, 0])
     toe_ahead = np.nanmedian(np.concatenate([
-        track.xy_px[:, lm.LEFT_FOOT_INDEX, 0] - track.xy_px[:, lm.LEFT_HEEL, 0],
-        track.xy_px[:, lm.RIGHT_FOOT_INDEX, 0] - track.xy_px[:, lm.RIGHT_HEEL, 0]]))
+        xy[:, lm.LEFT_FOOT_INDEX, 0] - xy[:, lm.LEFT_HEEL, 0],
+        xy[:, lm.RIGHT_FOOT_INDEX, 0] - xy[:, lm.RIGHT_HEEL, 0]]))
     cue = nose_ahead if np.isfinite(nose_ahead) and abs(nose_ahead) > 1e-6 else toe_ahead
     facing = 1 if cue > 0 else -1
 
@@ -245,10 +252,8 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
     """
     legs = np.array(lm.LEG["left"] + lm.LEG["right"])
     pts = track.xy_px[:, legs]
-    w, h = track.size_px
     finite = np.isfinite(pts).all(axis=2)
-    in_frame = ((pts[..., 0] > margin_px) & (pts[..., 0] < w - margin_px)
-                & (pts[..., 1] > margin_px) & (pts[..., 1] < h - margin_px))
+    in_frame = _inside_image(pts, track.size_px, margin_px=margin_px)
     inside = (finite & in_frame).all(axis=1)
     # a short loss of tracking between tracked frames does not end the segment
     lost_in_frame = ~finite.all(axis=1) & (in_frame | ~finite).all(axis=1)
@@ -269,6 +274,18 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
             "body side-on, feet included, for at least 10 s"
         )
     return start, stop
+
+
+def _inside_image(points_px: np.ndarray, size_px: tuple[int, int], *, margin_px: float = 0.0
+                  ) -> np.ndarray:
+    """Whether points (shape (..., 2), px) lie inside a ``(width, height)`` image.
+
+    Points closer than `margin_px` to the border, and missing ones, count as outside.
+    """
+    w, h = size_px
+    x, y = points_px[..., 0], points_px[..., 1]
+    with np.errstate(invalid="ignore"):
+        return (x > margin_px) & (x < w - margin_px) & (y > margin_px) & (y < h - margin_px)
 
 
 def true_runs(mask: np.ndarray, *, breaks: np.ndarray | None = None) -> list[tuple[int, int]]:
