@@ -142,6 +142,24 @@ def test_delete_yes_for_scripts(two_sessions):
     assert main(["delete", "Ann Lee", "--yes"]) == 8
 
 
+def test_delete_one_session_keeps_the_athlete_and_the_other_session(two_sessions, monkeypatch,
+                                                                    capsys):
+    baseline, after = two_sessions
+    monkeypatch.setattr("builtins.input", lambda prompt: "Ann Lee")  # the id is asked for
+    assert main(["delete", "Ann Lee", "--session", str(after)]) == 2
+    assert "nothing was deleted" in capsys.readouterr().err
+    assert main(["delete", "Zoe", "--session", str(after), "--yes"]) == 8
+    assert main(["delete", "Ann Lee", "--session", "999", "--yes"]) == 8
+    assert "no session #999" in capsys.readouterr().err
+    monkeypatch.setattr("builtins.input", lambda prompt: f"#{after}")
+    assert main(["delete", "ann lee", "--session", str(after)]) == 0
+    out = capsys.readouterr().out
+    assert f"deleted session #{after} of Ann Lee (2026-02-10, after retraining" in out
+    with HistoryStore() as store:
+        assert [s.id for s in store.sessions("Ann Lee")] == [baseline]
+    assert main(["delete", "Ann Lee", "--session", str(after), "--yes"]) == 8
+
+
 def test_label_without_athlete_is_refused_before_any_work(tmp_path, capsys):
     assert main(["analyze", str(tmp_path / "missing.mp4"), "-o", str(tmp_path / "o"),
                  "--label", "x", "-q"]) == 2

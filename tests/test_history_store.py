@@ -279,6 +279,27 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path):
 # ------------------------------------------------------------------------ erasure
 
 
+def test_delete_session_erases_only_that_session_from_the_files(result, _isolated_history_db):
+    with HistoryStore() as store:
+        keep = store.record("Ann", with_video_hash(result, "c" * 64)).session
+        gone = store.record("Ann", with_video_hash(result, "d" * 64)).session
+        store.record("Ann", with_video_hash(result, "d" * 64))  # a second version of it
+        other = store.record("Bob", with_video_hash(result, "e" * 64)).session
+        with pytest.raises(NotInHistoryError, match="not Bob's"):
+            store.delete_session("Bob", gone.id)
+        with pytest.raises(NotInHistoryError, match="no athlete named 'Zoe'"):
+            store.delete_session("Zoe", gone.id)
+        assert store.delete_session("ann", gone.id) == 2
+        assert [s.id for s in store.sessions("Ann")] == [keep.id]
+        assert [s.id for s in store.sessions("Bob")] == [other.id]
+        with pytest.raises(NotInHistoryError, match=f"no session #{gone.id}"):
+            store.delete_session("Ann", gone.id)
+        files = [p for p in _isolated_history_db.parent.iterdir()
+                 if p.name.startswith(_isolated_history_db.name)]
+        blob = b"".join(p.read_bytes() for p in files)
+    assert b"d" * 64 not in blob and b"c" * 64 in blob
+
+
 def test_delete_erases_the_athlete_from_the_files(result, _isolated_history_db):
     secret = "Zelda Quixotic-Pseudonym"
     with HistoryStore() as store:

@@ -107,12 +107,15 @@ def add_subcommands(sub: argparse._SubParsersAction, *, epilog: str) -> None:
     ex.add_argument("--force", action="store_true", help="replace an existing file")
     ex.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
 
-    de = sub.add_parser("delete", help="erase an athlete and all their sessions",
+    de = sub.add_parser("delete", help="erase an athlete and all their sessions, or one session",
                         description="Erase an athlete, every session and every stored result "
-                                    "from the history database (freed space is overwritten). "
-                                    "Files written by gait analyze are not touched.",
+                                    "from the history database, or with --session only one of "
+                                    "their sessions (freed space is overwritten). Files written "
+                                    "by gait analyze are not touched.",
                         epilog=epilog, formatter_class=fmt)
     de.add_argument("name", help="athlete name")
+    de.add_argument("--session", type=int, metavar="ID",
+                    help="erase only this session (ids: gait history NAME)")
     de.add_argument("--yes", action="store_true", help="do not ask for confirmation (scripts)")
     de.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
 
@@ -192,6 +195,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_delete(args: argparse.Namespace) -> int:
+    if args.session is not None:
+        return _delete_session(args)
     with HistoryStore(args.db) as store:
         sessions = store.sessions(args.name)
         name = sessions[0].athlete if sessions else args.name.strip()
@@ -209,6 +214,29 @@ def _cmd_delete(args: argparse.Namespace) -> int:
                 return 2
         n_sessions, n_analyses = store.delete_athlete(name)
     print(f"deleted {name}: {n_sessions} session(s), {n_analyses} analyses")
+    return 0
+
+
+def _delete_session(args: argparse.Namespace) -> int:
+    with HistoryStore(args.db) as store:
+        names = {s.id: s for s in store.sessions(args.name)}
+        session = names.get(args.session)
+        if session is None:
+            store.delete_session(args.name, args.session)  # raises with the reason
+        what = (f"session #{session.id} of {session.athlete} ({session.session_date}"
+                f"{', ' + session.label if session.label else ''}, "
+                f"{session.video_file or 'video'}, {session.n_versions} stored analyses)")
+        if not args.yes:
+            try:
+                answer = input(f"Erase {what} from {store.path}? This cannot be undone.\n"
+                               f"Type the session id ({session.id}) to confirm: ")
+            except EOFError:
+                answer = ""
+            if answer.strip().lstrip("#") != str(session.id):
+                print("not confirmed; nothing was deleted", file=sys.stderr)
+                return 2
+        store.delete_session(session.athlete, session.id)
+    print(f"deleted {what}")
     return 0
 
 

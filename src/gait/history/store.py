@@ -440,6 +440,40 @@ class HistoryStore:
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return int(n_sessions), int(n_analyses)
 
+    def delete_session(self, athlete: str, session_id: int) -> int:
+        """Erase one session of an athlete with every analysis of it.
+
+        The athlete and their other sessions stay. Freed pages are
+        overwritten and the write-ahead log truncated, as in `delete_athlete`.
+
+        Parameters
+        ----------
+        athlete : str
+            The session's athlete (a check that the right session is erased).
+        session_id : int
+            The session's id, as `gait history NAME` lists it.
+
+        Returns
+        -------
+        int
+            How many analyses (versions) of the session were deleted.
+
+        Raises
+        ------
+        NotInHistoryError
+            No athlete of that name, or no session with that id of theirs.
+        """
+        session = self.session(session_id)
+        name = check_athlete_name(athlete)
+        if session.athlete.casefold() != name.casefold():
+            self.sessions(name)  # raises NotInHistoryError for an unknown athlete
+            raise NotInHistoryError(f"{self.path}: session #{session_id} is not {name}'s; "
+                                    f"`gait history {name}` lists their session ids")
+        with self._write() as db:
+            db.execute("DELETE FROM sessions WHERE id = ?", (int(session_id),))
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return session.n_versions
+
     # -- reading ----------------------------------------------------------------------------
 
     def athletes(self) -> list[tuple[str, int]]:
