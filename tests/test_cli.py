@@ -114,3 +114,15 @@ def test_metronome_command(tmp_path):
     out = tmp_path / "m.wav"
     assert main(["metronome", "--spm", "176", "--duration", "5", "-o", str(out)]) == 0
     assert out.stat().st_size > 5 * 44100
+
+
+def test_output_closed_by_its_reader_ends_quietly_with_141(monkeypatch, capsys):
+    """`gait history NAME | head` closes the pipe early: no traceback, SIGPIPE's exit code."""
+    from gait.history import commands as history_commands
+
+    def reader_gone(args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setitem(history_commands.HANDLERS, "history", reader_gone)
+    assert main(["history"]) == 141
+    assert capsys.readouterr().err == ""

@@ -10,6 +10,7 @@ See `gait.errors`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import math
 import os
@@ -32,6 +33,7 @@ EXIT_CODES_HELP = """exit codes:
   8  athlete, session or video not in the history
   9  history database unusable (corrupt, written by a newer gait, or locked)
   10 gait batch: at least one clip failed (each is listed at the end)
+  130 interrupted (Ctrl-C); 141 the reader of the output stopped reading (e.g. | head)
 """
 
 FILMING_HELP = """filming tips: tripod at hip height, 3-5 m away, square to the treadmill;
@@ -367,6 +369,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gait: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # whoever read the output stopped reading (e.g. `gait history NAME | head`): end
+        # quietly, as a process stopped by SIGPIPE would, with nothing left to flush
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13
 
 
 if __name__ == "__main__":  # pragma: no cover
