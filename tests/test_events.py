@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from accuracy import match_events
+from gait.clean import clean_track
 from gait.errors import TooFewStepsError
-from gait.events import detect_view, estimate_stride_period, select_steady_segment
+from gait.events import (detect_view, estimate_stride_period, select_steady_segment,
+                         steady_rhythm_segment)
 from gait.pipeline import AnalysisOptions, analyze_track
 from gait.synth import SynthParams, synthetic_track
 
@@ -188,3 +190,54 @@ def test_far_foot_lost_mid_stance_is_left_out_of_contact_timing():
     assert contact["value"] == pytest.approx(1000 * truth["contact_time_s"],
                                              abs=2 * contact["expected_error"])
     assert not r["asymmetry"]["contact_time_ms"]["detectable"]
+
+
+def _joined(*parts: SynthParams):
+    """Synthetic clips of one camera played one after another, as one track, with their truths."""
+    made = [synthetic_track(p) for p in parts]
+    xy = np.concatenate([track.xy_px for track, _ in made])
+    first = made[0][0]
+    n = xy.shape[0]
+    track = first.with_changes("synthetic clips joined", xy_px=xy, t_s=np.arange(n) / first.fps,
+                               visibility=np.concatenate([tr.visibility for tr, _ in made]),
+                               frame_idx=np.arange(n), world_m=None)
+    return track, [truth for _, truth in made]
+
+
+START_UP_WALK = SynthParams(gait="walking", cadence_spm=100, duty_factor=0.64, belt_speed_kmh=4.5,
+                            overstride_m=0.25, vertical_oscillation_m=0.04, duration_s=4, fps=60,
+                            noise_px=0.5, seed=1)
+START_UP_RUN = SynthParams(cadence_spm=172, belt_speed_kmh=11.0, duration_s=12, fps=60,
+                           noise_px=0.5, seed=3)
+
+
+@pytest.mark.parametrize("order", ["walking, then running", "running, then walking"])
+def test_start_up_or_cool_down_is_left_out(order):
+    """4 s of walking before (or after) 12 s of running on the belt: the steady running is
+    analysed. With the walking in, the stride period of the whole segment came out at two
+    running strides, and the clip read 86.8 steps/min from 24 contacts."""
+    parts = (START_UP_WALK, START_UP_RUN) if order.startswith("walking") else (
+        START_UP_RUN, START_UP_WALK)
+    track, truths = _joined(*parts)
+    run = truths[parts.index(START_UP_RUN)]
+    r = analyze_track(track, options=AnalysisOptions(belt_speed_ms=run["belt_speed_ms"])).to_dict()
+    assert r["gait_mode"] == "running"
+    run_start = 4.0 if order.startswith("walking") else 0.0
+    t0, t1 = r["segment_s"]
+    assert run_start - 0.1 <= t0 <= run_start + 1.5 and run_start + 10.5 <= t1 <= run_start + 12.1
+    assert r["summary"]["cadence_spm"]["value"] == pytest.approx(run["cadence_spm"], abs=0.2)
+    assert r["summary"]["stride_length_m"]["value"] == pytest.approx(run["stride_length_m"],
+                                                                     rel=0.02)
+    assert r["summary"]["contact_time_ms"]["value"] == pytest.approx(
+        1000 * run["contact_time_s"], abs=r["summary"]["contact_time_ms"]["expected_error"])
+    assert any("stride rhythm changed" in w for w in r["warnings"])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_steady_rhythm_keeps_a_steady_noisy_clip_whole(seed):
+    params = SynthParams(fps=30, cadence_spm=165, noise_px=1.5, duration_s=12, seed=seed)
+    track, _ = synthetic_track(params, dropout_frac=0.05, swap_runs=3)
+    filtered, _ = clean_track(track)
+    view = detect_view(filtered)
+    segment = select_steady_segment(filtered)
+    assert steady_rhythm_segment(filtered, view=view, segment=segment) == segment

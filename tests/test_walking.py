@@ -170,3 +170,23 @@ def test_walker_crossing_a_narrow_frame_is_judged_from_the_frames_that_show_them
     assert detect_view(track).view == f"side-{truth['near_side']}"
     with pytest.raises(TooFewStepsError, match="in frame for only 1.8 s"):
         analyze_track(track, options=AnalysisOptions(height_m=truth["height_m"]))
+
+
+def test_walking_back_the_same_way_backwards_is_cut_from_the_segment():
+    """A walker crosses the frame, then retraces the path backwards (the same clip played in
+    reverse: facing the same way, travelling the other). Backward travel is not the gait
+    analysed; the real clip walk_side_turns.mp4 ends like this, and the longer backward part
+    was the one kept once the steady rhythm was looked for."""
+    forward, truth = synthetic_track(_walker("overground", cadence_spm=100, duty_factor=0.64,
+                                             seed=3))
+    n = forward.n_frames
+    track = forward.with_changes(
+        "played forwards, then backwards", xy_px=np.concatenate([forward.xy_px, forward.xy_px[::-1]]),
+        visibility=np.concatenate([forward.visibility, forward.visibility[::-1]]),
+        t_s=np.arange(2 * n) / forward.fps, frame_idx=np.arange(2 * n), world_m=None)
+    start, stop = select_steady_segment(clean_track(track)[0])
+    assert stop <= n + 0.5 * forward.fps and stop - start >= n - 0.5 * forward.fps
+    result = analyze_track(track).to_dict()
+    assert result["segment_s"][1] <= forward.t_s[-1] + 0.5
+    assert result["gait_mode"] == "walking"
+    assert result["summary"]["cadence_spm"]["value"] == pytest.approx(truth["cadence_spm"], abs=0.2)

@@ -17,7 +17,8 @@ import numpy as np
 from . import __version__
 from .clean import clean_track
 from .errors import InvalidOptionError, TooFewStepsError
-from .events import ViewInfo, clip_stride_period_s, detect_view, select_steady_segment
+from .events import (ViewInfo, clip_stride_period_s, detect_view, select_steady_segment,
+                     steady_rhythm_segment)
 from .metrics import TIMING_MIN_FPS, compute_metrics
 from .result import RESULT_SCHEMA, GaitResult
 from .track import PoseTrack
@@ -112,13 +113,20 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
     unfiltered, _ = clean_track(track, lowpass_hz=None)
     segment = select_steady_segment(filtered)
     try:
-        gait, events = detect_gait_events(filtered, raw=unfiltered, view=view, segment=segment)
+        steady = steady_rhythm_segment(filtered, view=view, segment=segment)
+        gait, events = detect_gait_events(filtered, raw=unfiltered, view=view, segment=steady)
     except TooFewStepsError as exc:
         hint = _slow_motion_hint(filtered, view, segment, options)
         raise TooFewStepsError(f"{exc}{hint}") from None
     metrics = compute_metrics(filtered, events, belt_speed_ms=options.belt_speed_ms,
                               height_m=options.height_m, noise_px=cleaning.noise_px,
                               gait_mode=gait.mode)
+    if steady != segment:
+        t = filtered.t_s
+        warnings.append(
+            f"the stride rhythm changed during the clip (start-up, a change of speed or a stop): "
+            f"only its steady part, {t[steady[0]]:.1f}-{t[steady[1] - 1]:.1f} s of "
+            f"{t[segment[0]]:.1f}-{t[segment[1] - 1]:.1f} s, was analysed")
     warnings += list(metrics.warnings)
     warnings += _capture_warnings(track, metrics.summary["cadence_spm"].value,
                                   metrics.summary["duty_factor_pct"].value, options,
