@@ -8,8 +8,8 @@ import pytest
 from accuracy import match_events
 from gait.clean import clean_track
 from gait.errors import TooFewStepsError
-from gait.events import (detect_view, estimate_stride_period, select_steady_segment,
-                         steady_rhythm_segment)
+from gait.events import (detect_view, estimate_stride_period, person_switches,
+                         select_steady_segment, steady_rhythm_segment)
 from gait.pipeline import AnalysisOptions, analyze_track
 from gait.synth import SynthParams, synthetic_track
 
@@ -241,3 +241,25 @@ def test_steady_rhythm_keeps_a_steady_noisy_clip_whole(seed):
     view = detect_view(filtered)
     segment = select_steady_segment(filtered)
     assert steady_rhythm_segment(filtered, view=view, segment=segment) == segment
+
+
+def test_pose_jumping_to_another_person_splits_the_clip():
+    """For the first 4 s the pose model follows someone else (a smaller figure 150 px to the
+    side), then the runner. The two are never joined into one segment, and the report says
+    why part of the clip was left out. (On walk_side_outdoor.mp4 MediaPipe follows a statue,
+    then the walker, then a passer-by.)"""
+    params = SynthParams(fps=30, cadence_spm=168, duration_s=14, noise_px=0.5, seed=4)
+    track, truth = synthetic_track(params)
+    xy = track.xy_px.copy()
+    centre = np.nanmean(xy[:120], axis=(0, 1))
+    xy[:120] = centre + 0.7 * (xy[:120] - centre) + np.array([150.0, 0.0])
+    other_first = track.with_changes("someone else for 4 s", xy_px=xy)
+    switches = person_switches(other_first)
+    assert np.flatnonzero(switches).tolist() == [120]
+    assert not person_switches(track).any()
+    r = analyze_track(other_first,
+                      options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"])).to_dict()
+    assert r["segment_s"][0] >= 4.0
+    assert r["summary"]["cadence_spm"]["value"] == pytest.approx(truth["cadence_spm"], abs=0.2)
+    assert any("jumped between people 1 time (at 4.0 s)" in w and "only 4.0-14.0 s" in w
+               for w in r["warnings"]), r["warnings"]

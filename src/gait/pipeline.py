@@ -17,8 +17,8 @@ import numpy as np
 from . import __version__
 from .clean import clean_track
 from .errors import InvalidOptionError, TooFewStepsError
-from .events import (ViewInfo, clip_stride_period_s, detect_view, select_steady_segment,
-                     steady_rhythm_segment)
+from .events import (ViewInfo, clip_stride_period_s, detect_view, person_switches,
+                     select_steady_segment, steady_rhythm_segment)
 from .metrics import TIMING_MIN_FPS, compute_metrics
 from .result import RESULT_SCHEMA, GaitResult
 from .track import PoseTrack
@@ -111,16 +111,28 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
             video=video, capture_warnings=lambda cad, duty: _capture_warnings(track, cad, duty,
                                                                               options))
     unfiltered, _ = clean_track(track, lowpass_hz=None)
-    segment = select_steady_segment(filtered)
+    switches = person_switches(track)
+    segment = None
     try:
+        segment = select_steady_segment(filtered, switches=switches)
         steady = steady_rhythm_segment(filtered, view=view, segment=segment)
         gait, events = detect_gait_events(filtered, raw=unfiltered, view=view, segment=steady)
     except TooFewStepsError as exc:
-        hint = _slow_motion_hint(filtered, view, segment, options)
+        if switches.any():
+            hint = _person_switch_note(track, switches)
+        elif segment is not None:
+            hint = _slow_motion_hint(filtered, view, segment, options)
+        else:
+            hint = ""
         raise TooFewStepsError(f"{exc}{hint}") from None
     metrics = compute_metrics(filtered, events, belt_speed_ms=options.belt_speed_ms,
                               height_m=options.height_m, noise_px=cleaning.noise_px,
                               gait_mode=gait.mode)
+    if switches.any():
+        t = filtered.t_s
+        warnings.append(f"{_person_switch_note(track, switches)[2:]}; only "
+                        f"{t[steady[0]]:.1f}-{t[steady[1] - 1]:.1f} s, with one person throughout, "
+                        "was analysed")
     if steady != segment:
         t = filtered.t_s
         warnings.append(
@@ -157,6 +169,16 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
                     "python": platform.python_version(), "numpy": np.__version__},
         lost_foot=metrics.lost_foot,
     )
+
+
+def _person_switch_note(track: PoseTrack, switches: np.ndarray) -> str:
+    """"; the pose model jumped between people ..." for the frames `switches` marks."""
+    times = ", ".join(f"{t:.1f}" for t in track.t_s[switches][:5])
+    more = " ..." if switches.sum() > 5 else ""
+    n = int(switches.sum())
+    return (f"; the pose model jumped between people {n} time{'s' * (n != 1)} (at {times}{more} s): "
+            "another person, or a person-like figure such as a statue or poster, is in view; "
+            "film with one person in view")
 
 
 def _slow_motion_hint(track: PoseTrack, view: ViewInfo, segment: tuple[int, int],
