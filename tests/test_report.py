@@ -421,3 +421,20 @@ def test_measures_sharing_a_note_share_one_line(report_dir):
     assert line.startswith("Step time (ms), Contact time (ms), Flight time (ms) and Duty factor "
                            "(%) are")
     assert not any(n.startswith("step_time_ms") for n in notes)
+
+
+def test_a_block_shrinks_to_the_space_left_or_moves_whole_to_the_next_page():
+    """The key frames on page 1 shrink (to 30 mm) rather than leave the rest of the page blank;
+    with even less room they move to the next page at full size."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    from gait.report.pdf import ShrinkToFit
+
+    block = ShrinkToFit(lambda size: [Spacer(1, size * mm), Spacer(1, 10 * mm)],
+                        largest=54, smallest=30)
+    assert block.wrap(400, 200 * mm) == (400, pytest.approx(64 * mm))  # room: full size
+    assert block.wrap(400, 50 * mm)[1] == pytest.approx(50 * mm)  # shrunk to fit exactly
+    assert block.wrap(400, 41 * mm)[1] == pytest.approx(40 * mm)  # the 2 mm steps
+    assert block.wrap(400, 30 * mm)[1] == pytest.approx(64 * mm)  # no room: moved, full size
+    assert block.split(400, 30 * mm) == []

@@ -229,6 +229,51 @@ def image(png: bytes, *, caption: str = "", width_frac: float = 1.0,
     return KeepTogether(parts) if keep_together else parts
 
 
+class ShrinkToFit(Flowable):
+    """A block built at the largest size that fits the space left on the page.
+
+    ``build(size)`` returns the block's flowables for a size (e.g. an image
+    height in mm); sizes from `largest` down to `smallest` are tried in
+    `step`, and the first that fits is drawn. When even `smallest` does not
+    fit, the block moves to the next page at `largest`, as `KeepTogether`
+    would move it. This keeps a page from ending in a large blank where a
+    slightly smaller figure would have fitted.
+    """
+
+    def __init__(self, build, *, largest: float, smallest: float, step: float = 2.0) -> None:
+        super().__init__()
+        self._build = build
+        self._sizes = [largest - k * step for k in range(int((largest - smallest) // step) + 1)]
+        self._parts: list[Flowable] = []
+
+    def _stack_height(self, parts: list[Flowable], width: float) -> float:
+        return sum(p.wrap(width, 1e6)[1] + p.getSpaceBefore() + p.getSpaceAfter() for p in parts)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        for size in self._sizes:
+            parts = self._build(size)
+            height = self._stack_height(parts, availWidth)
+            if height <= availHeight or size == self._sizes[-1]:
+                break
+        if height > availHeight:
+            parts = self._build(self._sizes[0])
+            height = self._stack_height(parts, availWidth)
+        self._parts, self.width, self.height = parts, availWidth, height
+        return availWidth, height
+
+    def split(self, availWidth: float, availHeight: float) -> list:  # noqa: N803
+        return []  # never split: moved whole to the next page
+
+    def draw(self) -> None:
+        y = self.height
+        for p in self._parts:
+            y -= p.getSpaceBefore()
+            _, h = p.wrap(self.width, 1e6)
+            y -= h
+            p.drawOn(self.canv, 0, y)
+            y -= p.getSpaceAfter()
+
+
 def render_pdf(path: str | Path, title: str, sections: Sequence[PdfSection], *,
                subtitle: str = "", footer_text: str = "") -> Path:
     """Write an A4 PDF: title block, sections, and a footer with page numbers on every page.

@@ -17,8 +17,8 @@ from ..frontal.findings import VIEW_PHRASE, frontal_findings
 from .assets import ReportAssets
 from .citations import CitationIndex
 from .content import ReportContent
-from .pdf import (FRAME_WIDTH_PT, PdfSection, bullets, image, markup, para, render_pdf, table,
-                  text, tiles)
+from .pdf import (FRAME_WIDTH_PT, PdfSection, ShrinkToFit, bullets, image, markup, para,
+                  render_pdf, table, text, tiles)
 from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text,
                       finding_groups, frontal_facts, frontal_intro, headline_tiles,
                       measurement_notes, overlay_note, page_footer, target_rows)
@@ -60,13 +60,19 @@ def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> Pd
     out.append(table([], [[markup(f"<b>{text(k)}</b>", style="cell"), v] for k, v in c.clip_facts],
                      col_widths_frac=(0.25, 0.75)))
     if assets.keyframes:
-        cells = [image(k.png, caption=k.caption, width_frac=0.46, max_height_mm=54,
-                       keep_together=False) for k in assets.keyframes]
-        t = Table([cells], colWidths=[FRAME_WIDTH_PT / len(cells)] * len(cells))
-        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
-        out.append(KeepTogether([para("At initial contact", style="h3"), t]))
+        out.append(ShrinkToFit(lambda height_mm: _keyframes(assets, height_mm),
+                               largest=54, smallest=30))
     return PdfSection("At a glance", out)
+
+
+def _keyframes(assets: ReportAssets, height_mm: float) -> list[Flowable]:
+    """"At initial contact": the key frames side by side, at most `height_mm` tall."""
+    cells = [image(k.png, caption=k.caption, width_frac=0.46, max_height_mm=height_mm,
+                   keep_together=False) for k in assets.keyframes]
+    t = Table([cells], colWidths=[FRAME_WIDTH_PT / len(cells)] * len(cells))
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                           ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+    return [para("At initial contact", style="h3"), t]
 
 
 def _prescription(c: ReportContent, refs: CitationIndex) -> PdfSection:
