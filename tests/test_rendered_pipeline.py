@@ -152,3 +152,51 @@ def test_angles_and_overstride_at_contact_within_twice_their_stated_error(render
         true_mean = 0.5 * sum(true_value(truth, foot) for foot in ("left", "right"))
         off[name] = (s["value"] - true_mean) / s["expected_error"]
     assert all(abs(z) <= 2.0 for z in off.values()), off
+
+
+def _joined_video(path: Path, parts: list[Path]) -> Path:
+    """The frames of `parts` (same size and rate) one after another in one MP4."""
+    import cv2
+
+    writer = None
+    for part in parts:
+        cap = cv2.VideoCapture(str(part))
+        fps = cap.get(cv2.CAP_PROP_FPS)
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                break
+            if writer is None:
+                writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps,
+                                         (frame.shape[1], frame.shape[0]))
+            writer.write(frame)
+        cap.release()
+    writer.release()
+    return path
+
+
+def test_start_up_walking_is_cut_through_the_whole_pipeline(tmp_path):
+    """A rendered runner who walks 4 s on the belt before running 12 s (30 fps), through
+    MediaPipe: the steady running is analysed to the issue's bar for cadence and stride."""
+    import dataclasses
+
+    from gait.pipeline import AnalysisOptions, analyze
+    from gait.synth import SynthParams, render_video
+
+    walk = SynthParams(gait="walking", cadence_spm=100, duty_factor=0.64, belt_speed_kmh=4.5,
+                       overstride_m=0.25, vertical_oscillation_m=0.04, duration_s=4, seed=1)
+    run = dataclasses.replace(SynthParams(cadence_spm=172, belt_speed_kmh=11.0, seed=3),
+                              duration_s=12)
+    render_video(tmp_path / "walk.mp4", walk)
+    truth = render_video(tmp_path / "run.mp4", run)
+    video = _joined_video(tmp_path / "start_up.mp4", [tmp_path / "walk.mp4", tmp_path / "run.mp4"])
+    result, _ = analyze(video, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]),
+                        progress=False)
+    r = result.to_dict()
+    assert r["gait_mode"] == "running"
+    assert 4.0 <= r["segment_s"][0] <= 5.5
+    assert r["summary"]["cadence_spm"]["value"] == pytest.approx(truth["cadence_spm"],
+                                                                 abs=CADENCE_TOL_SPM)
+    assert r["summary"]["stride_length_m"]["value"] == pytest.approx(truth["stride_length_m"],
+                                                                     rel=STRIDE_TOL_REL)
+    assert any("stride rhythm changed" in w for w in r["warnings"])
