@@ -8,8 +8,9 @@ import pytest
 from accuracy import match_events
 from gait.clean import clean_track
 from gait.errors import TooFewStepsError
-from gait.events import (detect_view, estimate_stride_period, person_switches,
-                         select_steady_segment, steady_rhythm_segment)
+from gait.events import (detect_view, estimate_stride_period, select_steady_segment,
+                         steady_rhythm_segment)
+from gait.identity import identity_breaks
 from gait.pipeline import AnalysisOptions, analyze_track
 from gait.synth import SynthParams, synthetic_track
 
@@ -254,9 +255,8 @@ def test_pose_jumping_to_another_person_splits_the_clip():
     centre = np.nanmean(xy[:120], axis=(0, 1))
     xy[:120] = centre + 0.7 * (xy[:120] - centre) + np.array([150.0, 0.0])
     other_first = track.with_changes("someone else for 4 s", xy_px=xy)
-    switches = person_switches(other_first)
-    assert np.flatnonzero(switches).tolist() == [120]
-    assert not person_switches(track).any()
+    assert np.flatnonzero(identity_breaks(other_first)).tolist() == [120]
+    assert not identity_breaks(track).any()
     r = analyze_track(other_first,
                       options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"])).to_dict()
     assert r["segment_s"][0] >= 4.0

@@ -14,7 +14,7 @@ from gait.errors import UnsupportedViewError
 from gait.events import detect_view
 from gait.frontal.combine import combine_results
 from gait.frontal.findings import format_frontal, frontal_findings
-from gait.frontal.identity import identity_breaks
+from gait.identity import identity_breaks
 from gait.frontal.events import frontal_segment
 from gait.pipeline import AnalysisOptions, analyze_track
 from gait.result import GaitResult

@@ -11,7 +11,7 @@ import pytest
 
 from gait.cli import main
 from gait.errors import GaitError
-from gait.frontal.identity import identity_breaks
+from gait.identity import identity_breaks
 from gait.pipeline import analyze_track
 from gait.synth import SynthParams, render_video
 

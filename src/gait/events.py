@@ -44,6 +44,7 @@ from scipy import signal
 from . import landmarks as lm
 from .errors import TooFewStepsError
 from .event_timing import AlignedEvents, align_feet, predict_missing
+from .identity import identity_breaks
 from .track import PoseTrack
 
 SIDES = ("left", "right")
@@ -220,11 +221,11 @@ def detect_view(track: PoseTrack, *, view: str = "auto") -> ViewInfo:
 
 def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
                           margin_px: float = 2.0, max_gap_s: float = 0.5,
-                          switches: np.ndarray | None = None) -> tuple[int, int]:
+                          breaks: np.ndarray | None = None) -> tuple[int, int]:
     """Longest run of frames where the whole runner is tracked and in frame.
 
     The segment never spans a jump of the pose model from one person to
-    another (`person_switches`). Frames count as usable when the hips, knees,
+    another (`gait.identity.identity_breaks`). Frames count as usable when the hips, knees,
     ankles, heels and toes are all present and inside the image (with
     `margin_px`), the runner faces
     the same way as in the clip overall (turns are cut out) and the pelvis
@@ -245,8 +246,8 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
         Landmarks closer than this to the image border count as leaving it.
     max_gap_s : float
         Longest loss of tracking, in seconds, kept inside a segment.
-    switches : ndarray of bool, shape (n_frames,), optional
-        `person_switches` of the unfiltered track (low-pass filtering
+    breaks : ndarray of bool, shape (n_frames,), optional
+        `identity_breaks` of the unfiltered track (low-pass filtering
         spreads a jump over several frames); of `track` when omitted.
 
     Returns
@@ -274,8 +275,8 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
         # a turn shows as the nose crossing to the other side for a while
         same = signal.medfilt(np.nan_to_num(facing_frame * overall, nan=1.0), 9) > 0
         inside &= same & ~_moving_backwards(track, facing=int(overall))
-    switches = person_switches(track) if switches is None else switches
-    start, stop = longest_run(inside, breaks=switches)
+    breaks = identity_breaks(track) if breaks is None else breaks
+    start, stop = longest_run(inside, breaks=breaks)
     duration = track.t_s[stop - 1] - track.t_s[start] if stop > start else 0.0
     if duration < min_duration_s:
         raise TooFewStepsError(
@@ -296,41 +297,6 @@ def _inside_image(points_px: np.ndarray, size_px: tuple[int, int], *, margin_px:
     x, y = points_px[..., 0], points_px[..., 1]
     with np.errstate(invalid="ignore"):
         return (x > margin_px) & (x < w - margin_px) & (y > margin_px) & (y < h - margin_px)
-
-
-#: Movement of the torso's centre (mid-shoulders to mid-hips) from one frame
-#: to the next, in torso lengths per frame interval, and change of the torso's
-#: length by this factor, beyond which the pose model is taken to have jumped
-#: to another person (`person_switches`). One person moved at most 0.15 torso
-#: lengths and 1.14 times per frame on every real and rendered clip here
-#: (overground sprinting at 30 fps would be about 0.6); on walk_side_outdoor.mp4
-#: the model jumps from a statue to the walker and on to a passer-by by 4.5.
-PERSON_JUMP_TORSOS = 1.0
-PERSON_RESIZE = 1.3
-
-
-def person_switches(track: PoseTrack) -> np.ndarray:
-    """Frames at which the pose model jumped to another person, shape (n,), bool.
-
-    True at the first frame that shows the other person: where the torso's
-    centre moved more than `PERSON_JUMP_TORSOS` torso lengths per frame
-    interval since the last frame with a torso, or its length changed by
-    more than `PERSON_RESIZE` times.
-    """
-    xy = track.xy_px
-    shoulders = 0.5 * (xy[:, lm.LEFT_SHOULDER] + xy[:, lm.RIGHT_SHOULDER])
-    hips = 0.5 * (xy[:, lm.LEFT_HIP] + xy[:, lm.RIGHT_HIP])
-    centre = 0.5 * (shoulders + hips)
-    torso = np.linalg.norm(shoulders - hips, axis=1)
-    seen = np.flatnonzero(np.isfinite(centre).all(axis=1) & (torso > 0))
-    switch = np.zeros(track.n_frames, dtype=bool)
-    if seen.size < 2:
-        return switch
-    moved = np.linalg.norm(np.diff(centre[seen], axis=0), axis=1) / torso[seen[:-1]]
-    resized = np.abs(np.log(torso[seen[1:]] / torso[seen[:-1]]))
-    jumped = (moved > PERSON_JUMP_TORSOS * np.diff(seen)) | (resized > np.log(PERSON_RESIZE))
-    switch[seen[1:][jumped]] = True
-    return switch
 
 
 #: Pelvis speed against the facing direction, in hip-to-ankle lengths per

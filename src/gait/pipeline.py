@@ -17,8 +17,9 @@ import numpy as np
 from . import __version__
 from .clean import clean_track
 from .errors import InvalidOptionError, TooFewStepsError
-from .events import (ViewInfo, clip_stride_period_s, detect_view, person_switches,
-                     select_steady_segment, steady_rhythm_segment)
+from .events import (ViewInfo, clip_stride_period_s, detect_view, select_steady_segment,
+                     steady_rhythm_segment)
+from .identity import identity_breaks
 from .metrics import TIMING_MIN_FPS, compute_metrics
 from .result import RESULT_SCHEMA, GaitResult
 from .track import PoseTrack
@@ -111,15 +112,15 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
             video=video, capture_warnings=lambda cad, duty: _capture_warnings(track, cad, duty,
                                                                               options))
     unfiltered, _ = clean_track(track, lowpass_hz=None)
-    switches = person_switches(track)
+    breaks = identity_breaks(track)
     segment = None
     try:
-        segment = select_steady_segment(filtered, switches=switches)
+        segment = select_steady_segment(filtered, breaks=breaks)
         steady = steady_rhythm_segment(filtered, view=view, segment=segment)
         gait, events = detect_gait_events(filtered, raw=unfiltered, view=view, segment=steady)
     except TooFewStepsError as exc:
-        if switches.any():
-            hint = _person_switch_note(track, switches)
+        if breaks.any():
+            hint = _person_switch_note(track, breaks)
         elif segment is not None:
             hint = _slow_motion_hint(filtered, view, segment, options)
         else:
@@ -128,9 +129,9 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
     metrics = compute_metrics(filtered, events, belt_speed_ms=options.belt_speed_ms,
                               height_m=options.height_m, noise_px=cleaning.noise_px,
                               gait_mode=gait.mode)
-    if switches.any():
+    if breaks.any():
         t = filtered.t_s
-        warnings.append(f"{_person_switch_note(track, switches)[2:]}; only "
+        warnings.append(f"{_person_switch_note(track, breaks)[2:]}; only "
                         f"{t[steady[0]]:.1f}-{t[steady[1] - 1]:.1f} s, with one person throughout, "
                         "was analysed")
     if steady != segment:
@@ -171,11 +172,11 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
     )
 
 
-def _person_switch_note(track: PoseTrack, switches: np.ndarray) -> str:
-    """"; the pose model jumped between people ..." for the frames `switches` marks."""
-    times = ", ".join(f"{t:.1f}" for t in track.t_s[switches][:5])
-    more = " ..." if switches.sum() > 5 else ""
-    n = int(switches.sum())
+def _person_switch_note(track: PoseTrack, breaks: np.ndarray) -> str:
+    """"; the pose model jumped between people ..." for the frames `breaks` marks."""
+    times = ", ".join(f"{t:.1f}" for t in track.t_s[breaks][:5])
+    more = " ..." if breaks.sum() > 5 else ""
+    n = int(breaks.sum())
     return (f"; the pose model jumped between people {n} time{'s' * (n != 1)} (at {times}{more} s): "
             "another person, or a person-like figure such as a statue or poster, is in view; "
             "film with one person in view")

@@ -14,7 +14,7 @@ from ..metrics import Summary
 from ..result import RESULT_SCHEMA, GaitResult
 from ..track import PoseTrack
 from .events import detect_frontal_events, frontal_segment
-from .identity import identity_breaks
+from ..identity import identity_breaks
 from .phase import phase_step_times
 from .metrics import NOT_ASSESSABLE, FrontalMetrics, compute_frontal_metrics, frontal_cadence
 from .reliability import reliability
@@ -83,7 +83,7 @@ def analyze_frontal_track(filtered: PoseTrack, *, track: PoseTrack, view: ViewIn
         Fewer than two contacts per foot, or no 2 s stretch with both feet.
         (A track that jumps between people is cut at each jump first.)
     """
-    breaks = identity_breaks(filtered)
+    breaks = identity_breaks(track)  # unfiltered: the low-pass spreads a jump
     segment = frontal_segment(filtered, breaks=breaks)
     events, rises = detect_frontal_events(filtered, view=view, segment=segment)
     tilt = check_tilt(filtered, events)

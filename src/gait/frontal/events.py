@@ -77,7 +77,7 @@ def frontal_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
         Shortest acceptable run in seconds.
     breaks : ndarray of bool, optional
         Frames where the track jumps to another person
-        (`gait.frontal.identity.identity_breaks`); a run never crosses one.
+        (`gait.identity.identity_breaks`); a run never crosses one.
 
     Returns
     -------
