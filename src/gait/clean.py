@@ -253,7 +253,7 @@ def _butter_lowpass_sos(order: int, cutoff_hz: float, fs: float) -> np.ndarray:
     return signal.butter(order, cutoff_hz, fs=fs, output="sos")
 
 
-def _body_scale_px(xy_px: np.ndarray) -> float:
+def body_scale_px(xy_px: np.ndarray) -> float:
     """Median hip-to-ankle distance in pixels (a size for relative thresholds)."""
     lengths = []
     for side in ("left", "right"):
@@ -325,7 +325,8 @@ def clean_track(track: PoseTrack, *, lowpass_hz: float | None = 10.0, max_gap_s:
     if repair_swaps:
         xy, swapped = repair_leg_swaps(xy, fs=fs)
     noise = estimate_noise_px(xy, fs=fs, cutoff_hz=cutoff)
-    floor = 0.04 * _body_scale_px(xy) if np.isfinite(_body_scale_px(xy)) else 0.0
+    scale = body_scale_px(xy)
+    floor = 0.04 * scale if np.isfinite(scale) else 0.0
 
     n_out = n_fill = 0
     for lm in range(xy.shape[1]):

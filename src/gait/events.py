@@ -42,6 +42,7 @@ import numpy as np
 from scipy import signal
 
 from . import landmarks as lm
+from .clean import body_scale_px
 from .errors import TooFewStepsError
 from .event_timing import AlignedEvents, align_feet, predict_missing
 from .identity import identity_breaks
@@ -225,14 +226,13 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
     """Longest run of frames where the whole runner is tracked and in frame.
 
     The segment never spans a jump of the pose model from one person to
-    another (`gait.identity.identity_breaks`). Frames count as usable when the hips, knees,
-    ankles, heels and toes are all present and inside the image (with
-    `margin_px`), the runner faces
-    the same way as in the clip overall (turns are cut out) and the pelvis
-    does not travel backwards, against that facing, faster than
-    `BACKWARD_SPEED_LEGS_S` (walking or stepping backwards overground; on a
-    treadmill the pelvis only drifts). Short
-    losses of tracking (runs of at most `max_gap_s` with leg points missing
+    another (`gait.identity.identity_breaks`). Frames count as usable when
+    the hips, knees, ankles, heels and toes are all present and inside the
+    image (with `margin_px`), the runner faces the same way as in the clip
+    overall (turns are cut out) and the pelvis does not travel backwards,
+    against that facing, faster than `BACKWARD_SPEED_LEGS_S` (walking or
+    stepping backwards overground; on a treadmill the pelvis only drifts).
+    Short losses of tracking (runs of at most `max_gap_s` with leg points missing
     but none outside the image) between usable frames stay in the segment:
     events in them are lost, the rest of the clip is not.
 
@@ -310,9 +310,7 @@ BACKWARD_WINDOW_S = 1.0
 def _moving_backwards(track: PoseTrack, *, facing: int) -> np.ndarray:
     """Frames whose pelvis travels against `facing` faster than `BACKWARD_SPEED_LEGS_S`."""
     pelvis_x = _midpoint(track, lm.LEFT_HIP, lm.RIGHT_HIP)[:, 0]
-    legs = [np.linalg.norm(track.xy_px[:, lm.LEG[f][0]] - track.xy_px[:, lm.LEG[f][2]], axis=1)
-            for f in SIDES]
-    leg_px = np.nanmedian(np.concatenate(legs)) if np.isfinite(legs).any() else np.nan
+    leg_px = body_scale_px(track.xy_px)
     # only where both hips are seen in the image: outside it the pose model guesses
     ok = _inside_image(track.xy_px[:, [lm.LEFT_HIP, lm.RIGHT_HIP]], track.size_px).all(axis=1)
     if ok.sum() < 2 or not np.isfinite(leg_px):

@@ -52,3 +52,17 @@ def identity_breaks(track: PoseTrack) -> np.ndarray:
     change = np.abs(torso[b] - torso[a]) / size
     breaks[b] = (speed > MAX_HIP_SPEED_TORSO_PER_S) | (change > MAX_TORSO_CHANGE)
     return breaks
+
+
+def breaks_note(t_s: np.ndarray, breaks: np.ndarray) -> str:
+    """What the user is told about the jumps `breaks` marks (frame times `t_s`, seconds).
+
+    "the pose model jumped between people N times (at ... s): another person,
+    or a person-like figure such as a statue or poster, is in view; film with
+    one person in view" (the first five times, then "...").
+    """
+    n = int(breaks.sum())
+    times = ", ".join(f"{t:.1f}" for t in t_s[breaks][:5]) + (" ..." if n > 5 else "")
+    return (f"the pose model jumped between people {n} time{'s' * (n != 1)} (at {times} s): "
+            "another person, or a person-like figure such as a statue or poster, is in view; "
+            "film with one person in view")

@@ -19,7 +19,7 @@ from .clean import clean_track
 from .errors import InvalidOptionError, TooFewStepsError
 from .events import (ViewInfo, clip_stride_period_s, detect_view, select_steady_segment,
                      steady_rhythm_segment)
-from .identity import identity_breaks
+from .identity import breaks_note, identity_breaks
 from .metrics import TIMING_MIN_FPS, compute_metrics
 from .result import RESULT_SCHEMA, GaitResult
 from .track import PoseTrack
@@ -120,7 +120,7 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
         gait, events = detect_gait_events(filtered, raw=unfiltered, view=view, segment=steady)
     except TooFewStepsError as exc:
         if breaks.any():
-            hint = _person_switch_note(track, breaks)
+            hint = f"; {breaks_note(track.t_s, breaks)}"
         elif segment is not None:
             hint = _slow_motion_hint(filtered, view, segment, options)
         else:
@@ -129,13 +129,12 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
     metrics = compute_metrics(filtered, events, belt_speed_ms=options.belt_speed_ms,
                               height_m=options.height_m, noise_px=cleaning.noise_px,
                               gait_mode=gait.mode)
+    t = filtered.t_s
     if breaks.any():
-        t = filtered.t_s
-        warnings.append(f"{_person_switch_note(track, breaks)[2:]}; only "
+        warnings.append(f"{breaks_note(track.t_s, breaks)}; only "
                         f"{t[steady[0]]:.1f}-{t[steady[1] - 1]:.1f} s, with one person throughout, "
                         "was analysed")
     if steady != segment:
-        t = filtered.t_s
         warnings.append(
             f"the stride rhythm changed during the clip (start-up, a change of speed or a stop): "
             f"only its steady part, {t[steady[0]]:.1f}-{t[steady[1] - 1]:.1f} s of "
@@ -170,16 +169,6 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
                     "python": platform.python_version(), "numpy": np.__version__},
         lost_foot=metrics.lost_foot,
     )
-
-
-def _person_switch_note(track: PoseTrack, breaks: np.ndarray) -> str:
-    """"; the pose model jumped between people ..." for the frames `breaks` marks."""
-    times = ", ".join(f"{t:.1f}" for t in track.t_s[breaks][:5])
-    more = " ..." if breaks.sum() > 5 else ""
-    n = int(breaks.sum())
-    return (f"; the pose model jumped between people {n} time{'s' * (n != 1)} (at {times}{more} s): "
-            "another person, or a person-like figure such as a statue or poster, is in view; "
-            "film with one person in view")
 
 
 def _slow_motion_hint(track: PoseTrack, view: ViewInfo, segment: tuple[int, int],

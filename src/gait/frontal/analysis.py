@@ -10,11 +10,11 @@ import numpy as np
 
 from .. import __version__
 from ..events import ViewInfo
+from ..identity import breaks_note, identity_breaks
 from ..metrics import Summary
 from ..result import RESULT_SCHEMA, GaitResult
 from ..track import PoseTrack
 from .events import detect_frontal_events, frontal_segment
-from ..identity import identity_breaks
 from .phase import phase_step_times
 from .metrics import NOT_ASSESSABLE, FrontalMetrics, compute_frontal_metrics, frontal_cadence
 from .reliability import reliability
@@ -108,8 +108,8 @@ def analyze_frontal_track(filtered: PoseTrack, *, track: PoseTrack, view: ViewIn
                         f"({cad_ic:.1f} steps/min) differ by more than 2 %: contacts may be "
                         "missed")
     if breaks.any():
-        warnings.append(f"the pose model jumped between people {int(breaks.sum())} times; "
-                        "only the longest stretch of one person was analysed")
+        warnings.append(f"{breaks_note(track.t_s, breaks)}; only the longest stretch of one "
+                        "person was analysed")
     summary = {"cadence_spm": cadence,
                "step_time_ms": metrics.summary["step_time_ms"],
                "stride_time_ms": metrics.summary["stride_time_ms"]}

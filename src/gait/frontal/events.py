@@ -40,6 +40,7 @@ from .. import landmarks as lm
 from ..errors import TooFewStepsError
 from ..events import (SIDES, FootEvent, GaitEvents, ViewInfo, estimate_stride_period,
                       longest_run, require_two_per_foot)
+from ..identity import breaks_note
 from ..track import PoseTrack
 
 
@@ -96,9 +97,7 @@ def frontal_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
     start, stop = longest_run(ok, breaks=breaks)
     duration = track.t_s[stop - 1] - track.t_s[start] if stop > start else 0.0
     if duration < min_duration_s:
-        jumps = "" if breaks is None or not breaks.any() else (
-            f"; the pose model jumped between people {int(breaks.sum())} times, so film the "
-            "runner alone in frame")
+        jumps = "" if breaks is None or not breaks.any() else f"; {breaks_note(track.t_s, breaks)}"
         raise TooFewStepsError(
             f"{track.source or 'clip'}: both feet of one person are tracked for only "
             f"{duration:.1f} s at a stretch (need {min_duration_s:.1f} s); film the whole body "
