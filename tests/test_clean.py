@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from gait import landmarks as lm
-from gait.clean import clean_track, fill_gaps, lowpass, reject_outliers, repair_leg_swaps
+from gait.clean import (clean_track, fill_gaps, fill_gaps_from_strides, lowpass, reject_outliers,
+                        repair_leg_swaps)
 from gait.synth import SynthParams, synthetic_track
 
 
@@ -52,6 +53,59 @@ def test_fill_gaps_bridges_short_gaps_only():
     filled = fill_gaps(y, t, max_gap_s=0.15)
     np.testing.assert_allclose(filled[10:14], x[10:14], atol=0.05)
     assert np.isnan(filled[50:70]).all()
+
+
+def _periodic_course(n_frames: int, period_frames: float, drift_px_per_frame: float) -> np.ndarray:
+    """x and y of a point repeating every `period_frames`, x drifting (overground), (n, 2)."""
+    phase = 2 * np.pi * np.arange(n_frames) / period_frames
+    x = 40 * np.sin(phase) + 12 * np.sin(2 * phase + 0.5) + drift_px_per_frame * np.arange(n_frames)
+    y = 25 * np.cos(phase) + 8 * np.abs(np.sin(phase))  # a kink each half period, like a landing
+    return np.column_stack([x, y])
+
+
+@pytest.mark.parametrize("drift", [0.0, 6.0])
+def test_fill_from_strides_recovers_a_gap_interpolation_cannot(drift):
+    period = 22.7  # frames: a 0.76 s stride at 30 fps, not a whole number of frames
+    truth = _periodic_course(200, period, drift)
+    gappy = truth.copy()
+    gappy[100:108] = np.nan  # 8 frames: a third of the stride
+    filled = fill_gaps_from_strides(gappy, period_frames=period, min_gap_frames=4,
+                                    max_gap_frames=0.5 * period, context_frames=3)
+    # the donors are read between frames: at the kink (slope change 4.4 px/frame) the
+    # cubic reading errs by up to about a quarter frame of it, 1 px
+    assert np.abs(filled[100:108] - truth[100:108]).max() < 1.0
+    assert np.array_equal(filled[~np.isnan(gappy[:, 0])], truth[~np.isnan(gappy[:, 0])])
+    interpolated = np.column_stack([fill_gaps(gappy[:, c], np.arange(200.0), max_gap_s=9)
+                                    for c in range(2)])
+    assert np.abs(interpolated[100:108] - truth[100:108]).max() > 10
+
+
+def test_fill_from_strides_leaves_gaps_it_cannot_bridge():
+    period = 22.7
+    gappy = _periodic_course(120, period, 0.0)
+    gappy[10:16] = np.nan        # no stride before it, and the one after it is missing too
+    gappy[10 + 23:16 + 23] = np.nan
+    gappy[60:62] = np.nan        # short: left to interpolation
+    gappy[80:93] = np.nan        # longer than half a stride
+    filled = fill_gaps_from_strides(gappy, period_frames=period, min_gap_frames=4,
+                                    max_gap_frames=0.5 * period, context_frames=3)
+    for gap in (slice(10, 16), slice(33, 39), slice(60, 62), slice(80, 93)):
+        assert np.isnan(filled[gap]).all()
+
+
+def test_clean_track_bridges_a_long_dropout_from_the_neighbouring_strides():
+    params = SynthParams(fps=30, cadence_spm=170, duration_s=6, seed=3)
+    truth, _ = synthetic_track(params)
+    xy, vis = truth.xy_px.copy(), truth.visibility.copy()
+    xy[75:83] = np.nan  # the pose model lost the runner for 0.27 s
+    vis[75:83] = np.nan
+    cleaned, report = clean_track(truth.with_changes("dropout", xy_px=xy, visibility=vis),
+                                  lowpass_hz=None)
+    assert report.samples_filled_from_strides == 8 * lm.N_LANDMARKS
+    assert report.samples_filled == 8 * lm.N_LANDMARKS
+    assert report.samples_missing == 0
+    feet = [lm.LEFT_HEEL, lm.RIGHT_HEEL, lm.LEFT_FOOT_INDEX, lm.RIGHT_FOOT_INDEX]
+    assert np.abs(cleaned.xy_px[75:83, feet] - truth.xy_px[75:83, feet]).max() < 0.5
 
 
 def test_lowpass_removes_high_frequency_and_keeps_low():

@@ -46,6 +46,7 @@ from .clean import body_scale_px
 from .errors import TooFewStepsError
 from .event_timing import AlignedEvents, align_feet, predict_missing
 from .identity import identity_breaks
+from .rhythm import estimate_stride_period
 from .track import PoseTrack
 
 SIDES = ("left", "right")
@@ -103,8 +104,9 @@ class FootEvent:
     ic_idx, to_idx : int
         Nearest sample index of each event (-1 when missing).
     confidence : float
-        0-1; product of the fit quality, landmark visibility and agreement
-        with the stride rhythm.
+        0-1; product of the fit quality, landmark visibility over the stance
+        (frames the pose model missed count as 0) and agreement with the
+        stride rhythm.
     """
 
     foot: str
@@ -371,54 +373,6 @@ def _between(good: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------------------ events
 
 
-def estimate_stride_period(u: np.ndarray, *, fs: float, min_s: float = 0.45,
-                           max_s: float = 10.0) -> float:
-    """Stride period in seconds from the autocorrelation of a foot signal.
-
-    Parameters
-    ----------
-    u : ndarray, shape (n,) or (n, k)
-        One or more finite, periodic signals (e.g. foot-minus-pelvis
-        positions of each foot); their autocorrelations are summed.
-    fs : float
-        Sampling rate in Hz.
-    min_s, max_s : float
-        Range of stride periods searched, in seconds (running about 0.6-0.8
-        s, walking about 0.9-1.3 s; up to 10 s so that slow-motion clips
-        played at real-time rate are still measured and can be flagged).
-
-    Returns
-    -------
-    float
-        The lag of the highest autocorrelation peak in range, refined by
-        parabolic interpolation.
-    """
-    u = np.atleast_2d(u.T).T
-    acf = np.zeros(u.shape[0])
-    for col in u.T:
-        x = col - np.mean(col)
-        full = np.correlate(x, x, mode="full")[x.size - 1:]
-        acf += full / (full[0] if full[0] > 0 else 1.0)
-    lo, hi = int(min_s * fs), min(int(max_s * fs), acf.size - 2)
-    # a slow signal's autocorrelation is still high at short lags: search only
-    # beyond its first zero crossing, where the first true period peak lies
-    below = np.flatnonzero(acf[1:] < 0)
-    if below.size:
-        lo = max(lo, int(below[0]) + 1)
-    if hi <= lo:
-        raise TooFewStepsError(
-            f"the steady part of the clip is {u.shape[0] / fs:.1f} s long, too short to "
-            "find one stride; film at least 10 s of running")
-    k = lo + int(np.argmax(acf[lo:hi + 1]))
-    if 0 < k < acf.size - 1:
-        a, b, c = acf[k - 1], acf[k], acf[k + 1]
-        denom = a - 2 * b + c
-        shift = 0.5 * (a - c) / denom if denom != 0 else 0.0
-    else:
-        shift = 0.0
-    return (k + float(np.clip(shift, -0.5, 0.5))) / fs
-
-
 def _ground_line(x: np.ndarray, y: np.ndarray, *, fraction: float = 0.15) -> tuple[float, float]:
     """Image line ``y = a + b·x`` of a foot point when it rests on the belt.
 
@@ -539,12 +493,12 @@ def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewI
             ic_s, to_s = ev
             i0 = int(np.clip(np.searchsorted(t, ic_s), 0, t.size - 1))
             i1 = int(np.clip(np.searchsorted(t, to_s), 0, t.size - 1))
-            vis_stance = s["vis"][i0:i1 + 1]
-            vis_stance = vis_stance[np.isfinite(vis_stance)]
-            vis = float(vis_stance.mean()) if vis_stance.size else float("nan")
+            if not foot_seen(track, foot, start + i0, start + i1):
+                continue
+            # frames the pose model missed (gaps filled in cleaning) count as unseen
+            vis = float(np.nan_to_num(s["vis"][i0:i1 + 1], nan=0.0).mean())
             contacts.append(FootEvent(foot, float(ic_s), float(to_s), start + i0, start + i1,
-                                      float(np.clip(quality * (vis if np.isfinite(vis) else 0.5),
-                                                    0, 1))))
+                                      float(np.clip(quality * vis, 0, 1))))
     contacts.sort(key=lambda c: c.ic_s)
     contacts = _drop_duplicates(contacts, min_gap_s=0.5 * period)
     contacts, common_se = _align_contacts(contacts, raw, start=start, stop=stop, period_s=period)
@@ -905,10 +859,23 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
                 ic_s, to_s = first[foot][0][k], first[foot][1][k]
             i0, i1 = (start + int(np.clip(np.searchsorted(t, x), 0, t.size - 1))
                       for x in (ic_s, to_s))
+            if not trusted[foot][k] and not foot_seen(raw, foot, i0, i1):
+                continue
             out.append(FootEvent(foot, float(ic_s), float(to_s), i0, i1, float(confidence[k])))
     common_se = tuple(next((a.common_shift_se_s for a in aligned.values()), float("nan"))
                       for aligned in (ic, to))
     return sorted(out, key=lambda c: c.ic_s), common_se
+
+
+def foot_seen(track: PoseTrack, foot: str, first: int, last: int) -> bool:
+    """Whether the pose model saw the foot in any frame from `first` to `last`.
+
+    Visibility is NaN exactly where the model found no person, so a stance
+    lying wholly inside a gap that cleaning bridged was never seen: its
+    landmarks are copies of the neighbouring strides, not a measurement.
+    """
+    _, _, ankle, heel, toe = lm.LEG[foot]
+    return bool(np.isfinite(track.visibility[first:last + 1, [ankle, heel, toe]]).any())
 
 
 def _misfit(aligned: AlignedEvents, k: int, trusted: np.ndarray) -> bool:

@@ -62,7 +62,7 @@ import numpy as np
 from . import landmarks as lm
 from .errors import TooFewStepsError
 from .events import (SIDES, FootEvent, GaitEvents, ViewInfo, clip_stride_period_s, detect_events,
-                     require_two_per_foot, row_mean, true_runs)
+                     foot_seen, require_two_per_foot, row_mean, true_runs)
 from .track import PoseTrack
 
 #: A foot rests while its heel or toe moves at the ground's velocity within this
@@ -384,8 +384,10 @@ def detect_walking_events(track: PoseTrack, *, raw: PoseTrack | None = None, vie
                 to_s, has_to = np.nan, False  # two stances run together: the toe-off is unknown
             i0 = int(np.clip(np.searchsorted(t, ic_s), 0, t.size - 1))
             i1 = int(np.clip(np.searchsorted(t, to_s), 0, t.size - 1)) if has_to else t.size - 1
-            v = vis[i0:i1 + 1]
-            v = float(np.mean(v[np.isfinite(v)])) if np.isfinite(v).any() else 0.5
+            if not foot_seen(track, foot, start + i0, start + i1):
+                continue
+            # frames the pose model missed (gaps filled in cleaning) count as unseen
+            v = float(np.nan_to_num(vis[i0:i1 + 1], nan=0.0).mean())
             jitter = max(heel_d.thresholds_px[n_heel:] + toe_d.thresholds_px[n_toe:])
             quality = float(np.clip(1.0 - jitter / (0.1 * travel), 0.0, 1.0)) if travel else 0.0
             if quality < MIN_QUALITY:

@@ -38,9 +38,9 @@ from scipy import ndimage, signal
 
 from .. import landmarks as lm
 from ..errors import TooFewStepsError
-from ..events import (SIDES, FootEvent, GaitEvents, ViewInfo, estimate_stride_period,
-                      longest_run, require_two_per_foot)
+from ..events import SIDES, FootEvent, GaitEvents, ViewInfo, longest_run, require_two_per_foot
 from ..identity import breaks_note
+from ..rhythm import estimate_stride_period
 from ..track import PoseTrack
 
 

@@ -153,9 +153,12 @@ def measurement_notes(c: ReportContent) -> list[str]:
         which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         notes.append(f"{which} {'is' if len(names) == 1 else 'are'} approximate: {note}.")
     cl = r["cleaning"]
+    from_strides = cl.get("samples_filled_from_strides", 0)
+    bridged = (f", {from_strides} of them from the neighbouring strides across gaps too long to "
+               "interpolate" if from_strides else "")
     notes.append(f"Cleaning repaired {cl.get('swapped_frames', 0)} frames with swapped legs, "
                  f"removed {cl.get('outliers_removed', 0)} outliers and filled "
-                 f"{cl.get('samples_filled', 0)} samples; tracking noise "
+                 f"{cl.get('samples_filled', 0)} landmark samples{bridged}; tracking noise "
                  f"{cl.get('noise_px') or float('nan'):.1f} px.")
     return notes
 
