@@ -22,7 +22,7 @@ from gait.errors import InvalidOptionError, OutputExistsError
 from gait.evidence import SOURCES
 from gait.pipeline import AnalysisOptions, analyze_track
 from gait.report import REPORT_FILES, RunnerInputs, build_content, write_report
-from gait.report.overlay import video_codec
+from gait.report.overlay import draw_overlay, video_codec
 from gait.result import GaitResult
 from gait.synth import SynthParams, render_video, synthetic_track
 
@@ -259,6 +259,35 @@ def test_overlay_is_browser_playable_h264_with_every_frame(report_dir):
 
     with av.open(str(report_dir / "overlay.mp4")) as c:
         assert c.streams.video[0].codec_context.pix_fmt == "yuv420p"
+
+
+def test_overlay_marks_a_frame_whose_pose_was_filled_in(report_dir):
+    result = GaitResult.load_json(report_dir / "results.json")
+    track, _ = synthetic_track(PARAMS)
+    frame = np.full((PARAMS.height_px, PARAMS.width_px, 3), 40, np.uint8)
+    drawn = {bridged: draw_overlay(frame, track.xy_px[10], result=result, t_s=track.t_s[10],
+                                   cadence_spm=170.0, bridged=bridged)
+             for bridged in (False, True)}
+    white = {b: (img == 255).all(axis=2) for b, img in drawn.items()}
+    label = white[True] & ~white[False]
+    assert label[:150, :400].sum() > 500  # the "pose filled in" label, under the cadence
+    body = slice(150, PARAMS.height_px - 40)  # below the labels, above the time
+    skeleton = {b: int((img[body] != 40).any(axis=2).sum()) for b, img in drawn.items()}
+    assert skeleton[True] < 0.8 * skeleton[False]  # thinner bones
+
+
+def test_key_frames_skip_contacts_in_frames_without_the_runner(report_dir):
+    from gait.report.keyframes import representative_steps
+
+    result = GaitResult.load_json(report_dir / "results.json")
+    typical = representative_steps(result)
+    detected = np.ones(PARAMS.n_frames, bool)
+    for row in typical.values():
+        detected[row["ic_idx"]] = False  # the pose model missed the runner there
+    instead = representative_steps(result, detected)
+    assert set(instead) == set(typical) == {"left", "right"}
+    for side, row in instead.items():
+        assert row["ic_idx"] != typical[side]["ic_idx"] and detected[row["ic_idx"]]
 
 
 def test_metronome_tracks_click_at_the_targets(report_dir):

@@ -57,8 +57,17 @@ class KeyFrame:
     png: bytes
 
 
-def representative_steps(result: GaitResult) -> dict[str, dict]:
+def representative_steps(result: GaitResult, detected: np.ndarray | None = None
+                         ) -> dict[str, dict]:
     """Per foot, the step row whose knee flexion at contact is closest to that foot's median.
+
+    Parameters
+    ----------
+    result : GaitResult
+    detected : ndarray of bool, shape (n_samples,), optional
+        Where the pose model found the runner (`PoseTrack.detected`); steps
+        whose initial contact lies in a frame it missed (landmarks filled in
+        by cleaning) are not shown.
 
     Returns
     -------
@@ -68,7 +77,8 @@ def representative_steps(result: GaitResult) -> dict[str, dict]:
     out = {}
     for side in ("left", "right"):
         rows = [s for s in result.steps if s["foot"] == side
-                and s.get("knee_flexion_ic_deg") is not None and s.get("shin_angle_deg") is not None]
+                and s.get("knee_flexion_ic_deg") is not None and s.get("shin_angle_deg") is not None
+                and (detected is None or detected[int(s["ic_idx"])])]
         if not rows:
             continue
         median = float(np.median([s["knee_flexion_ic_deg"] for s in rows]))
@@ -157,7 +167,7 @@ def initial_contact_frames(result: GaitResult, track: PoseTrack,
     """
     from ..video import iter_frames, probe_video
 
-    picks = representative_steps(result)
+    picks = representative_steps(result, track.detected)
     if not picks:
         return []
     filtered, _ = clean_track(track, lowpass_hz=result.options.get("lowpass_hz", 10.0))

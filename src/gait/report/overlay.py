@@ -96,7 +96,7 @@ def _label(img: np.ndarray, text: str, org: tuple[int, int], scale: float) -> No
 
 
 def draw_overlay(frame_bgr: np.ndarray, xy_px: np.ndarray, *, result: GaitResult, t_s: float,
-                 cadence_spm: float) -> np.ndarray:
+                 cadence_spm: float, bridged: bool = False) -> np.ndarray:
     """Draw skeleton, contacts and cadence on one frame.
 
     Parameters
@@ -111,6 +111,9 @@ def draw_overlay(frame_bgr: np.ndarray, xy_px: np.ndarray, *, result: GaitResult
         Frame time, s (real time).
     cadence_spm : float
         Running cadence at this frame (NaN before it is known).
+    bridged : bool
+        The pose model found no person in this frame and the landmarks were
+        filled in by cleaning: the skeleton is drawn thin and labelled so.
 
     Returns
     -------
@@ -120,6 +123,7 @@ def draw_overlay(frame_bgr: np.ndarray, xy_px: np.ndarray, *, result: GaitResult
     h = img.shape[0]
     lw = max(2, int(round(h / 240)))
     scale = max(0.45, h / 900)
+    bone = max(1, lw // 2) if bridged else lw
     for a, b in SKELETON_EDGES:
         if not np.isfinite(xy_px[[a, b]]).all():
             continue
@@ -127,7 +131,7 @@ def draw_overlay(frame_bgr: np.ndarray, xy_px: np.ndarray, *, result: GaitResult
             "right" if a not in _LEFT_POINTS and b not in _LEFT_POINTS else None
         colour = (255, 255, 255) if side is None else SIDE_BGR[side]
         p, q = (tuple(int(round(v)) for v in xy_px[i]) for i in (a, b))
-        cv2.line(img, p, q, colour, lw, cv2.LINE_AA)
+        cv2.line(img, p, q, colour, bone, cv2.LINE_AA)
     for side in ("left", "right"):
         heel = xy_px[LEG[side][3]]
         if not np.isfinite(heel).all():
@@ -148,6 +152,9 @@ def draw_overlay(frame_bgr: np.ndarray, xy_px: np.ndarray, *, result: GaitResult
     if clip is not None:
         _label(img, f"clip median {clip:.1f}", (10, int(y * 2.1)), scale * 0.8)
     _label(img, f"t {t_s:5.2f} s", (10, h - 12), scale * 0.7)
+    if bridged:
+        _label(img, "runner not found in this frame: pose filled in",
+               (10, int(y * 3.1)), scale * 0.7)
     return img
 
 
@@ -208,7 +215,8 @@ def write_overlay(path: str | Path, result: GaitResult, track: PoseTrack,
             sample = sample_of_frame.get(frame_idx)
             if sample is not None:
                 frame = draw_overlay(frame, filtered.xy_px[sample], result=result, t_s=t_s,
-                                     cadence_spm=float(cadence[frame_idx]))
+                                     cadence_spm=float(cadence[frame_idx]),
+                                     bridged=not track.detected[sample])
             vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame[:height, :width]),
                                             format="bgr24")
             for packet in stream.encode(vf):
