@@ -125,6 +125,17 @@ def test_contact_inside_a_long_dropout_is_recovered_with_lower_confidence():
     assert found[0]["confidence"] < 0.8 * np.median(same_foot)
 
 
+def test_runner_lost_most_of_the_time_is_refused_with_a_clear_error():
+    track, _ = synthetic_track(SynthParams(fps=30, cadence_spm=170, duration_s=10, seed=3))
+    xy, vis = track.xy_px.copy(), track.visibility.copy()
+    for first in range(10, track.n_frames - 10, 22):  # 14 of every 22 frames lost
+        xy[first:first + 14] = np.nan
+        vis[first:first + 14] = np.nan
+    with pytest.raises(TooFewStepsError, match=r"runner was not found in 6\d% of its frames") as error:
+        analyze_track(track.with_changes("lost", xy_px=xy, visibility=vis))
+    assert "slow motion" not in str(error.value)
+
+
 @pytest.mark.parametrize("facing, view", [("left", "side-left"), ("right", "side-right")])
 def test_view_and_facing_detected(facing, view):
     track, _ = synthetic_track(SynthParams(facing=facing, duration_s=4))

@@ -834,6 +834,8 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
         ic0, to0 = _rhythm_checked(ic0, to0, period_s=period_s, contact_s=contact_s)
         first[foot] = (np.r_[ic0, extra], np.r_[to0, extra + contact_s])
         trusted[foot] = np.r_[np.ones(ic0.size, bool), np.zeros(extra.size, bool)]
+    if not first:  # no foot with two contacts: nothing to align, the caller refuses the clip
+        return contacts, (float("nan"), float("nan"))
     ic = align_feet(t, y, {f: v[0] for f, v in first.items()}, fs=raw.fps, landing=True,
                     trusted=trusted, heights_px=heights)
     # a foot the pose model lost mid-stance lifts off where it was lost: its lift-offs keep

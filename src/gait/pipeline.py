@@ -31,6 +31,10 @@ MPH_PER_MS = 2.2369362920544
 #: Plausible cadence of human running or walking in steps/min; outside it the
 #: clip's time base is probably wrong (slow motion or time-lapse).
 PLAUSIBLE_CADENCE_SPM = (60.0, 250.0)
+#: Share of a segment's frames without a person beyond which a failed
+#: analysis blames the lost frames rather than the rhythm read through them
+#: (a rhythm read across that many gaps is no evidence of slow motion).
+LOST_FRAMES_BLAMED = 0.25
 VIEWS = ("auto", "side", "side-left", "side-right", "rear", "front")
 
 
@@ -122,7 +126,10 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
         if breaks.any():
             hint = f"; {breaks_note(track.t_s, breaks)}"
         elif segment is not None:
-            hint = _slow_motion_hint(filtered, view, segment, options)
+            lost = 1.0 - float(track.detected[segment[0]:segment[1]].mean())
+            hint = (f"; the runner was not found in {lost:.0%} of its frames (occlusion, poor "
+                    "light or leaving the frame)" if lost > LOST_FRAMES_BLAMED
+                    else _slow_motion_hint(filtered, view, segment, options))
         else:
             hint = ""
         raise TooFewStepsError(f"{exc}{hint}") from None

@@ -231,9 +231,9 @@ def _join_rests(mask: np.ndarray, fwd_px: np.ndarray, *, min_travel_px: float) -
     out = mask.copy()
     runs = true_runs(mask)
     for (_, end), (nxt, _) in zip(runs[:-1], runs[1:]):
-        before = np.nanmedian(fwd_px[max(end - 3, 0):end])
-        after = np.nanmedian(fwd_px[nxt:nxt + 3])
-        if abs(after - before) < min_travel_px:
+        before, after = fwd_px[max(end - 3, 0):end], fwd_px[nxt:nxt + 3]
+        before, after = before[np.isfinite(before)], after[np.isfinite(after)]
+        if before.size and after.size and abs(np.median(after) - np.median(before)) < min_travel_px:
             out[end:nxt] = True
     return out
 
