@@ -316,3 +316,32 @@ def test_delete_erases_the_athlete_from_the_files(result, _isolated_history_db):
     assert secret.encode() not in blob and b"c" * 64 not in blob
     assert b"Ann" in blob
     assert _count(_isolated_history_db, "analyses") == 1
+
+
+def test_opening_waits_out_a_lock_the_busy_timeout_does_not_cover():
+    from gait.sqlite_locks import retry_while_locked
+
+    calls = []
+
+    def locked_twice():
+        calls.append(1)
+        if len(calls) <= 2:
+            raise sqlite3.OperationalError("database is locked")
+
+    retry_while_locked(locked_twice, timeout_s=5.0)
+    assert len(calls) == 3
+
+    def always_locked():
+        raise sqlite3.OperationalError("database is locked")
+
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        retry_while_locked(always_locked, timeout_s=0.05)
+
+    def other_error():
+        calls.append(1)
+        raise sqlite3.OperationalError("no such table: x")
+
+    calls.clear()
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        retry_while_locked(other_error, timeout_s=5.0)
+    assert len(calls) == 1

@@ -44,6 +44,7 @@ from pathlib import Path
 
 from ..errors import HistoryStoreError, InvalidOptionError, NotInHistoryError
 from ..result import GaitResult, _clean
+from ..sqlite_locks import retry_while_locked
 from .headline import headline_values
 
 #: Current schema version (``PRAGMA user_version``).
@@ -256,6 +257,7 @@ class HistoryStore:
     def __init__(self, path: str | Path | None = None, *,
                  busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path).expanduser() if path is not None else default_db_path()
+        self._busy_timeout_s = busy_timeout_s
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -268,12 +270,7 @@ class HistoryStore:
                                     "check the path and its permissions, or choose another --db"
                                     ) from None
         try:
-            self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA secure_delete = ON")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
+            retry_while_locked(self._set_up, timeout_s=busy_timeout_s)
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise HistoryStoreError(
@@ -283,6 +280,15 @@ class HistoryStore:
         except BaseException:
             self._db.close()
             raise
+
+    def _set_up(self) -> None:
+        """Connection settings, write-ahead logging and schema migration."""
+        self._db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.execute("PRAGMA secure_delete = ON")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
 
     # -- life cycle -------------------------------------------------------------------------
 

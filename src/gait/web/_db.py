@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..sqlite_locks import retry_while_locked
+
 _BUSY_TIMEOUT_S = 30.0
 
 
@@ -27,7 +29,8 @@ def connect(path: Path) -> Iterator[sqlite3.Connection]:
     con = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
     try:
         con.row_factory = sqlite3.Row
-        con.execute("PRAGMA journal_mode=WAL")
+        retry_while_locked(lambda: con.execute("PRAGMA journal_mode=WAL"),
+                           timeout_s=_BUSY_TIMEOUT_S)
         con.execute("PRAGMA foreign_keys=ON")
         yield con
     finally:
