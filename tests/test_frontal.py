@@ -270,3 +270,29 @@ def test_report_has_a_frontal_section_with_cited_reliability(tmp_path):
     assert "figures/foot_trajectories.png" not in alone
     assert "figures/stance_timeline.png" not in alone
     assert "figures/foot_trajectories.png" in written or "figures/stance_timeline.png" in written
+
+
+@pytest.mark.parametrize("order", [("walk", "run"), ("run", "walk")])
+def test_rear_view_start_up_or_cool_down_is_left_out(order):
+    """4 s of walking joined to 12 s of running at 172 steps/min, seen from behind: the
+    running is analysed (the whole clip read 168.7 steps/min and 23 contacts)."""
+    from gait.track import PoseTrack
+
+    fps = 30
+    parts = {"walk": SynthParams(view="rear", fps=fps, gait="walking", cadence_spm=100,
+                                 duty_factor=0.64, belt_speed_kmh=4.5, overstride_m=0.25,
+                                 vertical_oscillation_m=0.04, duration_s=4, seed=1),
+             "run": SynthParams(view="rear", fps=fps, cadence_spm=172, belt_speed_kmh=11.0,
+                                duration_s=12, seed=3)}
+    tracks = [rear_track(parts[name])[0] for name in order]
+    xy = np.concatenate([t.xy_px for t in tracks])
+    track = PoseTrack(t_s=np.arange(xy.shape[0]) / fps, xy_px=xy,
+                      visibility=np.concatenate([t.visibility for t in tracks]), fps=fps,
+                      size_px=tracks[0].size_px, source="rear start-up")
+    r = analyze_track(track).to_dict()
+    assert r["view"]["view"] == "rear"
+    assert r["summary"]["cadence_spm"]["value"] == pytest.approx(172, abs=0.2)
+    running = (4.0, 16.0) if order[0] == "walk" else (0.0, 12.0)
+    assert running[0] <= r["segment_s"][0] <= running[0] + 0.5
+    assert running[1] - 1.0 <= r["segment_s"][1] <= running[1]
+    assert any("stride rhythm changed" in w for w in r["warnings"])

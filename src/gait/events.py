@@ -661,16 +661,9 @@ STEADY_RHYTHM_TOL = 0.06
 
 def steady_rhythm_segment(track: PoseTrack, *, view: ViewInfo, segment: tuple[int, int]
                           ) -> tuple[int, int]:
-    """The longest part of `segment` in which the stride period stays steady.
+    """The longest part of a side view's `segment` in which the stride period stays steady.
 
-    Start-up (stepping on, the belt speeding up, walking before running),
-    a change of speed or a stop changes the stride period. It is measured in
-    overlapping windows (`RHYTHM_WINDOW_S`, every `RHYTHM_HOP_S`), and the
-    longest run of consecutive windows whose periods all lie within
-    `STEADY_RHYTHM_TOL` of a common value is kept. Where the run ends inside
-    the segment the cut falls at the centre of its outermost window (half a
-    hop beyond it), so at most about a quarter window of the changing part
-    remains; where it reaches an end of the segment, that end is kept.
+    `steady_rhythm_run` of both heels' positions ahead of the pelvis.
 
     Parameters
     ----------
@@ -684,14 +677,44 @@ def steady_rhythm_segment(track: PoseTrack, *, view: ViewInfo, segment: tuple[in
     Returns
     -------
     (start, stop) : tuple of int
+    """
+    return steady_rhythm_run(_heel_signals(track, view=view, segment=segment), fs=track.fps,
+                             segment=segment)
+
+
+def steady_rhythm_run(signals: np.ndarray, *, fs: float, segment: tuple[int, int]
+                      ) -> tuple[int, int]:
+    """The longest part of `segment` in which the stride period of `signals` stays steady.
+
+    Start-up (stepping on, the belt speeding up, walking before running),
+    a change of speed or a stop changes the stride period. It is measured in
+    overlapping windows (`RHYTHM_WINDOW_S`, every `RHYTHM_HOP_S`), and the
+    longest run of consecutive windows whose periods all lie within
+    `STEADY_RHYTHM_TOL` of a common value is kept. Where the run ends inside
+    the segment the cut falls at the centre of its outermost window (half a
+    hop beyond it), so at most about a quarter window of the changing part
+    remains; where it reaches an end of the segment, that end is kept.
+
+    Parameters
+    ----------
+    signals : ndarray, shape (stop - start, k)
+        Periodic foot signals over the segment (e.g. each heel's position
+        ahead of the pelvis), NaN where unknown; windows with a NaN are not
+        measured.
+    fs : float
+        Sampling rate in Hz.
+    segment : (start, stop)
+        Sample range the signals cover, `stop` exclusive.
+
+    Returns
+    -------
+    (start, stop) : tuple of int
         `segment` itself when the rhythm is steady throughout or the segment
         holds fewer than two windows.
     """
     start, stop = segment
-    fs = track.fps
-    heels = _heel_signals(track, view=view, segment=segment)
-    finite = np.isfinite(heels).all(axis=1)
-    overall = estimate_stride_period(heels[finite], fs=fs)
+    finite = np.isfinite(signals).all(axis=1)
+    overall = estimate_stride_period(signals[finite], fs=fs)
     win = int(round(max(RHYTHM_WINDOW_S, 3 * overall) * fs))
     hop = max(int(round(RHYTHM_HOP_S * fs)), 1)
     firsts = np.arange(0, stop - start - win + 1, hop)
@@ -700,12 +723,20 @@ def steady_rhythm_segment(track: PoseTrack, *, view: ViewInfo, segment: tuple[in
     periods = np.full(firsts.size, np.nan)
     for k, first in enumerate(firsts):
         if finite[first:first + win].all():
-            periods[k] = estimate_stride_period(heels[first:first + win], fs=fs,
+            periods[k] = estimate_stride_period(signals[first:first + win], fs=fs,
                                                 max_s=0.5 * win / fs)
     a, b = _longest_steady_run(periods, tol=STEADY_RHYTHM_TOL)
     lo = start if a == 0 else start + int(firsts[a]) + (win - hop) // 2
     hi = stop if b == firsts.size else start + int(firsts[b - 1]) + (win + hop) // 2
     return lo, hi
+
+
+def rhythm_change_note(t_s: np.ndarray, steady: tuple[int, int], segment: tuple[int, int]
+                       ) -> str:
+    """The warning that only the steady part `steady` of `segment` was analysed."""
+    return (f"the stride rhythm changed during the clip (start-up, a change of speed or a "
+            f"stop): only its steady part, {t_s[steady[0]]:.1f}-{t_s[steady[1] - 1]:.1f} s of "
+            f"{t_s[segment[0]]:.1f}-{t_s[segment[1] - 1]:.1f} s, was analysed")
 
 
 def _longest_steady_run(periods: np.ndarray, *, tol: float) -> tuple[int, int]:

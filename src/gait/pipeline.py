@@ -18,7 +18,7 @@ from . import __version__
 from .clean import clean_track
 from .errors import InvalidOptionError, TooFewStepsError
 from .events import (ViewInfo, clip_stride_period_s, detect_view, select_steady_segment,
-                     steady_rhythm_segment)
+                     rhythm_change_note, steady_rhythm_segment)
 from .identity import breaks_note, identity_breaks
 from .metrics import TIMING_MIN_FPS, compute_metrics
 from .result import RESULT_SCHEMA, GaitResult
@@ -142,10 +142,7 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
                         f"{t[steady[0]]:.1f}-{t[steady[1] - 1]:.1f} s, with one person throughout, "
                         "was analysed")
     if steady != segment:
-        warnings.append(
-            f"the stride rhythm changed during the clip (start-up, a change of speed or a stop): "
-            f"only its steady part, {t[steady[0]]:.1f}-{t[steady[1] - 1]:.1f} s of "
-            f"{t[segment[0]]:.1f}-{t[segment[1] - 1]:.1f} s, was analysed")
+        warnings.append(rhythm_change_note(t, steady, segment))
     warnings += list(metrics.warnings)
     warnings += _capture_warnings(track, metrics.summary["cadence_spm"].value,
                                   metrics.summary["duty_factor_pct"].value, options,

@@ -9,12 +9,12 @@ from dataclasses import asdict
 import numpy as np
 
 from .. import __version__
-from ..events import ViewInfo
+from ..events import ViewInfo, rhythm_change_note, steady_rhythm_run
 from ..identity import breaks_note, identity_breaks
 from ..metrics import Summary
 from ..result import RESULT_SCHEMA, GaitResult
 from ..track import PoseTrack
-from .events import detect_frontal_events, frontal_segment
+from .events import detect_frontal_events, frontal_segment, heel_rhythm_signals
 from .phase import phase_step_times
 from .metrics import NOT_ASSESSABLE, FrontalMetrics, compute_frontal_metrics, frontal_cadence
 from .reliability import reliability
@@ -84,7 +84,9 @@ def analyze_frontal_track(filtered: PoseTrack, *, track: PoseTrack, view: ViewIn
         (A track that jumps between people is cut at each jump first.)
     """
     breaks = identity_breaks(track)  # unfiltered: the low-pass spreads a jump
-    segment = frontal_segment(filtered, breaks=breaks)
+    whole = frontal_segment(filtered, breaks=breaks)
+    segment = steady_rhythm_run(heel_rhythm_signals(filtered, segment=whole), fs=filtered.fps,
+                                segment=whole)
     events, rises = detect_frontal_events(filtered, view=view, segment=segment)
     tilt = check_tilt(filtered, events)
     cad_ic, _ = frontal_cadence(events)
@@ -110,6 +112,8 @@ def analyze_frontal_track(filtered: PoseTrack, *, track: PoseTrack, view: ViewIn
     if breaks.any():
         warnings.append(f"{breaks_note(track.t_s, breaks)}; only the longest stretch of one "
                         "person was analysed")
+    if segment != whole:
+        warnings.append(rhythm_change_note(filtered.t_s, segment, whole))
     summary = {"cadence_spm": cadence,
                "step_time_ms": metrics.summary["step_time_ms"],
                "stride_time_ms": metrics.summary["stride_time_ms"]}

@@ -67,6 +67,16 @@ def _detrend(y: np.ndarray, *, fs: float, window_s: float = 2.0) -> np.ndarray:
     return np.where(ok, filled - ndimage.uniform_filter1d(filled, size, mode="nearest"), np.nan)
 
 
+def heel_rhythm_signals(track: PoseTrack, *, segment: tuple[int, int]) -> np.ndarray:
+    """Both heels' heights over `segment` with the slow drift removed, px, shape (n, 2).
+
+    NaN where a heel is not tracked (`_detrend`).
+    """
+    start, stop = segment
+    return np.column_stack([_detrend(heel_height_signal_px(track, f)[start:stop], fs=track.fps)
+                            for f in SIDES])
+
+
 def frontal_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
                     breaks: np.ndarray | None = None) -> tuple[int, int]:
     """Longest run of frames with hips and both heels (or ankles) tracked.
@@ -146,9 +156,8 @@ def detect_frontal_events(track: PoseTrack, *, view: ViewInfo,
     fs = track.fps
     t = track.t_s[start:stop]
     y = {f: heel_height_signal_px(track, f)[start:stop] for f in SIDES}
-    detr = np.column_stack([_detrend(y[f], fs=fs) for f in SIDES])
-    detr = detr[np.isfinite(detr).all(axis=1)]
-    period = estimate_stride_period(detr, fs=fs)
+    detr = heel_rhythm_signals(track, segment=(start, stop))
+    period = estimate_stride_period(detr[np.isfinite(detr).all(axis=1)], fs=fs)
     notes = [f"frontal events: stride period from the heels' vertical motion "
              f"{period * 1000:.0f} ms"]
     contacts: list[FootEvent] = []
