@@ -99,7 +99,8 @@ def _hip_crops(video: Path, truth_xy: np.ndarray, pose_xy: np.ndarray, out: Path
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--work-dir", type=Path, default=Path("rear_pose_check"))
+    ap.add_argument("--work-dir", type=Path, default=Path("/tmp/gait-rear-pose-check"),
+                    help="folder for the rendered clips (default /tmp/gait-rear-pose-check)")
     ap.add_argument("--cache-dir", type=Path, default=None)
     ap.add_argument("--png", type=Path, default=None)
     args = ap.parse_args()
