@@ -409,9 +409,9 @@ def _foot_signals(track: PoseTrack, foot: str, facing: int) -> dict[str, np.ndar
     along the running direction; ``height``: height of the foot above the
     belt, the smaller of the heel's and the toe's heights above their own
     resting lines (each point rests at its own image height: the heel
-    landmark sits above the sole); ``vis``: mean visibility of the foot.
+    landmark sits above the sole).
     """
-    _, _, ankle, heel, toe = lm.LEG[foot]
+    _, _, _, heel, toe = lm.LEG[foot]
     pelvis_x = _midpoint(track, lm.LEFT_HIP, lm.RIGHT_HIP)[:, 0]
     xy = track.xy_px
     heights = []
@@ -422,8 +422,6 @@ def _foot_signals(track: PoseTrack, foot: str, facing: int) -> dict[str, np.ndar
         "heel_fwd": facing * (xy[:, heel, 0] - pelvis_x),
         "toe_fwd": facing * (xy[:, toe, 0] - pelvis_x),
         "height": np.fmin(heights[0], heights[1]),
-
-        "vis": row_mean(track.visibility[:, [ankle, heel, toe]]),
     }
 
 
@@ -493,10 +491,9 @@ def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewI
             ic_s, to_s = ev
             i0 = int(np.clip(np.searchsorted(t, ic_s), 0, t.size - 1))
             i1 = int(np.clip(np.searchsorted(t, to_s), 0, t.size - 1))
-            if not foot_seen(track, foot, start + i0, start + i1):
-                continue
-            # frames the pose model missed (gaps filled in cleaning) count as unseen
-            vis = float(np.nan_to_num(s["vis"][i0:i1 + 1], nan=0.0).mean())
+            vis = stance_visibility(track, foot, start + i0, start + i1)
+            if np.isnan(vis):
+                continue  # never seen: the stance lies in a gap that cleaning bridged
             contacts.append(FootEvent(foot, float(ic_s), float(to_s), start + i0, start + i1,
                                       float(np.clip(quality * vis, 0, 1))))
     contacts.sort(key=lambda c: c.ic_s)
@@ -892,7 +889,7 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
                 ic_s, to_s = first[foot][0][k], first[foot][1][k]
             i0, i1 = (start + int(np.clip(np.searchsorted(t, x), 0, t.size - 1))
                       for x in (ic_s, to_s))
-            if not trusted[foot][k] and not foot_seen(raw, foot, i0, i1):
+            if not trusted[foot][k] and np.isnan(stance_visibility(raw, foot, i0, i1)):
                 continue
             out.append(FootEvent(foot, float(ic_s), float(to_s), i0, i1, float(confidence[k])))
     common_se = tuple(next((a.common_shift_se_s for a in aligned.values()), float("nan"))
@@ -900,15 +897,19 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
     return sorted(out, key=lambda c: c.ic_s), common_se
 
 
-def foot_seen(track: PoseTrack, foot: str, first: int, last: int) -> bool:
-    """Whether the pose model saw the foot in any frame from `first` to `last`.
+def stance_visibility(track: PoseTrack, foot: str, first: int, last: int) -> float:
+    """Mean visibility (0-1) of the foot over frames `first` to `last` (a stance).
 
-    Visibility is NaN exactly where the model found no person, so a stance
-    lying wholly inside a gap that cleaning bridged was never seen: its
-    landmarks are copies of the neighbouring strides, not a measurement.
+    Visibility is NaN exactly where the pose model found no person; such
+    frames (gaps that cleaning filled) count as unseen, 0. NaN when the foot
+    was seen in none of the frames: a stance lying wholly inside a filled
+    gap is copied from the neighbouring strides, not measured.
     """
     _, _, ankle, heel, toe = lm.LEG[foot]
-    return bool(np.isfinite(track.visibility[first:last + 1, [ankle, heel, toe]]).any())
+    per_frame = row_mean(track.visibility[first:last + 1, [ankle, heel, toe]])
+    if not np.isfinite(per_frame).any():
+        return float("nan")
+    return float(np.nan_to_num(per_frame, nan=0.0).mean())
 
 
 def _misfit(aligned: AlignedEvents, k: int, trusted: np.ndarray) -> bool:

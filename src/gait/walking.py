@@ -62,7 +62,7 @@ import numpy as np
 from . import landmarks as lm
 from .errors import TooFewStepsError
 from .events import (SIDES, FootEvent, GaitEvents, ViewInfo, clip_stride_period_s, detect_events,
-                     foot_seen, require_two_per_foot, row_mean, true_runs)
+                     require_two_per_foot, stance_visibility, true_runs)
 from .track import PoseTrack
 
 #: A foot rests while its heel or toe moves at the ground's velocity within this
@@ -354,12 +354,11 @@ def detect_walking_events(track: PoseTrack, *, raw: PoseTrack | None = None, vie
                     3)
     min_after = max(int(np.ceil(EDGE_WINDOW_S / np.median(np.diff(t)))), 3)  # to time a TO
     for foot in SIDES:
-        _, _, ankle, heel, toe = lm.LEG[foot]
+        _, _, _, heel, toe = lm.LEG[foot]
         ground = state.ground_px_s[foot]
         heel_d = _FootPoint(raw, heel, view.facing, segment, ground)
         toe_d = _FootPoint(raw, toe, view.facing, segment, ground)
         travel = np.ptp(np.nan_to_num(heel_d.xy[:, 0], nan=np.nanmedian(heel_d.xy[:, 0])))
-        vis = row_mean(track.visibility[start:stop][:, [ankle, heel, toe]])
         rest = state.rest[foot]
         n_found = 0
         for a, b in true_runs(rest):
@@ -384,10 +383,9 @@ def detect_walking_events(track: PoseTrack, *, raw: PoseTrack | None = None, vie
                 to_s, has_to = np.nan, False  # two stances run together: the toe-off is unknown
             i0 = int(np.clip(np.searchsorted(t, ic_s), 0, t.size - 1))
             i1 = int(np.clip(np.searchsorted(t, to_s), 0, t.size - 1)) if has_to else t.size - 1
-            if not foot_seen(track, foot, start + i0, start + i1):
-                continue
-            # frames the pose model missed (gaps filled in cleaning) count as unseen
-            v = float(np.nan_to_num(vis[i0:i1 + 1], nan=0.0).mean())
+            v = stance_visibility(track, foot, start + i0, start + i1)
+            if np.isnan(v):
+                continue  # never seen: the stance lies in a gap that cleaning bridged
             jitter = max(heel_d.thresholds_px[n_heel:] + toe_d.thresholds_px[n_toe:])
             quality = float(np.clip(1.0 - jitter / (0.1 * travel), 0.0, 1.0)) if travel else 0.0
             if quality < MIN_QUALITY:
