@@ -135,10 +135,15 @@ class _Windows:
     def __init__(self, t_s: np.ndarray, ys: list[np.ndarray], instants_s: np.ndarray,
                  half_s: float, gains: np.ndarray) -> None:
         self.t, self.y, self.owner = [], [], []
-        for y, tau, gain in zip(ys, instants_s, gains):
-            sel = (np.abs(t_s - tau) <= half_s) & np.isfinite(y).all(axis=1)
-            self.t.append(t_s[sel])
-            self.y.append(y[sel] / gain)
+        # the sample times are sorted: look only at the samples near each instant
+        # (one sample of margin on each side for rounding), not the whole clip
+        starts = np.maximum(np.searchsorted(t_s, instants_s - half_s) - 1, 0)
+        stops = np.searchsorted(t_s, instants_s + half_s, side="right") + 1
+        for y, tau, gain, a, b in zip(ys, instants_s, gains, starts, stops):
+            t_near, y_near = t_s[a:b], y[a:b]
+            sel = (np.abs(t_near - tau) <= half_s) & np.isfinite(y_near).all(axis=1)
+            self.t.append(t_near[sel])
+            self.y.append(y_near[sel] / gain)
         self.usable = np.array([tt.size >= 4 for tt in self.t])
 
     def stacked(self, use: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
