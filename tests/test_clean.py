@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from gait import landmarks as lm
-from gait.clean import (clean_track, fill_gaps, fill_gaps_from_strides, lowpass, reject_outliers,
-                        repair_leg_swaps)
+from gait.clean import (clean_track, clean_track_both, fill_gaps, fill_gaps_from_strides, lowpass,
+                        reject_outliers, repair_leg_swaps)
 from gait.synth import SynthParams, synthetic_track
 
 
@@ -127,3 +127,19 @@ def test_clean_track_reports_changes_and_keeps_input():
     assert report.samples_filled > 0
     assert report.noise_px == pytest.approx(1.0, rel=0.5)
     assert "clean_track" in cleaned.log[-1]
+
+
+def test_clean_track_both_repairs_once_and_filters_one_copy():
+    track, _ = synthetic_track(SynthParams(fps=60, duration_s=6, noise_px=1.5),
+                               dropout_frac=0.05, swap_runs=3)
+    filtered, unfiltered, report = clean_track_both(track, lowpass_hz=8.0)
+    alone, alone_report = clean_track(track, lowpass_hz=8.0)
+    raw, _ = clean_track(track, lowpass_hz=None)
+    np.testing.assert_array_equal(filtered.xy_px, alone.xy_px)
+    np.testing.assert_array_equal(unfiltered.xy_px, raw.xy_px)
+    assert report == alone_report
+    # the filter removed the jitter from one copy only
+    def roughness(xy):  # px: frame-to-frame change of velocity, mostly jitter at 60 fps
+        return np.nanmedian(np.abs(np.diff(xy[:, lm.LEFT_HEEL, 1], n=2)))
+
+    assert roughness(filtered.xy_px) < 0.5 * roughness(unfiltered.xy_px)

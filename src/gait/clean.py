@@ -444,6 +444,39 @@ def clean_track(track: PoseTrack, *, lowpass_hz: float | None = 10.0, max_gap_s:
     CleaningReport
         What was changed.
     """
+    filtered, _, report = clean_track_both(
+        track, lowpass_hz=lowpass_hz, max_gap_s=max_gap_s, outlier_window_s=outlier_window_s,
+        repair_swaps=repair_swaps)
+    return filtered, report
+
+
+def clean_track_both(track: PoseTrack, *, lowpass_hz: float | None = 10.0,
+                     max_gap_s: float = 0.15, outlier_window_s: float = 0.2,
+                     repair_swaps: bool = True
+                     ) -> tuple[PoseTrack, PoseTrack, CleaningReport]:
+    """`clean_track` with and without the low-pass filter, repaired once.
+
+    Event timing wants the unfiltered coordinates (a filter rounds off the
+    kink of a landing) and everything else the filtered ones; both share
+    the same swap repair, outlier rejection and gap filling.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        Raw landmarks.
+    lowpass_hz, max_gap_s, outlier_window_s, repair_swaps
+        As in `clean_track`.
+
+    Returns
+    -------
+    filtered : PoseTrack
+        Repaired, filled and low-pass filtered (with `lowpass_hz` None, the
+        unfiltered track itself).
+    unfiltered : PoseTrack
+        Repaired and filled only.
+    CleaningReport
+        What was changed (the filtered track's report).
+    """
     fs = track.fps
     cutoff = min(lowpass_hz, 0.4 * fs) if lowpass_hz is not None else 0.4 * fs
     xy = track.xy_px.copy()
@@ -475,26 +508,29 @@ def clean_track(track: PoseTrack, *, lowpass_hz: float | None = 10.0, max_gap_s:
         for c in range(2):
             xy[:, lm, c] = fill_gaps(xy[:, lm, c], track.t_s, max_gap_s=max_gap_s)
     n_fill = int((np.isfinite(xy[..., 0]) & ~before).sum())
-    if lowpass_hz is not None:
-        for lm in range(xy.shape[1]):
-            for c in range(2):
-                xy[:, lm, c] = lowpass(xy[:, lm, c], fs=fs, cutoff_hz=cutoff)
     missing = int((~np.isfinite(xy[..., 0])).sum())
     segments = int(np.sum(np.diff(swapped.astype(int)) == 1) + int(swapped[0]))
     report = CleaningReport(
         swapped_frames=int(swapped.sum()), swap_segments=segments, outliers_removed=n_out,
         samples_filled=n_fill, samples_filled_from_strides=n_from_strides,
         samples_missing=missing,
-        lowpass_hz=float(cutoff) if lowpass_hz is not None else float("nan"),
-        noise_px=noise,
+        lowpass_hz=float(cutoff) if lowpass_hz is not None else float("nan"), noise_px=noise,
     )
-    note = (f"clean_track(lowpass_hz={cutoff:g}, max_gap_s={max_gap_s:g}, "
-            f"repair_swaps={repair_swaps}): {report.swapped_frames} swapped frames, "
-            f"{n_out} outliers, {n_fill} filled ({n_from_strides} from neighbouring strides)")
-    return track.with_changes(note, xy_px=xy), report
+    repairs = (f"max_gap_s={max_gap_s:g}, repair_swaps={repair_swaps}): "
+               f"{report.swapped_frames} swapped frames, {n_out} outliers, {n_fill} filled "
+               f"({n_from_strides} from neighbouring strides)")
+    unfiltered = track.with_changes(f"clean_track(lowpass_hz=None, {repairs}", xy_px=xy)
+    if lowpass_hz is None:
+        return unfiltered, unfiltered, report
+    smooth = np.empty_like(xy)
+    for lm in range(xy.shape[1]):
+        for c in range(2):
+            smooth[:, lm, c] = lowpass(xy[:, lm, c], fs=fs, cutoff_hz=cutoff)
+    filtered = track.with_changes(f"clean_track(lowpass_hz={cutoff:g}, {repairs}", xy_px=smooth)
+    return filtered, unfiltered, report
 
 
 __all__ = [
-    "CleaningReport", "clean_track", "repair_leg_swaps", "reject_outliers", "fill_gaps",
-    "fill_gaps_from_strides", "lowpass", "estimate_noise_px",
+    "CleaningReport", "clean_track", "clean_track_both", "repair_leg_swaps", "reject_outliers",
+    "fill_gaps", "fill_gaps_from_strides", "lowpass", "estimate_noise_px",
 ]

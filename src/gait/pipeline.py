@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from . import __version__
-from .clean import clean_track
+from .clean import clean_track_both
 from .errors import InvalidOptionError, TooFewStepsError
 from .events import (ViewInfo, clip_stride_period_s, detect_view, select_steady_segment,
                      rhythm_change_note, steady_rhythm_segment)
@@ -104,7 +104,7 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
     -------
     GaitResult
     """
-    filtered, cleaning = clean_track(track, lowpass_hz=options.lowpass_hz)
+    filtered, unfiltered, cleaning = clean_track_both(track, lowpass_hz=options.lowpass_hz)
     view = detect_view(filtered, view=options.view)
     warnings: list[str] = []
     if view.facing == 0:
@@ -115,7 +115,6 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
             noise_px=cleaning.noise_px, options=asdict(options), height_m=options.height_m,
             video=video, capture_warnings=lambda cad, duty: _capture_warnings(track, cad, duty,
                                                                               options))
-    unfiltered, _ = clean_track(track, lowpass_hz=None)
     breaks = identity_breaks(track)
     segment = None
     try:
