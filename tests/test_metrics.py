@@ -188,3 +188,37 @@ def test_step_time_asymmetry_needs_to_beat_the_pose_models_near_far_bias(asymmet
     [headline] = [h for h in build_content(r).headline if h.key == "step_time_si_pct"]
     mean_ms = 0.5 * (a["left"] + a["right"])
     assert headline.expected_error == pytest.approx(100 * a["difference_error"] / mean_ms)
+
+
+@pytest.mark.parametrize("belt_kmh, warned", [(10.0, False), (7.0, False), (40.0, True),
+                                               (2.0, True)])
+def test_a_belt_speed_that_makes_the_leg_impossible_is_warned(belt_kmh, warned):
+    """Filmed at 10 km/h: a leg of 0.84 m true length reads 0.84 × given / true m."""
+    result, _ = _scaled(belt_kmh, None)
+    hits = [w for w in result.warnings if "implausible belt speed" in w]
+    assert bool(hits) == warned, result.warnings
+    if warned:
+        assert f"{belt_kmh:.1f} km/h" in hits[0] and "--speed-unit" in hits[0]
+
+
+def test_short_analysis_warning_gives_the_analysed_part_not_the_clip():
+    track, _ = synthetic_track(SynthParams(fps=60, duration_s=16, noise_px=0.5, seed=2))
+    lost = track.t_s > 8.0  # the runner leaves after 8 s: 16 s filmed, about 8 s analysable
+    xy = track.xy_px.copy()
+    xy[lost] = np.nan
+    result = analyze_track(track.with_changes("runner gone", xy_px=xy))
+    short = [w for w in result.warnings if w.startswith("short analysis")]
+    analysed = result.segment_s[1] - result.segment_s[0]
+    assert analysed < 8.5 and short and f"{analysed:.1f} s analysed" in short[0]
+    assert not [w for w in analyze_track(track).warnings if w.startswith("short analysis")]
+
+
+def test_a_real_time_clip_taken_for_slow_motion_fails_naming_the_option():
+    """--capture-fps 240 on a 30 fps real-time clip makes every movement 8× too fast."""
+    from gait.errors import TooFewStepsError
+
+    track, _ = synthetic_track(SynthParams(fps=30, duration_s=12, noise_px=1.0, seed=1))
+    fast = track.with_changes("read as 240 fps", t_s=track.t_s / 8, fps=track.fps * 8)
+    with pytest.raises(TooFewStepsError, match=r"8× faster.*leave --capture-fps out"):
+        analyze_track(fast, options=AnalysisOptions(capture_fps=240.0),
+                      video={"time_scale": 30 / 240})

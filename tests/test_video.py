@@ -190,7 +190,7 @@ def test_capture_fps_scales_all_times(make_clip):
 @pytest.mark.parametrize("capture_fps", [0, -30, float("nan"), float("inf"), 10.0, 29.0])
 def test_invalid_capture_fps(make_clip, capture_fps):
     path = make_clip("clip.mp4", fps=30.0)
-    with pytest.raises(InvalidOptionError, match="capture_fps"):
+    with pytest.raises(InvalidOptionError, match="--capture-fps"):
         probe_video(path, capture_fps=capture_fps)
 
 

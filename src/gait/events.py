@@ -283,8 +283,9 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
     if duration < min_duration_s:
         raise TooFewStepsError(
             f"{track.source or 'clip'}: the runner's legs are fully tracked and in frame for "
-            f"only {duration:.1f} s at a stretch (need {min_duration_s:.1f} s); film the whole "
-            "body side-on, feet included, for at least 10 s"
+            f"only {np.floor(duration * 10) / 10:.1f} s at a stretch (need "
+            f"{min_duration_s:.1f} s); film the whole body side-on, feet included, for at least "
+            "10 s"
         )
     return start, stop
 

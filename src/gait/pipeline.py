@@ -20,7 +20,7 @@ from .errors import InvalidOptionError, TooFewStepsError
 from .events import (ViewInfo, clip_stride_period_s, detect_view, select_steady_segment,
                      rhythm_change_note, steady_rhythm_segment)
 from .identity import breaks_note, identity_breaks
-from .metrics import TIMING_MIN_FPS, compute_metrics
+from .metrics import TIMING_MIN_FPS, Scale, compute_metrics
 from .result import RESULT_SCHEMA, GaitResult
 from .track import PoseTrack
 from .walking import detect_gait_events
@@ -36,6 +36,14 @@ PLAUSIBLE_CADENCE_SPM = (60.0, 250.0)
 #: (a rhythm read across that many gaps is no evidence of slow motion).
 LOST_FRAMES_BLAMED = 0.25
 VIEWS = ("auto", "side", "side-left", "side-right", "rear", "front")
+#: Highest capture frame rate accepted, frames/s: phones film slow motion at up
+#: to 960 fps.
+MAX_CAPTURE_FPS = 1000.0
+#: Hip-to-ankle length in metres outside which a belt-speed scale is taken to
+#: be wrong (a wrong belt speed or unit): 0.491 × height (Winter 2009) spans
+#: 0.59-1.03 m for heights of 1.2-2.1 m, and MediaPipe's leg and stance speed
+#: move the measured length by up to about 25 % (gait.metrics.SCALE_POSE_REL_ERROR).
+PLAUSIBLE_LEG_M = (0.4, 1.3)
 
 
 @dataclass(frozen=True)
@@ -66,14 +74,17 @@ class AnalysisOptions:
     def __post_init__(self) -> None:
         if self.belt_speed_ms is not None and not 0.3 <= self.belt_speed_ms <= 12.0:
             raise InvalidOptionError(
-                f"belt speed {self.belt_speed_ms * KMH_PER_MS:.1f} km/h is outside 1-43 km/h; "
+                f"belt speed {self.belt_speed_ms * KMH_PER_MS:.3g} km/h is outside 1-43 km/h; "
                 "give it in km/h (e.g. --belt-speed 10) or say --speed-unit mph")
         if self.height_m is not None and not 0.8 <= self.height_m <= 2.5:
             raise InvalidOptionError(
-                f"height {self.height_m * 100:.0f} cm is outside 80-250 cm; give it in "
+                f"height {self.height_m * 100:.4g} cm is outside 80-250 cm; give it in "
                 "centimetres, e.g. --height-cm 175")
-        if self.capture_fps is not None and not self.capture_fps > 0:
-            raise InvalidOptionError(f"capture fps must be positive, got {self.capture_fps}")
+        if self.capture_fps is not None and not 0 < self.capture_fps <= MAX_CAPTURE_FPS:
+            raise InvalidOptionError(
+                f"capture frame rate {self.capture_fps:.4g} fps is outside 1-{MAX_CAPTURE_FPS:.0f}"
+                " fps; give the rate the camera recorded at (e.g. 120, 240 or 960 for slow "
+                "motion)")
         if self.view not in VIEWS:
             raise InvalidOptionError(f"view must be one of {', '.join(VIEWS)}; got {self.view!r}")
         if not 2.0 <= self.lowpass_hz <= 30.0:
@@ -131,7 +142,7 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
                     else _slow_motion_hint(filtered, view, segment, options))
         else:
             hint = ""
-        raise TooFewStepsError(f"{exc}{hint}") from None
+        raise TooFewStepsError(f"{exc}{hint}{_capture_fps_hint(options, video)}") from None
     metrics = compute_metrics(filtered, events, belt_speed_ms=options.belt_speed_ms,
                               height_m=options.height_m, noise_px=cleaning.noise_px,
                               gait_mode=gait.mode)
@@ -143,9 +154,10 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
     if steady != segment:
         warnings.append(rhythm_change_note(t, steady, segment))
     warnings += list(metrics.warnings)
+    warnings += _belt_speed_warnings(metrics.scale, options)
     warnings += _capture_warnings(track, metrics.summary["cadence_spm"].value,
                                   metrics.summary["duty_factor_pct"].value, options,
-                                  walking=gait.mode == "walking")
+                                  walking=gait.mode == "walking", analysed_s=events.segment_s)
     detected = float(track.detected.mean())
     return GaitResult(
         schema=RESULT_SCHEMA,
@@ -190,11 +202,48 @@ def _slow_motion_hint(track: PoseTrack, view: ViewInfo, segment: tuple[int, int]
             "e.g. 120 or 240)")
 
 
+def _capture_fps_hint(options: AnalysisOptions, video: dict | None) -> str:
+    """"; ... leave out --capture-fps ..." when a capture rate was given, else "".
+
+    A capture rate that is too high (a real-time clip taken for slow motion)
+    speeds every movement up by the same factor; the failure then shows as
+    jumps between people or no rhythm, not as the wrong option.
+    """
+    if options.capture_fps is None:
+        return ""
+    scale = (video or {}).get("time_scale")
+    faster = f", its movements {1 / scale:.3g}× faster than they play" if scale else ""
+    return (f"; with --capture-fps {options.capture_fps:g} the clip is read as slow "
+            f"motion{faster}: if it is real-time video, leave --capture-fps out")
+
+
+def _belt_speed_warnings(scale: Scale, options: AnalysisOptions) -> list[str]:
+    """A warning when the belt speed makes the runner's leg an impossible length.
+
+    With a belt-speed scale every length is proportional to the belt speed;
+    a hip-to-ankle length outside `PLAUSIBLE_LEG_M` means the speed (or its
+    unit) is wrong, e.g. mph given as km/h by a factor of four or more.
+    """
+    if scale.method != "belt speed" or not np.isfinite(scale.px_per_m):
+        return []
+    leg_m = scale.leg_length_px / scale.px_per_m
+    lo, hi = PLAUSIBLE_LEG_M
+    if lo <= leg_m <= hi or not np.isfinite(leg_m):
+        return []
+    return [f"implausible belt speed: at {options.belt_speed_ms * KMH_PER_MS:.1f} km/h the "
+            f"runner's leg (hip to ankle) measures {leg_m:.2f} m, where a person's is "
+            f"{lo:g}-{hi:g} m; step and stride length, overstride and vertical oscillation in "
+            "metres are off by the same factor. Check the belt speed and its unit (--speed-unit)"]
+
+
 def _capture_warnings(track: PoseTrack, cadence_spm: float, duty_pct: float,
-                      options: AnalysisOptions, *, walking: bool = False) -> list[str]:
+                      options: AnalysisOptions, *, walking: bool = False,
+                      analysed_s: tuple[float, float] | None = None) -> list[str]:
     """Capture-quality warnings: low frame rate, short clip, slow motion, dropouts.
 
-    `walking` leaves flight time (a walker has none) out of the wording.
+    `walking` leaves flight time (a walker has none) out of the wording;
+    `analysed_s` (start, end in seconds) is the part of the clip analysed
+    (default: all of it).
     """
     out = []
     fps = track.fps
@@ -203,9 +252,13 @@ def _capture_warnings(track: PoseTrack, cadence_spm: float, duty_pct: float,
                   else "contact time, flight time, duty factor")
         out.append(f"low frame rate: {fps:.0f} fps; {timing} and step-time asymmetry are "
                    f"approximate (film at {TIMING_MIN_FPS:.0f} fps or more for those)")
-    duration = float(track.t_s[-1] - track.t_s[0]) if track.n_frames > 1 else 0.0
+    if analysed_s is None:
+        analysed_s = (track.t_s[0], track.t_s[-1]) if track.n_frames > 1 else (0.0, 0.0)
+    duration = float(analysed_s[1] - analysed_s[0])
     if duration < 10.0:
-        out.append(f"short clip: {duration:.1f} s analysed; 20 s or more gives steadier averages")
+        gait = "walking" if walking else "running"
+        out.append(f"short analysis: only {duration:.1f} s analysed; 20 s or more of steady "
+                   f"{gait} gives steadier averages")
     missing = 1.0 - float(track.detected.mean())
     if missing > 0.05:
         who = "walker" if walking else "runner"

@@ -410,6 +410,9 @@ def _check_file(path: Path) -> None:
         raise UnreadableVideoError(f"{path}: no such file; check the path")
     if path.is_dir():
         raise UnreadableVideoError(f"{path}: is a directory, not a video file")
+    if not path.is_file():
+        raise UnreadableVideoError(f"{path}: is not a regular file (a device or pipe?); save "
+                                   "the video to a file first")
     if path.stat().st_size == 0:
         raise UnreadableVideoError(f"{path}: file is empty (0 bytes)")
 
@@ -469,13 +472,14 @@ def _time_scale(path: Path, playback_fps: float, capture_fps: float | None) -> f
         capture = math.nan
     if not (math.isfinite(capture) and capture > 0):
         raise InvalidOptionError(
-            f"capture_fps must be a positive number of frames per second, got {capture_fps!r}"
+            f"capture frame rate (--capture-fps) must be a positive number of frames per "
+            f"second, got {capture_fps!r}"
         )
     if capture < playback_fps * 0.99:
         raise InvalidOptionError(
-            f"capture_fps={capture:g} is below the {playback_fps:.2f} frames/s that "
-            f"{path.name} plays at; slow motion is captured faster than it plays "
-            "(e.g. 120 or 240). Leave capture_fps out for real-time video"
+            f"capture frame rate (--capture-fps) {capture:g} is below the {playback_fps:.2f} "
+            f"frames/s that {path.name} plays at; slow motion is captured faster than it plays "
+            "(e.g. 120 or 240). Leave it out for real-time video"
         )
     return playback_fps / capture
 
