@@ -119,6 +119,29 @@ def test_batch_never_overwrites_results_of_other_options_or_clips(folder, tmp_pa
     assert "another video" in {f.video.name: f.message for f in report.failed}["b.mp4"]
 
 
+def test_batch_force_removes_the_report_of_the_replaced_results(folder, tmp_path):
+    """gait batch writes no report: one left from an earlier analysis would show old numbers."""
+    out = tmp_path / "out"
+    run_batch(folder, out, analyze_clip=FakeAnalyze(), progress=False)
+    for name in ("report.html", "report.pdf", "overlay.mp4", "pose_track_rear.npz"):
+        (out / "a" / name).write_text("an earlier analysis")
+    (out / "a" / "figures").mkdir()
+    (out / "a" / "figures" / "cadence_per_step.png").write_bytes(b"old")
+    run_batch(folder, out, analyze_clip=FakeAnalyze(), progress=False, force=True,
+              options=AnalysisOptions(belt_speed_ms=3.0))
+    assert sorted(p.name for p in (out / "a").iterdir()) == [
+        "pose_track.npz", "results.json", "steps.csv"]
+
+
+def test_batch_refuses_an_outdir_it_cannot_write_before_any_work(folder, tmp_path):
+    blocker = tmp_path / "afile"
+    blocker.write_text("keep me")
+    fake = FakeAnalyze()
+    with pytest.raises(InvalidOptionError, match="afile"):
+        run_batch(folder, blocker / "out", analyze_clip=fake, progress=False)
+    assert fake.calls == [] and blocker.read_text() == "keep me"
+
+
 def test_batch_keeps_going_after_an_internal_error(folder, tmp_path):
     fake = FakeAnalyze()
 

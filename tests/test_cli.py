@@ -126,3 +126,79 @@ def test_output_closed_by_its_reader_ends_quietly_with_141(monkeypatch, capsys):
     monkeypatch.setitem(history_commands.HANDLERS, "history", reader_gone)
     assert main(["history"]) == 141
     assert capsys.readouterr().err == ""
+
+
+def test_capture_fps_beyond_any_camera_is_refused_before_work(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["analyze", str(SAMPLE), "-o", str(out), "--capture-fps", "1e9", "-q"]) == 2
+    assert "capture frame rate" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_absurd_belt_speed_message_stays_one_short_line(tmp_path, capsys):
+    assert main(["analyze", str(SAMPLE), "-o", str(tmp_path / "o"), "--belt-speed", "1e308",
+                 "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err) < 200 and "km/h" in err
+
+
+@pytest.mark.parametrize("where", ["under_a_file", "a_file"])
+def test_outdir_that_cannot_be_a_folder_is_refused_before_work(tmp_path, capsys, where):
+    blocker = tmp_path / "afile"
+    blocker.write_text("keep me")
+    out = blocker / "sub" if where == "under_a_file" else blocker
+    assert main(["analyze", str(SAMPLE), "-o", str(out), "-q"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "afile" in err[0] and "Traceback" not in err[0]
+    assert blocker.read_text() == "keep me"
+
+
+def test_outputs_never_replace_the_input_video(tmp_path, capsys):
+    video = tmp_path / "clinic" / "overlay.mp4"
+    video.parent.mkdir()
+    video.write_bytes(SAMPLE.read_bytes())
+    assert main(["analyze", str(video), "-o", str(video.parent), "--force", "-q"]) == 2
+    assert "would replace this video" in capsys.readouterr().err
+    assert video.read_bytes() == SAMPLE.read_bytes()
+
+
+def test_failed_first_analysis_leaves_no_empty_outdir(tmp_path, capsys):
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"not a video\n" * 20)
+    out = tmp_path / "new_out"
+    assert main(["analyze", str(video), "-o", str(out), "-q"]) == 3
+    assert not out.exists()
+
+
+def test_outdir_with_a_quoted_tilde_goes_to_the_home_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "out").mkdir()
+    (tmp_path / "home" / "out" / "results.json").write_text("{}")
+    assert main(["analyze", str(SAMPLE), "-o", "~/out", "-q"]) == 6  # found the earlier run
+    assert "home" in capsys.readouterr().err
+    assert not (tmp_path / "~").exists()
+
+
+def test_file_system_refusal_is_one_line_and_exit_11(monkeypatch, capsys):
+    from gait import cli
+
+    def refuse(args):
+        raise PermissionError(13, "Permission denied", "/somewhere/results.json")
+
+    monkeypatch.setitem(cli.history_commands.HANDLERS, "history", refuse)
+    assert main(["history"]) == 11
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["gait: error: /somewhere/results.json: Permission denied"]
+
+
+def test_synth_does_not_overwrite_an_existing_truth_file(tmp_path, capsys):
+    out = tmp_path / "s.mp4"
+    truth = out.with_suffix(".truth.json")
+    truth.write_text("mine")
+    assert main(["synth", str(out), "--duration", "1", "--size", "320x240"]) == 6
+    assert truth.read_text() == "mine" and not out.exists()
+    folder = tmp_path / "d"
+    folder.mkdir()
+    assert main(["synth", str(folder), "--force", "--duration", "1"]) == 2

@@ -38,6 +38,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .errors import GaitError, InvalidOptionError, OutputExistsError
+from .output_paths import ensure_writable_folder
 from .pipeline import AnalysisOptions
 
 #: File name endings treated as videos (case-insensitive).
@@ -160,8 +161,7 @@ def run_batch(
         raise InvalidOptionError(f"jobs must be at least 1, got {jobs}")
     videos = find_videos(folder)
     outdir = Path(outdir)
-    if outdir.exists() and not outdir.is_dir():
-        raise InvalidOptionError(f"{outdir}: exists and is not a folder")
+    ensure_writable_folder(outdir)
     clip_args = {"options": options, "cache_dir": cache_dir, "use_cache": use_cache,
                  "workers": workers}
     skipped: list[Path] = []
@@ -367,8 +367,16 @@ def _finished(video: Path, clip_out: Path, options: AnalysisOptions) -> bool:
 
 
 def _write(result, track, clip_out: Path) -> None:
-    """Write one clip's files, ``results.json`` last."""
+    """Write one clip's files, ``results.json`` last.
+
+    A report or rear-view track of an earlier analysis there (replaced with
+    ``force``) is removed: it would describe other results.
+    """
+    from .report import remove_report_files
+
     clip_out.mkdir(parents=True, exist_ok=True)
+    remove_report_files(clip_out)
+    (clip_out / "pose_track_rear.npz").unlink(missing_ok=True)
     track.save(clip_out / "pose_track.npz")
     result.save_steps_csv(clip_out / "steps.csv")
     result.save_json(clip_out / "results.json")

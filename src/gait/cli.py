@@ -16,10 +16,17 @@ import math
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import GaitError, InvalidOptionError, OutputExistsError
+from .errors import (FILE_SYSTEM_EXIT_CODE, GaitError, InvalidOptionError,
+                     OutputExistsError)
 from .history import commands as history_commands
+from .output_paths import ensure_writable_folder, remove_if_empty
+
+if TYPE_CHECKING:
+    from .pipeline import AnalysisOptions
+    from .report import RunnerInputs
 
 EXIT_CODES_HELP = """exit codes:
   0  success
@@ -33,6 +40,7 @@ EXIT_CODES_HELP = """exit codes:
   8  athlete, session or video not in the history
   9  history database unusable (corrupt, written by a newer gait, or locked)
   10 gait batch: at least one clip failed (each is listed at the end)
+  11 a file could not be read or written (permission, disk full, a folder in the way)
   130 interrupted (Ctrl-C); 141 the reader of the output stopped reading (e.g. | head)
 """
 
@@ -40,6 +48,11 @@ FILMING_HELP = """filming tips: tripod at hip height, 3-5 m away, square to the 
 whole body in frame (feet included); 20-30 s after a few minutes of warm-up;
 60 fps or more (120-240 fps for contact times). Slow-motion clips need
 --capture-fps."""
+
+
+def _user_path(text: str) -> Path:
+    """A path option, with a leading ~ expanded (as the shell does unquoted)."""
+    return Path(text).expanduser()
 
 
 def _positive_float(text: str) -> float:
@@ -92,8 +105,8 @@ def _build_parser() -> argparse.ArgumentParser:
                     "prints a summary.",
         epilog=FILMING_HELP + "\n\n" + EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    an.add_argument("video", type=Path, help="video file (mp4, mov, avi, webm)")
-    an.add_argument("-o", "--outdir", type=Path, required=True,
+    an.add_argument("video", type=_user_path, help="video file (mp4, mov, avi, webm)")
+    an.add_argument("-o", "--outdir", type=_user_path, required=True,
                     help="folder for the results (created if missing)")
     an.add_argument("--belt-speed", type=_positive_float, metavar="SPEED",
                     help="treadmill belt speed (unit: --speed-unit); gives step and stride "
@@ -108,12 +121,12 @@ def _build_parser() -> argparse.ArgumentParser:
     an.add_argument("--view", default="auto",
                     choices=("auto", "side", "side-left", "side-right", "rear", "front"),
                     help="camera view (default: detect)")
-    an.add_argument("--rear", type=Path, metavar="REAR_VIDEO",
+    an.add_argument("--rear", type=_user_path, metavar="REAR_VIDEO",
                     help="a second clip of the same run filmed from behind (or the front): adds "
                          "frontal-plane findings to the side clip's assessment")
     an.add_argument("--force", action="store_true",
                     help="replace results already in OUTDIR")
-    an.add_argument("--cache-dir", type=Path,
+    an.add_argument("--cache-dir", type=_user_path,
                     help="pose landmark cache (default: $GAIT_CACHE_DIR or ~/.cache/gait/pose)")
     an.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     an.add_argument("-q", "--quiet", action="store_true",
@@ -145,8 +158,8 @@ def _build_parser() -> argparse.ArgumentParser:
                     "that fails does not stop the batch; failures are listed at the end and "
                     "the exit code is then 10.",
         epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ba.add_argument("folder", type=Path, help="folder of videos")
-    ba.add_argument("-o", "--outdir", type=Path, required=True,
+    ba.add_argument("folder", type=_user_path, help="folder of videos")
+    ba.add_argument("-o", "--outdir", type=_user_path, required=True,
                     help="folder for the results (created if missing)")
     ba.add_argument("--belt-speed", type=_positive_float, metavar="SPEED",
                     help="treadmill belt speed of every clip (unit: --speed-unit)")
@@ -157,7 +170,7 @@ def _build_parser() -> argparse.ArgumentParser:
                     help="capture frame rate of slow-motion clips")
     ba.add_argument("--view", default="auto",
                     choices=("auto", "side", "side-left", "side-right", "rear", "front"))
-    ba.add_argument("--cache-dir", type=Path, help="pose landmark cache")
+    ba.add_argument("--cache-dir", type=_user_path, help="pose landmark cache")
     ba.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     ba.add_argument("--force", action="store_true",
                     help="re-analyse clips that already have results, replacing them")
@@ -172,7 +185,7 @@ def _build_parser() -> argparse.ArgumentParser:
                         description="Render a synthetic treadmill runner (side view, or from "
                                     "behind with --view rear) and write OUT plus OUT's "
                                     ".truth.json with the exact gait events.")
-    sy.add_argument("out", type=Path, help="output video (.mp4 or .avi)")
+    sy.add_argument("out", type=_user_path, help="output video (.mp4 or .avi)")
     sy.add_argument("--cadence", type=_positive_float, default=170.0, help="steps/min")
     sy.add_argument("--belt-speed-kmh", type=_positive_float, default=10.0)
     sy.add_argument("--asymmetry", type=float, default=0.0,
@@ -202,7 +215,7 @@ def _build_parser() -> argparse.ArgumentParser:
                                     "click accented so left and right are audible.")
     me.add_argument("--spm", type=_positive_float, required=True, help="steps per minute")
     me.add_argument("--duration", type=_positive_float, default=300.0, help="seconds")
-    me.add_argument("-o", "--out", type=Path, help="WAV file (default: metronome_<spm>spm.wav)")
+    me.add_argument("-o", "--out", type=_user_path, help="WAV file (default: metronome_<spm>spm.wav)")
     me.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
 
     se = sub.add_parser("serve", help="start the web app (upload videos, read reports)",
@@ -212,7 +225,7 @@ def _build_parser() -> argparse.ArgumentParser:
                                     "any other address needs --token.")
     se.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     se.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
-    se.add_argument("--data-dir", type=Path,
+    se.add_argument("--data-dir", type=_user_path,
                     help="keep uploads, results, the job queue and the athlete history here "
                          "(default: $GAIT_DATA_DIR or ~/.local/share/gait, with the history "
                          "that gait analyze --athlete records into)")
@@ -225,38 +238,64 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _prepare_outdir(outdir: Path, *, force: bool) -> None:
-    from .report import REPORT_FILES
+def _prepare_outdir(outdir: Path, *, force: bool, inputs: tuple[Path, ...]) -> bool:
+    """Check that an analysis may write into `outdir` and create it.
 
-    existing = [n for n in ("results.json", "steps.csv", "pose_track.npz", "pose_track_rear.npz",
-                            *REPORT_FILES)
-                if (outdir / n).exists()]
+    Refuses (before any work) earlier results without `force`, an input
+    video that an output would replace, and a folder that cannot be
+    written. Returns whether the folder was created, so that a failed
+    analysis can remove it again.
+    """
+    from .report.write import FIGURES_DIR, REPORT_FILES
+
+    outputs = ("results.json", "steps.csv", "pose_track.npz", "pose_track_rear.npz",
+               *REPORT_FILES)
+    existing = [n for n in outputs if (outdir / n).exists()]
     if existing and not force:
         raise OutputExistsError(
             f"{outdir}: already holds {', '.join(existing)} from an earlier analysis; choose "
             "another --outdir or pass --force to replace them")
-    if outdir.exists() and not outdir.is_dir():
-        raise InvalidOptionError(f"{outdir}: exists and is not a folder")
-    outdir.mkdir(parents=True, exist_ok=True)
+    for video in inputs:
+        replaced = [outdir / n for n in (*outputs, FIGURES_DIR)]
+        if any(video.resolve() == r.resolve() or r.resolve() in video.resolve().parents
+               for r in replaced):
+            raise InvalidOptionError(
+                f"{video}: an output of the analysis would replace this video; move it or "
+                "choose another --outdir")
+    return ensure_writable_folder(outdir)
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from .pipeline import AnalysisOptions, analyze, speed_to_ms
-    from .summary import format_summary
+    from .pipeline import AnalysisOptions, speed_to_ms
+    from .report import RunnerInputs
 
     options = AnalysisOptions(
         belt_speed_ms=speed_to_ms(args.belt_speed, args.speed_unit) if args.belt_speed else None,
         height_m=args.height_cm / 100 if args.height_cm else None,
         capture_fps=args.capture_fps, view=args.view)
-    from .report import RunnerInputs, remove_report_files, write_report
-
     inputs = RunnerInputs(
         weekly_distance_km=args.weekly_km, pain_0_10=args.pain,
         pain_settled_next_morning=None if args.pain_settled is None else args.pain_settled == "yes",
         strength_sessions_per_week=args.strength_per_week,
         two_week_distance_increase_pct=args.two_week_increase)
     history_commands.check_before_analysis(args)
-    _prepare_outdir(args.outdir, force=args.force)
+    videos = (args.video,) if args.rear is None else (args.video, args.rear)
+    created = _prepare_outdir(args.outdir, force=args.force, inputs=videos)
+    try:
+        return _analyze_into(args, options, inputs)
+    except BaseException:
+        if created:  # a failed first run leaves no empty folder behind
+            remove_if_empty(args.outdir)
+        raise
+
+
+def _analyze_into(args: argparse.Namespace, options: AnalysisOptions,
+                  inputs: RunnerInputs) -> int:
+    """The analysis, results and report of `gait analyze` into a prepared --outdir."""
+    from .pipeline import analyze
+    from .report import remove_report_files, write_report
+    from .summary import format_summary
+
     run = dict(cache_dir=args.cache_dir, use_cache=not args.no_cache, progress=not args.quiet,
                workers=args.workers)
     if args.rear is not None:
@@ -314,8 +353,13 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         raise InvalidOptionError(f"--size must look like 640x480, got {args.size!r}") from None
-    if args.out.exists() and not args.force:
-        raise OutputExistsError(f"{args.out}: exists; pass --force to overwrite it")
+    truth_path = args.out.with_suffix(".truth.json")
+    existing = [p for p in (args.out, truth_path) if p.exists()]
+    if any(p.is_dir() for p in existing):
+        raise InvalidOptionError(f"{args.out}: is a folder; give a video file name ending .mp4")
+    if existing and not args.force:
+        raise OutputExistsError(f"{' and '.join(map(str, existing))}: exists; pass --force to "
+                                "overwrite")
     params = SynthParams(
         cadence_spm=args.cadence, belt_speed_kmh=args.belt_speed_kmh,
         step_time_asymmetry_pct=args.asymmetry, duty_factor=args.duty_factor, fps=args.fps,
@@ -324,10 +368,10 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         image_noise_std=args.image_noise, seed=args.seed, view=args.view,
         pelvic_drop_left_deg=args.pelvic_drop[0], pelvic_drop_right_deg=args.pelvic_drop[1],
         step_width_m=args.step_width_cm / 100, camera_roll_deg=args.camera_roll)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    ensure_writable_folder(args.out.parent, option="output path")
     truth = render_video(args.out, params, progress=True)
     print(f"wrote {args.out} ({truth['n_frames']} frames, {truth['cadence_spm']:.1f} steps/min) "
-          f"and {args.out.with_suffix('.truth.json').name}")
+          f"and {truth_path.name}")
     return 0
 
 
@@ -375,6 +419,10 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 128 + 13
+    except OSError as exc:  # the file system refused: permission, disk full, a folder in the way
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"gait: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return FILE_SYSTEM_EXIT_CODE
 
 
 if __name__ == "__main__":  # pragma: no cover

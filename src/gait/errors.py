@@ -17,10 +17,17 @@ Exit codes (also listed in the README and ``gait --help``):
       (`HistoryStoreError`)
 10    ``gait batch`` finished but some clips failed
       (`gait.batch.BATCH_FAILED_EXIT_CODE`)
+11    a file could not be read or written: permission, disk full, a
+      folder in the way (an `OSError` from the file system,
+      `FILE_SYSTEM_EXIT_CODE`)
 ====  =========================================================
 """
 
 from __future__ import annotations
+
+#: Exit code when the file system refuses a read or write (an `OSError`, e.g.
+#: permission denied, disk full, a file where a folder should be).
+FILE_SYSTEM_EXIT_CODE = 11
 
 
 class GaitError(Exception):

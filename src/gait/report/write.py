@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..errors import OutputExistsError
 from ..metronome import write_metronome_wav
+from ..output_paths import remove_if_empty
 from ..result import GaitResult
 from ..track import PoseTrack
 from .assets import FigureAsset, KeyFrameAsset, ReportAssets
@@ -95,6 +96,8 @@ def make_assets(content: ReportContent, track: PoseTrack | None,
 def remove_report_files(outdir: str | Path, *, keep: tuple[str, ...] = ()) -> list[Path]:
     """Delete report files of an earlier run that the current run did not rewrite.
 
+    The figures folder goes too once it is empty.
+
     Parameters
     ----------
     outdir : str or Path
@@ -116,6 +119,7 @@ def remove_report_files(outdir: str | Path, *, keep: tuple[str, ...] = ()) -> li
         if path.is_file() and name not in keep:
             path.unlink()
             removed.append(path)
+    remove_if_empty(outdir / FIGURES_DIR)
     return removed
 
 
