@@ -210,5 +210,5 @@ def _require_person(track: PoseTrack, min_detected_fraction: float) -> None:
         raise NoPersonError(
             f"{track.source}: pose found in {n_found} of {track.n_frames} frames "
             f"({100.0 * n_found / track.n_frames:.0f} %, need {100.0 * min_detected_fraction:.0f} %); "
-            "is the runner side-on and fully in frame?"
+            "is the runner's whole body in frame and well lit?"
         )
