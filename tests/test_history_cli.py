@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 from history_results import synthetic_result, with_video_hash
+from unwritable import unwritable_folder
 
 from gait.cli import main
 from gait.history import HistoryStore
@@ -214,3 +216,106 @@ def test_analyze_records_reanalysis_and_compares_a_faster_cadence_clip(tmp_path,
     text = capsys.readouterr().out
     assert "!! Belt speeds differ: 10.5 km/h before, 10.0 km/h after" in text
     assert "not compared" in next(x for x in text.splitlines() if x.startswith("Cadence"))
+
+
+# ------------------------------------------------------------------------ bad input, early
+
+
+@pytest.mark.parametrize("date", ["2024-13-45", "2024-02-30", "9999-12-31", "1899-12-31"])
+def test_impossible_session_date_is_refused_before_any_work(date, tmp_path, capsys,
+                                                           _isolated_history_db):
+    # the video does not exist: had the date been checked only after it, the exit code would be 3
+    assert main(["analyze", str(tmp_path / "missing.mp4"), "-o", str(tmp_path / "o"),
+                 "--athlete", "Bob", "--date", date, "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and date in err
+    assert not (tmp_path / "o").exists() and not _isolated_history_db.exists()
+
+
+def test_history_without_any_database_is_empty_and_creates_nothing(tmp_path, capsys,
+                                                                   _isolated_history_db):
+    assert main(["history"]) == 0
+    assert "no athletes yet" in capsys.readouterr().out
+    assert main(["history", "Ann"]) == 8
+    assert main(["export", "Ann", "-o", str(tmp_path / "ann.json")]) == 8
+    assert main(["delete", "Ann", "--yes"]) == 8
+    assert "the history is empty" in capsys.readouterr().err
+    assert not _isolated_history_db.exists()
+    assert list(_isolated_history_db.parent.iterdir()) == []
+
+
+def test_read_only_commands_refuse_a_missing_db_and_create_nothing(tmp_path, capsys):
+    db = tmp_path / "nodir" / "x.sqlite"
+    for argv in (["history"], ["history", "Ann"], ["compare", "1", "2"],
+                 ["export", "Ann", "-o", str(tmp_path / "ann.json")], ["delete", "Ann", "--yes"]):
+        assert main([*argv, "--db", str(db)]) == 9, argv
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and str(db) in err and "no such file" in err
+    assert not (tmp_path / "nodir").exists() and not (tmp_path / "ann.json").exists()
+
+
+def test_read_only_commands_never_write_to_a_file_that_is_not_a_gait_database(tmp_path, capsys):
+    empty = tmp_path / "empty.mp4"
+    empty.touch()
+    other = tmp_path / "other.sqlite"  # another program's database
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE notes(x)")
+    db.commit()
+    db.close()
+    before = other.read_bytes()
+    for path, why in ((empty, "the file is empty"), (other, "another program")):
+        for argv in (["history"], ["history", "Ann"], ["export", "Ann", "-o", "x.json"],
+                     ["delete", "Ann", "--yes"]):
+            assert main([*argv, "--db", str(path)]) == 9, argv
+            assert why in capsys.readouterr().err
+    assert empty.read_bytes() == b"" and other.read_bytes() == before
+
+
+@pytest.mark.parametrize("argv", [
+    ["history", "Ann Lee", "--figure", "{file}/x.png"],
+    ["history", "Ann Lee", "--figure", "{folder}"],
+    ["history", "Ann Lee", "--figure", "{folder}", "--force"],
+    ["compare", "1", "2", "-o", "{file}"],
+    ["compare", "1", "2", "-o", "{file}/cmp"],
+    ["export", "Ann Lee", "-o", "{file}/x.json"],
+    ["export", "Ann Lee", "-o", "{folder}", "--format", "json", "--force"],
+])
+def test_output_path_that_cannot_be_written_exits_2_and_leaves_nothing(argv, two_sessions,
+                                                                       tmp_path, capsys):
+    file, folder = tmp_path / "afile", tmp_path / "somedir"
+    file.write_text("mine\n")
+    folder.mkdir()
+    argv = [a.format(file=file, folder=folder) for a in argv]
+    assert main([*argv, "-q"] if argv[0] == "compare" else argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "Traceback" not in err
+    assert ("is a file, not a folder" in err) or ("is a folder, not a file" in err)
+    assert "--force" not in err  # it would not help
+    assert file.read_text() == "mine\n" and list(folder.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()
+                  if not p.name.startswith("gait-history.sqlite")) == ["afile", "somedir"]
+
+
+def test_output_in_an_unwritable_folder_exits_2_before_any_work(two_sessions, tmp_path, capsys):
+    with unwritable_folder(tmp_path / "ro") as ro:
+        for argv in (["history", "Ann Lee", "--figure", str(ro / "x.png")],
+                     ["compare", "1", "2", "-q", "-o", str(ro / "cmp")],
+                     ["compare", "1", "2", "-q", "-o", str(ro)],
+                     ["export", "Ann Lee", "-o", str(ro / "x.json")]):
+            assert main(argv) == 2, argv
+            err = capsys.readouterr().err.strip()
+            assert err.count("\n") == 0 and str(ro) in err and "not writable" in err
+        assert list(ro.iterdir()) == []
+
+
+def test_interrupted_figure_leaves_no_temporary_file(two_sessions, tmp_path, monkeypatch):
+    def interrupted(self, target):
+        raise KeyboardInterrupt  # Ctrl-C as the finished figure is moved into place
+
+    figure = tmp_path / "trend.png"
+    figure.write_bytes(b"earlier figure")
+    monkeypatch.setattr(Path, "replace", interrupted)
+    assert main(["history", "Ann Lee", "--figure", str(figure), "--force"]) == 130
+    assert figure.read_bytes() == b"earlier figure"
+    assert [p.name for p in tmp_path.iterdir()
+            if not p.name.startswith("gait-history.sqlite")] == ["trend.png"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import copy
 import io
 import math
+from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 from history_results import synthetic_result, with_video_hash
 
-from gait.errors import OutputExistsError
+from gait.errors import InvalidOptionError, OutputExistsError
 from gait.history import HistoryStore
 from gait.history.compare import NOT_COMPARED, REAL, WITHIN, compare_results
 from gait.history.compare_report import (KeyFramePair, comparison_html,
@@ -181,6 +182,28 @@ def test_comparison_report_writes_html_pdf_json_and_refuses_to_overwrite(base, t
         write_comparison_report(tmp_path, c)
     write_comparison_report(tmp_path, c, overwrite=True, key_frame_note="videos not found")
     assert "videos not found" in paths["comparison.html"].read_text()
+
+
+def test_comparison_report_into_a_file_is_refused_before_writing(base, tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("mine")
+    c = compare_results(base, base)
+    with pytest.raises(InvalidOptionError, match=f"{afile}: is a file, not a folder"):
+        write_comparison_report(afile, c)
+    assert afile.read_text() == "mine"
+
+
+def test_interrupted_comparison_report_leaves_no_temporary_file(base, tmp_path, monkeypatch):
+    from reportlab.platypus import SimpleDocTemplate
+
+    def interrupted(doc, *args, **kwargs):
+        Path(doc.filename).write_bytes(b"%PDF half")  # as if stopped mid-way
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SimpleDocTemplate, "build", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_comparison_report(tmp_path, compare_results(base, base))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["comparison.html"]
 
 
 def test_trend_figure_is_a_png_of_every_session(base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import multiprocessing
 import os
@@ -123,6 +124,84 @@ def test_failed_write_leaves_nothing_behind(result, monkeypatch, _isolated_histo
             store.record("Bob", with_video_hash(result, "b" * 64))
         assert [n for n, _ in store.athletes()] == ["Ann"]
     assert _count(_isolated_history_db, "sessions") == 1
+
+
+@pytest.mark.parametrize("date", ["2024-13-45", "2024-02-30", "9999-12-31", "1899-12-31",
+                                  "next day"])
+def test_impossible_session_dates_are_refused(result, date):
+    from gait.history.store import latest_session_date
+
+    if date == "next day":
+        date = (latest_session_date() + datetime.timedelta(days=1)).isoformat()
+    with HistoryStore() as store, pytest.raises(InvalidOptionError, match=date) as exc:
+        store.record("Ann", result, session_date=date)
+    assert exc.value.exit_code == 2
+
+
+def test_real_session_dates_are_kept(result):
+    from gait.history.store import latest_session_date
+
+    with HistoryStore() as store:
+        for date in ("1900-01-01", "2024-02-29", latest_session_date().isoformat()):
+            assert store.record("Ann", result, session_date=date).session.session_date == date
+
+
+# ------------------------------------------------------------------------ opening modes
+
+
+def test_read_mode_never_writes(result, tmp_path):
+    db_path = tmp_path / "h.sqlite"
+    with HistoryStore(db_path) as store:
+        store.record("Ann", result)
+    before = db_path.read_bytes()
+    with HistoryStore(db_path, mode="read") as store:
+        assert store.read_only and [s.athlete for s in store.sessions("ann")] == ["Ann"]
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            store.record("Bob", with_video_hash(result, "b" * 64))
+    assert db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("mode", ["read", "write"])
+def test_read_and_write_modes_never_create_a_database(mode, tmp_path, _isolated_history_db):
+    with pytest.raises(HistoryStoreError, match="no such file") as exc:
+        HistoryStore(tmp_path / "nodir" / "h.sqlite", mode=mode)
+    assert exc.value.exit_code == 9 and not (tmp_path / "nodir").exists()
+    empty = tmp_path / "empty.mp4"
+    empty.touch()
+    with pytest.raises(HistoryStoreError, match="the file is empty"):
+        HistoryStore(empty, mode=mode)
+    assert empty.read_bytes() == b""
+    # nothing recorded at the default location yet: an empty history, and still no file
+    with HistoryStore(mode=mode) as store:
+        assert store.athletes() == [] and store.path == _isolated_history_db
+        with pytest.raises(NotInHistoryError, match="the history is empty"):
+            store.sessions("Ann")
+    assert not _isolated_history_db.exists()
+
+
+def test_create_mode_makes_the_database_and_its_folder(result, tmp_path):
+    with HistoryStore(tmp_path / "new" / "h.sqlite") as store:
+        store.record("Ann", result)
+    assert _count(tmp_path / "new" / "h.sqlite", "sessions") == 1
+
+
+@pytest.mark.parametrize("mode", ["create", "write", "read"])
+def test_another_programs_database_is_refused_untouched(mode, tmp_path):
+    db_path = tmp_path / "other.sqlite"
+    db = sqlite3.connect(db_path)
+    db.execute("CREATE TABLE notes(x)")
+    db.commit()
+    db.close()
+    before = db_path.read_bytes()
+    with pytest.raises(HistoryStoreError, match="another program") as exc:
+        HistoryStore(db_path, mode=mode)
+    assert exc.value.exit_code == 9 and db_path.read_bytes() == before
+
+
+def test_unknown_mode_is_a_programming_error(tmp_path):
+    with pytest.raises(ValueError, match="mode"):
+        HistoryStore(tmp_path / "h.sqlite", mode="append")
+    assert not (tmp_path / "h.sqlite").exists()
 
 
 # ------------------------------------------------------------------------ concurrency
@@ -252,6 +331,17 @@ def test_schema_1_database_is_migrated_with_its_data(result, tmp_path):
             result["asymmetry"]["step_time_ms"]["symmetry_index_pct"])
         assert store.record("Old Timer", result).session.n_versions == 2
         assert store.integrity_check() == "ok"
+
+
+def test_schema_1_database_is_migrated_when_only_read(tmp_path):
+    db_path = tmp_path / "old.sqlite"
+    with sqlite3.connect(db_path) as db:
+        db.executescript(_SCHEMA_1)
+        db.execute("INSERT INTO athletes VALUES (1, 'Old Timer', '2025-01-01T00:00:00+00:00')")
+    db.close()
+    with HistoryStore(db_path, mode="read") as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.athletes() == [("Old Timer", 0)]
 
 
 def test_newer_schema_is_refused_untouched(tmp_path):

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..errors import HistoryStoreError, InvalidOptionError, OutputExistsError
 from ..result import GaitResult
-from .store import HistoryStore, check_athlete_name
+from ..output_paths import check_writable_file, check_writable_folder, replacing
+from .store import HistoryStore, check_athlete_name, check_session_date
 
 DB_HELP = "history database (default: $GAIT_DB, else $XDG_DATA_HOME/gait/history.sqlite)"
 
@@ -34,13 +35,15 @@ def add_analyze_options(parser: argparse.ArgumentParser) -> None:
 
 
 def check_before_analysis(args: argparse.Namespace) -> None:
-    """Fail fast, before a long analysis, on a bad name or an unusable database."""
+    """Fail fast, before a long analysis, on a bad name or date or an unusable database."""
     if args.athlete is None:
         if args.label or args.date:
             raise InvalidOptionError("--label and --date describe a history session; "
                                      "give --athlete NAME as well")
         return
     check_athlete_name(args.athlete)
+    if args.date is not None:
+        check_session_date(args.date)
     with HistoryStore(args.db):
         pass
 
@@ -128,7 +131,9 @@ def _cmd_history(args: argparse.Namespace) -> int:
     from .text import format_sessions_table
     from .trend import trend_figure_png
 
-    with HistoryStore(args.db) as store:
+    if args.name is not None and args.figure is not None:
+        _check_figure(args.figure, force=args.force)
+    with HistoryStore(args.db, mode="read") as store:
         if args.name is None:
             athletes = store.athletes()
             if not athletes:
@@ -145,14 +150,19 @@ def _cmd_history(args: argparse.Namespace) -> int:
         return 0
     print(format_sessions_table(sessions))
     figure = args.figure or db_dir / "figures" / f"{_slug(athlete)}_trend.png"
-    if args.figure is not None and figure.exists() and not args.force:
-        raise OutputExistsError(f"{figure}: exists; choose another --figure or pass --force")
+    check_writable_file(figure, "--figure")  # the default one, next to the database, too
     figure.parent.mkdir(parents=True, exist_ok=True)
-    tmp = figure.with_name(figure.name + ".tmp")
-    tmp.write_bytes(trend_figure_png(sessions, athlete=athlete))
-    tmp.replace(figure)
+    with replacing(figure) as tmp:
+        tmp.write_bytes(trend_figure_png(sessions, athlete=athlete))
     print(f"\ntrend figure: {figure}")
     return 0
+
+
+def _check_figure(figure: Path, *, force: bool) -> None:
+    """Refuse a ``--figure`` that cannot be written, or would be replaced without --force."""
+    check_writable_file(figure, "--figure")
+    if figure.exists() and not force:
+        raise OutputExistsError(f"{figure}: exists; choose another --figure or pass --force")
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -162,7 +172,13 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from .resolve import resolve
     from .text import format_comparison
 
-    with HistoryStore(args.db) as store:
+    if args.outdir is not None:  # checked before any work
+        check_writable_folder(args.outdir, "--outdir")
+        existing = [n for n in COMPARISON_FILES if (args.outdir / n).exists()]
+        if existing and not args.force:
+            raise OutputExistsError(f"{args.outdir}: already holds {', '.join(existing)}; "
+                                    "choose another --outdir or pass --force to replace them")
+    with HistoryStore(args.db, mode="read") as store:
         before = resolve(args.before, store, athlete=args.athlete)
         after = resolve(args.after, store, athlete=args.athlete)
     comparison = compare_results(before.result, after.result, before_name=before.name,
@@ -170,10 +186,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(format_comparison(comparison))
     if args.outdir is not None:
-        existing = [n for n in COMPARISON_FILES if (args.outdir / n).exists()]
-        if existing and not args.force:  # checked before the slow key frames
-            raise OutputExistsError(f"{args.outdir}: already holds {', '.join(existing)}; "
-                                    "choose another --outdir or pass --force to replace them")
         pairs, note = key_frame_pairs(before, after)
         athletes = {r.session.athlete for r in (before, after) if r.session is not None}
         subtitle = (" · ".join(sorted(athletes)) + " · " if athletes else "") + \
@@ -188,7 +200,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from .export import write_export
 
-    with HistoryStore(args.db) as store:
+    with HistoryStore(args.db, mode="read") as store:
         path = write_export(store, args.name, args.out, fmt=args.format, overwrite=args.force)
     print(f"wrote {path}")
     return 0
@@ -197,7 +209,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_delete(args: argparse.Namespace) -> int:
     if args.session is not None:
         return _delete_session(args)
-    with HistoryStore(args.db) as store:
+    with HistoryStore(args.db, mode="write") as store:
         sessions = store.sessions(args.name)
         name = sessions[0].athlete if sessions else args.name.strip()
         n_versions = sum(s.n_versions for s in sessions)
@@ -218,7 +230,7 @@ def _cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _delete_session(args: argparse.Namespace) -> int:
-    with HistoryStore(args.db) as store:
+    with HistoryStore(args.db, mode="write") as store:
         names = {s.id: s for s in store.sessions(args.name)}
         session = names.get(args.session)
         if session is None:

@@ -24,6 +24,7 @@ from ..report import html as H
 from ..report import pdf as P
 from ..report.citations import CitationIndex
 from .compare import IC_TIMING_FLOOR, NOT_COMPARED, REAL, WITHIN, Comparison, MetricChange
+from ..output_paths import check_writable_folder, replacing
 from .sdc import PUBLISHED_SDD_FLOOR
 
 #: Files `write_comparison_report` creates in its output folder.
@@ -317,26 +318,27 @@ def write_comparison_report(outdir: str | Path, c: Comparison,
 
     Raises
     ------
+    InvalidOptionError
+        `outdir` is a file, or cannot be created or written.
     OutputExistsError
         `outdir` already holds a comparison and `overwrite` is False.
     """
     outdir = Path(outdir)
+    check_writable_folder(outdir, "--outdir")
     existing = [n for n in COMPARISON_FILES if (outdir / n).exists()]
     if existing and not overwrite:
         raise OutputExistsError(f"{outdir}: already holds {', '.join(existing)}; choose another "
                                 "--outdir or pass --force to replace them")
     outdir.mkdir(parents=True, exist_ok=True)
     html_path = outdir / "comparison.html"
-    tmp = html_path.with_name(html_path.name + ".tmp")
-    tmp.write_text(comparison_html(c, key_frames, subtitle=subtitle,
-                                   key_frame_note=key_frame_note), encoding="utf-8")
-    tmp.replace(html_path)
-    pdf_path = comparison_pdf(outdir / "comparison.pdf", c, key_frames, subtitle=subtitle,
-                              key_frame_note=key_frame_note)
+    with replacing(html_path) as tmp:
+        tmp.write_text(comparison_html(c, key_frames, subtitle=subtitle,
+                                       key_frame_note=key_frame_note), encoding="utf-8")
+    pdf_path = outdir / "comparison.pdf"
+    comparison_pdf(pdf_path, c, key_frames, subtitle=subtitle, key_frame_note=key_frame_note)
     json_path = outdir / "comparison.json"
-    tmp = json_path.with_name(json_path.name + ".tmp")
-    tmp.write_text(json.dumps({"schema": "gait.comparison/1", "gait_version": __version__,
-                               **c.to_dict()}, indent=1, allow_nan=False) + "\n")
-    tmp.replace(json_path)
+    with replacing(json_path) as tmp:
+        tmp.write_text(json.dumps({"schema": "gait.comparison/1", "gait_version": __version__,
+                                   **c.to_dict()}, indent=1, allow_nan=False) + "\n")
     return {"comparison.html": html_path, "comparison.pdf": pdf_path,
             "comparison.json": json_path}

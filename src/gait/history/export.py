@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from ..errors import InvalidOptionError, OutputExistsError
+from ..output_paths import check_writable_file, replacing
 from .store import HistoryStore
 
 EXPORT_SCHEMA = "gait.history.export/1"
@@ -77,7 +78,8 @@ def write_export(store: HistoryStore, athlete: str, path: str | Path, *, fmt: st
     OutputExistsError
         `path` exists and `overwrite` is False.
     InvalidOptionError
-        Unknown format.
+        Unknown format, or `path` cannot be written (a folder, or in a folder
+        that cannot be created or written); checked before any work.
     NotInHistoryError
         Unknown athlete.
     """
@@ -86,18 +88,18 @@ def write_export(store: HistoryStore, athlete: str, path: str | Path, *, fmt: st
     if fmt not in ("json", "csv"):
         raise InvalidOptionError(f"{path}: export format must be json or csv (from --format or "
                                  f"the file suffix), got {fmt or 'no suffix'!r}")
+    check_writable_file(path, "-o")
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path}: exists; choose another file or pass --force")
     data = export_data(store, athlete)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    if fmt == "json":
-        tmp.write_text(json.dumps(data, indent=1, allow_nan=False) + "\n")
-    else:
-        with tmp.open("w", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(CSV_COLUMNS)
-            for session in data["sessions"]:
-                writer.writerow(_csv_row(session))
-    tmp.replace(path)
+    with replacing(path) as tmp:
+        if fmt == "json":
+            tmp.write_text(json.dumps(data, indent=1, allow_nan=False) + "\n")
+        else:
+            with tmp.open("w", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(CSV_COLUMNS)
+                for session in data["sessions"]:
+                    writer.writerow(_csv_row(session))
     return path

@@ -51,6 +51,8 @@ from .headline import headline_values
 SCHEMA_VERSION = 2
 #: Seconds a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT_S = 30.0
+#: How `HistoryStore` may open its file: its ``mode`` parameter.
+OPEN_MODES = ("create", "write", "read")
 
 
 def default_db_path() -> Path:
@@ -242,44 +244,125 @@ class HistoryStore:
     Parameters
     ----------
     path : str or Path, optional
-        Database file (created with its folder if missing); default
-        `default_db_path`.
+        Database file; default `default_db_path`.
     busy_timeout_s : float
         How long a write waits for another process's transaction, in seconds.
+    mode : {"create", "write", "read"}
+        ``"create"`` (recording): open for writing, creating the file and its
+        folder if missing. ``"write"`` (deleting): open an existing database
+        for writing. ``"read"``: open an existing database read-only. In the
+        last two modes no file is ever created: a missing or empty file at
+        the default location (`path` None) reads as an empty history, and
+        at a given `path` it is a `HistoryStoreError`. A database of an
+        older gait is upgraded in place in every mode; a file that is not a
+        gait history database is never written to.
+
+    Attributes
+    ----------
+    path : Path
+        The database file (it may not exist in modes "write" and "read").
+    read_only : bool
+        Opened in mode "read".
 
     Raises
     ------
     HistoryStoreError
-        The file is not a SQLite database, is corrupt, was written by a newer
-        gait (schema above `SCHEMA_VERSION`), or stayed locked too long.
+        The file is missing (modes "write" and "read" with a `path`), is not a
+        gait history database, is corrupt, was written by a newer gait (schema
+        above `SCHEMA_VERSION`), or stayed locked too long.
     """
 
     def __init__(self, path: str | Path | None = None, *,
-                 busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
+                 busy_timeout_s: float = BUSY_TIMEOUT_S, mode: str = "create") -> None:
+        if mode not in OPEN_MODES:
+            raise ValueError(f"mode must be one of {OPEN_MODES}, got {mode!r}")
         self.path = Path(path).expanduser() if path is not None else default_db_path()
+        self.read_only = mode == "read"
         self._busy_timeout_s = busy_timeout_s
+        version = self._inspect() if self.path.exists() else None
+        if mode == "create":
+            self._open("rwc")
+        elif not version:  # no file, or an empty one: nothing was ever recorded here
+            if path is not None:
+                what = "there is no such file" if version is None else "the file is empty"
+                raise HistoryStoreError(
+                    f"{self.path}: not a gait history database ({what}); check --db (gait "
+                    "analyze VIDEO -o OUTDIR --athlete NAME --db PATH records into a new one)")
+            self._open(":memory:")  # an empty history, without creating a file
+        else:
+            self._open("ro" if self.read_only and version == SCHEMA_VERSION else "rw")
+
+    def _inspect(self) -> int:
+        """Schema version of the existing file, read without writing to it.
+
+        Returns
+        -------
+        int
+            0 for an empty database (nothing recorded yet), else the gait schema version.
+
+        Raises
+        ------
+        HistoryStoreError
+            Not a SQLite database, a database of another program, or a newer schema.
+        """
+        found: list[tuple[int, int]] = []
+
+        def read() -> None:
+            db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True,
+                                 timeout=self._busy_timeout_s)
+            try:  # one statement, so both come from the same snapshot
+                found[:] = [db.execute("SELECT (SELECT user_version FROM pragma_user_version), "
+                                       "(SELECT COUNT(*) FROM sqlite_master)").fetchone()]
+            finally:
+                db.close()
+
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise HistoryStoreError(f"{self.path.parent}: cannot create the history folder "
-                                    f"({exc.strerror}); choose another --db") from None
+            retry_while_locked(read, timeout_s=self._busy_timeout_s)
+        except sqlite3.Error as exc:
+            raise HistoryStoreError(self._unusable_message(exc)) from None
+        [(version, n_objects)] = found
+        if version > SCHEMA_VERSION:
+            raise HistoryStoreError(self._newer_message(version))
+        if version == 0 and n_objects:
+            raise HistoryStoreError(f"{self.path}: a database of another program, not a gait "
+                                    "history database; choose another --db")
+        return version
+
+    def _open(self, how: str) -> None:
+        """Connect: ``how`` is ":memory:" or a SQLite URI mode ("ro", "rw", "rwc")."""
+        if how == "rwc":
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise HistoryStoreError(f"{self.path.parent}: cannot create the history folder "
+                                        f"({exc.strerror}); choose another --db") from None
+        target = how if how == ":memory:" else f"{self.path.resolve().as_uri()}?mode={how}"
         try:
-            self._db = sqlite3.connect(self.path, timeout=busy_timeout_s, isolation_level=None)
+            self._db = sqlite3.connect(target, uri=True, timeout=self._busy_timeout_s,
+                                       isolation_level=None)
         except sqlite3.Error as exc:
             raise HistoryStoreError(f"{self.path}: cannot open the history database ({exc}); "
                                     "check the path and its permissions, or choose another --db"
                                     ) from None
         try:
-            retry_while_locked(self._set_up, timeout_s=busy_timeout_s)
+            if how == "ro":
+                self._db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
+            else:
+                retry_while_locked(self._set_up, timeout_s=self._busy_timeout_s)
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise HistoryStoreError(
-                f"{self.path}: not a usable gait history database ({exc}); move it aside or "
-                "choose another --db (gait export can save its contents while it still opens)"
-            ) from None
+            raise HistoryStoreError(self._unusable_message(exc)) from None
         except BaseException:
             self._db.close()
             raise
+
+    def _unusable_message(self, exc: Exception) -> str:
+        return (f"{self.path}: not a usable gait history database ({exc}); move it aside or "
+                "choose another --db (gait export can save its contents while it still opens)")
+
+    def _newer_message(self, version: int) -> str:
+        return (f"{self.path}: history schema {version} was written by a newer gait (this one "
+                f"reads up to {SCHEMA_VERSION}); upgrade gait or choose another --db")
 
     def _set_up(self) -> None:
         """Connection settings, write-ahead logging and schema migration."""
@@ -328,9 +411,7 @@ class HistoryStore:
         with self._write() as db:
             version = self.schema_version()  # re-read: another process may have migrated
             if version > SCHEMA_VERSION:
-                raise HistoryStoreError(
-                    f"{self.path}: history schema {version} was written by a newer gait (this "
-                    f"one reads up to {SCHEMA_VERSION}); upgrade gait or choose another --db")
+                raise HistoryStoreError(self._newer_message(version))
             for step in MIGRATIONS[version:]:
                 step(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -375,7 +456,7 @@ class HistoryStore:
             raise InvalidOptionError("the result has no video content hash (video.sha256); "
                                      "only analyses of a video file can be recorded")
         if session_date is not None:
-            session_date = _check_date(session_date)
+            session_date = check_session_date(session_date)
         options = data.get("options") or {}
         now = _now_utc()
         with self._write() as db:
@@ -550,8 +631,43 @@ class HistoryStore:
         return f"{self.path}: no athlete named {name!r}; {hint}"
 
 
-def _check_date(text: str) -> str:
+#: Earliest session date accepted.
+EARLIEST_SESSION_DATE = _dt.date(1900, 1, 1)
+
+
+def latest_session_date() -> _dt.date:
+    """Today's date where it is latest on Earth (UTC+14): no run can be dated after it."""
+    return (_dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(hours=14)).date()
+
+
+def check_session_date(text: str) -> str:
+    """A session date as ``YYYY-MM-DD``, checked before it is recorded.
+
+    Parameters
+    ----------
+    text : str
+        ISO date of the run, e.g. ``"2026-03-31"``.
+
+    Returns
+    -------
+    str
+        The date in ISO form.
+
+    Raises
+    ------
+    InvalidOptionError
+        Not a real calendar date (2024-13-45, 2024-02-30), before 1900, or in
+        the future (a typo such as 9999-12-31).
+    """
     try:
-        return _dt.date.fromisoformat(text.strip()).isoformat()
+        date = _dt.date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidOptionError(f"session date must look like 2026-03-31, got {text!r}") from None
+    if date < EARLIEST_SESSION_DATE:
+        problem = "is before 1900"
+    elif date > latest_session_date():
+        problem = "is in the future"
+    else:
+        return date.isoformat()
+    raise InvalidOptionError(f"session date {date.isoformat()} {problem}; give the date of the "
+                             "run, e.g. --date 2026-03-31")
