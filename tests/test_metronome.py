@@ -8,6 +8,7 @@ import wave
 import numpy as np
 import pytest
 from scipy.io import wavfile
+from unwritable import unwritable_folder
 
 from gait.errors import InvalidOptionError, OutputExistsError
 from gait.metronome import click_onsets, click_track, write_metronome_wav
@@ -116,7 +117,7 @@ def test_wav_is_readable_with_right_rate_and_duration(tmp_path):
 
 def test_wav_does_not_overwrite_unless_asked(tmp_path):
     path = write_metronome_wav(tmp_path / "m.wav", 170.0, duration_s=1.0)
-    with pytest.raises(OutputExistsError):
+    with pytest.raises(OutputExistsError, match="--force.*overwrite=True"):
         write_metronome_wav(path, 175.0, duration_s=1.0)
     write_metronome_wav(path, 175.0, duration_s=2.0, overwrite=True)
     assert wavfile.read(path)[1].size == 2 * 44100
@@ -151,3 +152,41 @@ def test_invalid_options_raise(kwargs, tmp_path):
 def test_invalid_option_error_is_a_value_error():
     with pytest.raises(ValueError):
         click_track(400.0)
+
+
+def test_wav_destination_that_cannot_work_is_refused_before_writing(tmp_path):
+    afile, folder = tmp_path / "afile", tmp_path / "somedir"
+    afile.write_text("mine")
+    folder.mkdir()
+    for path, why in ((afile / "x.wav", "afile is a file"), (folder, "is a folder")):
+        with pytest.raises(InvalidOptionError, match=why):
+            write_metronome_wav(path, 170.0, duration_s=1.0, overwrite=True)
+    assert afile.read_text() == "mine" and list(folder.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "somedir"]
+    # a folder that does not exist yet is made, as for every other output
+    made = write_metronome_wav(tmp_path / "new" / "x.wav", 170.0, duration_s=1.0)
+    assert made.stat().st_size > 0 and sorted(p.name for p in made.parent.iterdir()) == ["x.wav"]
+
+
+def test_wav_in_an_unwritable_folder_exits_2_on_the_command_line(tmp_path, capsys):
+    from gait.cli import main
+
+    with unwritable_folder(tmp_path / "ro") as ro:
+        assert main(["metronome", "--spm", "170", "--duration", "1", "-o", str(ro / "x.wav")]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and f"folder {ro} is not writable" in err
+        assert list(ro.iterdir()) == []
+
+
+def test_interrupted_wav_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    path = write_metronome_wav(tmp_path / "m.wav", 170.0, duration_s=1.0)
+    earlier = path.read_bytes()
+
+    def interrupted(self, data):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(wave.Wave_write, "writeframes", interrupted)
+    for target in (path, tmp_path / "new.wav"):
+        with pytest.raises(KeyboardInterrupt):
+            write_metronome_wav(target, 180.0, duration_s=1.0, overwrite=True)
+    assert path.read_bytes() == earlier and sorted(tmp_path.iterdir()) == [path]

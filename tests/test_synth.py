@@ -18,6 +18,7 @@ from gait.synth import (
     SynthParams,
     render_video,
     synthetic_track,
+    truth_path,
 )
 from gait.track import PoseTrack
 
@@ -445,6 +446,38 @@ def test_rendered_video_is_readable_with_right_frames_and_truth(tmp_path):
     assert on_disk == json.loads(json.dumps(truth))
     with pytest.raises(InvalidOptionError):
         render_video(tmp_path / "clip.gif", p)
+
+
+def test_truth_path_is_where_render_video_writes_the_truth(tmp_path):
+    assert truth_path(tmp_path / "run.v2.mp4") == tmp_path / "run.v2.truth.json"
+    p = SynthParams(duration_s=0.25, fps=24.0, width_px=160, height_px=120)
+    render_video(tmp_path / "clip.avi", p)
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["clip.avi", "clip.truth.json"]
+    assert truth_path(tmp_path / "clip.avi").is_file()
+
+
+def test_interrupted_render_leaves_no_files_and_keeps_earlier_ones(tmp_path, monkeypatch):
+    import gait.synth._render as render_module
+
+    real_frames = render_module.render_frames
+
+    def interrupted(params):  # Ctrl-C after a few frames
+        for k, img in enumerate(real_frames(params)):
+            if k == 5:
+                raise KeyboardInterrupt
+            yield img
+
+    monkeypatch.setattr(render_module, "render_frames", interrupted)
+    p = SynthParams(duration_s=1.0, fps=24.0, width_px=160, height_px=120)
+    with pytest.raises(KeyboardInterrupt):
+        render_video(tmp_path / "new.mp4", p)
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "old.mp4").write_bytes(b"earlier video")
+    (tmp_path / "old.truth.json").write_text("{}")
+    with pytest.raises(KeyboardInterrupt):
+        render_video(tmp_path / "old.mp4", p)
+    assert (tmp_path / "old.mp4").read_bytes() == b"earlier video"
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["old.mp4", "old.truth.json"]
 
 
 # --------------------------------------------------- pose model on rendered video

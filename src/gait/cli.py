@@ -347,14 +347,14 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from .synth import SynthParams, render_video
+    from .synth import SynthParams, render_video, truth_path
 
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         raise InvalidOptionError(f"--size must look like 640x480, got {args.size!r}") from None
-    truth_path = args.out.with_suffix(".truth.json")
-    existing = [p for p in (args.out, truth_path) if p.exists()]
+    truth = truth_path(args.out)
+    existing = [p for p in (args.out, truth) if p.exists()]
     if any(p.is_dir() for p in existing):
         raise InvalidOptionError(f"{args.out}: is a folder; give a video file name ending .mp4")
     if existing and not args.force:
@@ -369,9 +369,9 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         pelvic_drop_left_deg=args.pelvic_drop[0], pelvic_drop_right_deg=args.pelvic_drop[1],
         step_width_m=args.step_width_cm / 100, camera_roll_deg=args.camera_roll)
     ensure_writable_folder(args.out.parent, option="output path")
-    truth = render_video(args.out, params, progress=True)
-    print(f"wrote {args.out} ({truth['n_frames']} frames, {truth['cadence_spm']:.1f} steps/min) "
-          f"and {truth_path.name}")
+    facts = render_video(args.out, params, progress=True)
+    print(f"wrote {args.out} ({facts['n_frames']} frames, {facts['cadence_spm']:.1f} steps/min) "
+          f"and {truth.name}")
     return 0
 
 

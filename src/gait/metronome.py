@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InvalidOptionError, OutputExistsError
+from .output_paths import check_writable_file, replacing
 
 MIN_SPM = 30.0
 """Slowest tempo accepted, steps per minute."""
@@ -156,7 +157,8 @@ def write_metronome_wav(
     Parameters
     ----------
     path : str or Path
-        Output file; its folder must exist.
+        Output file (its folder is created if needed). Written through a
+        temporary file, so an interrupted or failed write leaves no partial file.
     spm : float
         Tempo in steps per minute: one click per step, 30-300.
     duration_s : float, default 60.0
@@ -176,18 +178,28 @@ def write_metronome_wav(
     Raises
     ------
     InvalidOptionError
-        If an argument is out of range.
+        If an argument is out of range, or `path` cannot be written (a folder,
+        or its folder is a file or not writable).
     OutputExistsError
         If the file exists and `overwrite` is False.
     """
-    samples = click_track(spm, duration_s=duration_s, sample_rate_hz=sample_rate_hz, accent_every=accent_every)
+    _validate(spm, duration_s, sample_rate_hz, accent_every)
     out = Path(path)
-    if out.exists() and not overwrite:
-        raise OutputExistsError(f"{out} already exists; pass overwrite=True or choose another name.")
+    _check_destination(out, overwrite=overwrite)
+    samples = click_track(spm, duration_s=duration_s, sample_rate_hz=sample_rate_hz, accent_every=accent_every)
     pcm = np.round(np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
-    with wave.open(str(out), "wb") as w:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with replacing(out) as tmp, wave.open(str(tmp), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(sample_rate_hz)
         w.writeframes(pcm.tobytes())
     return out
+
+
+def _check_destination(out: Path, *, overwrite: bool) -> None:
+    """Refuse, before any work, a WAV path that cannot be written or would replace a file."""
+    check_writable_file(out, "-o")
+    if out.exists() and not overwrite:
+        raise OutputExistsError(f"{out}: exists; choose another name or replace it (--force on "
+                                "the command line, overwrite=True in Python)")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .output_paths import replacing
+
 RESULT_SCHEMA = "gait.result/1"
 
 #: Columns of the per-step CSV, in order.
@@ -76,21 +78,18 @@ class GaitResult:
     def save_json(self, path: str | Path) -> Path:
         """Write ``results.json`` atomically and return its path."""
         path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
-        tmp.replace(path)
+        with replacing(path) as tmp:
+            tmp.write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
         return path
 
     def save_steps_csv(self, path: str | Path) -> Path:
         """Write the per-step table as CSV (empty cells where not measured)."""
         path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        with tmp.open("w", newline="") as fh:
+        with replacing(path) as tmp, tmp.open("w", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(STEP_COLUMNS)
             for row in _clean(self.steps):
                 writer.writerow(["" if row.get(c) is None else row.get(c) for c in STEP_COLUMNS])
-        tmp.replace(path)
         return path
 
     @classmethod

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .landmarks import N_LANDMARKS
+from .output_paths import replacing
 
 TRACK_FORMAT_VERSION = 1
 
@@ -120,9 +121,8 @@ class PoseTrack:
         }
         if self.world_m is not None:
             arrays["world_m"] = self.world_m.astype(np.float32)
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez_compressed(tmp, **arrays)
-        tmp.replace(path)
+        with replacing(path) as tmp:
+            np.savez_compressed(tmp, **arrays)
         return path
 
     @classmethod

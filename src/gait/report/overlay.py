@@ -28,6 +28,7 @@ import numpy as np
 from ..clean import clean_track
 from ..errors import OutputExistsError
 from ..landmarks import LEFT_RIGHT_PAIRS, LEG, SKELETON_EDGES
+from ..output_paths import replacing
 from ..result import GaitResult
 from ..track import PoseTrack
 
@@ -203,29 +204,28 @@ def write_overlay(path: str | Path, result: GaitResult, track: PoseTrack,
     cadence = running_cadence_spm(result, info.t_s)
     playback_fps = Fraction(info.fps * info.time_scale).limit_denominator(1001)
     width, height = info.width_px - info.width_px % 2, info.height_px - info.height_px % 2
-    tmp = path.with_name(path.name + ".tmp.mp4")
-    with av.open(str(tmp), mode="w", options={"movflags": "+faststart"}) as container:
-        stream = container.add_stream("libx264", rate=playback_fps)
-        stream.width, stream.height = width, height
-        stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": str(CRF), "preset": "veryfast", "profile": "high"}
-        bar = tqdm(total=info.n_frames, desc="overlay", unit="frame", disable=not progress,
-                   leave=False)
-        for frame_idx, t_s, frame in iter_frames(info):
-            sample = sample_of_frame.get(frame_idx)
-            if sample is not None:
-                frame = draw_overlay(frame, filtered.xy_px[sample], result=result, t_s=t_s,
-                                     cadence_spm=float(cadence[frame_idx]),
-                                     bridged=not track.detected[sample])
-            vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame[:height, :width]),
-                                            format="bgr24")
-            for packet in stream.encode(vf):
+    with replacing(path) as tmp:
+        with av.open(str(tmp), mode="w", options={"movflags": "+faststart"}) as container:
+            stream = container.add_stream("libx264", rate=playback_fps)
+            stream.width, stream.height = width, height
+            stream.pix_fmt = "yuv420p"
+            stream.options = {"crf": str(CRF), "preset": "veryfast", "profile": "high"}
+            bar = tqdm(total=info.n_frames, desc="overlay", unit="frame", disable=not progress,
+                       leave=False)
+            for frame_idx, t_s, frame in iter_frames(info):
+                sample = sample_of_frame.get(frame_idx)
+                if sample is not None:
+                    frame = draw_overlay(frame, filtered.xy_px[sample], result=result, t_s=t_s,
+                                         cadence_spm=float(cadence[frame_idx]),
+                                         bridged=not track.detected[sample])
+                vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame[:height, :width]),
+                                                format="bgr24")
+                for packet in stream.encode(vf):
+                    container.mux(packet)
+                bar.update(1)
+            for packet in stream.encode():
                 container.mux(packet)
-            bar.update(1)
-        for packet in stream.encode():
-            container.mux(packet)
-        bar.close()
-    tmp.replace(path)
+            bar.close()
     return path
 
 

@@ -31,6 +31,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (Flowable, Image, KeepTogether, PageBreak, Paragraph,
                                 SimpleDocTemplate, Spacer, Table, TableStyle)
 
+from ..output_paths import replacing
+
 PAGE_SIZE = A4
 MARGIN_MM = 16.0
 ACCENT = colors.HexColor("#1f4e79")
@@ -319,10 +321,9 @@ def render_pdf(path: str | Path, title: str, sections: Sequence[PdfSection], *,
         canvas.drawRightString(PAGE_SIZE[0] - MARGIN_MM * mm, 9 * mm, f"page {doc.page}")
         canvas.restoreState()
 
-    tmp = path.with_name(path.name + ".tmp")
-    doc = SimpleDocTemplate(str(tmp), pagesize=PAGE_SIZE, title=title, author="gait",
-                            leftMargin=MARGIN_MM * mm, rightMargin=MARGIN_MM * mm,
-                            topMargin=MARGIN_MM * mm, bottomMargin=16 * mm)
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
-    tmp.replace(path)
+    with replacing(path) as tmp:
+        doc = SimpleDocTemplate(str(tmp), pagesize=PAGE_SIZE, title=title, author="gait",
+                                leftMargin=MARGIN_MM * mm, rightMargin=MARGIN_MM * mm,
+                                topMargin=MARGIN_MM * mm, bottomMargin=16 * mm)
+        doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return path

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import OutputExistsError
 from ..metronome import write_metronome_wav
-from ..output_paths import remove_if_empty
+from ..output_paths import remove_if_empty, replacing
 from ..result import GaitResult
 from ..track import PoseTrack
 from .assets import FigureAsset, KeyFrameAsset, ReportAssets
@@ -196,9 +196,8 @@ def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | N
         assets = ReportAssets(assets.figures, assets.keyframes, "overlay.mp4",
                               assets.keyframes_note)
     html_path = outdir / "report.html"
-    tmp = html_path.with_name(html_path.name + ".tmp")
-    tmp.write_text(report_html(content, assets), encoding="utf-8")
-    tmp.replace(html_path)
+    with replacing(html_path) as tmp:
+        tmp.write_text(report_html(content, assets), encoding="utf-8")
     written["report.html"] = html_path
     written["report.pdf"] = report_pdf(outdir / "report.pdf", content, assets)
     remove_report_files(outdir, keep=tuple(written))

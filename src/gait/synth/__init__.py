@@ -7,7 +7,7 @@ run through MediaPipe) and to make the bundled ``sample_videos/``.
 - `synthetic_track`: the landmarks as a `gait.track.PoseTrack`, optionally
   with noise, dropouts and left/right foot swaps, plus the truth dict.
 - `render_video`: a flat-shaded video of the runner (MediaPipe finds it),
-  with ``<stem>.truth.json`` beside it.
+  with ``<stem>.truth.json`` beside it (`truth_path` names that file).
 - `RunnerModel`: the kinematic model itself (world metres), for exact checks.
 - `rear_track`, `RearModel`, `RearCamera`: the same runner seen from behind the
   treadmill, with pelvic drop, step width and camera roll (``view="rear"``;
@@ -36,7 +36,7 @@ from ._params import SynthParams
 from ._rear import RearCamera, RearModel, rear_track
 from ._render import render_frames, render_video
 from ._track import synthetic_track
-from ._truth import TRUTH_SCHEMA
+from ._truth import TRUTH_SCHEMA, truth_path
 
 __all__ = [
     "TRUTH_SCHEMA",
@@ -49,4 +49,5 @@ __all__ = [
     "render_video",
     "rear_track",
     "synthetic_track",
+    "truth_path",
 ]

@@ -10,10 +10,11 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..landmarks import INDEX
+from ..output_paths import replacing
 from ._camera import Camera
 from ._model import RunnerModel
 from ._params import SynthParams
-from ._truth import make_truth
+from ._truth import make_truth, truth_path
 
 # Colours, BGR.
 _SKIN = (120, 160, 215)
@@ -263,8 +264,17 @@ def render_video(path: str | Path, params: SynthParams, *, progress: bool = Fals
     Returns
     -------
     dict
-        The truth (see `synthetic_track`), also written to
-        ``<path without suffix>.truth.json``.
+        The truth (see `synthetic_track`), also written to `truth_path` of
+        `path` (``<path without suffix>.truth.json``).
+
+    Notes
+    -----
+    Both files are written under temporary names in the same folder
+    (`gait.output_paths.replacing`) and renamed when complete, the video
+    last. If rendering fails or is interrupted (Ctrl-C) the temporary
+    files are removed and earlier files at `path` are left as they were.
+    Existing files are replaced: the caller checks for them first (``gait
+    synth`` without ``--force``).
     """
     path = Path(path)
     fourcc = {".mp4": "mp4v", ".avi": "MJPG"}.get(path.suffix.lower())
@@ -279,20 +289,27 @@ def render_video(path: str | Path, params: SynthParams, *, progress: bool = Fals
         truth = make_rear_truth(RearModel(params), RearCamera.for_params(params))
     else:
         truth = make_truth(RunnerModel(params), Camera.for_params(params))
+    # the truth is renamed into place first, the video last
+    with replacing(path) as tmp_video, replacing(truth_path(path)) as tmp_truth:
+        _write_frames(tmp_video, fourcc, params, progress=progress, final=path)
+        tmp_truth.write_text(json.dumps(truth, indent=1) + "\n")
+    return truth
+
+
+def _write_frames(path: Path, fourcc: str, params: SynthParams, *, progress: bool,
+                  final: Path) -> None:
+    """Encode every frame of the clip into `path`, a temporary name of `final`."""
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), params.fps,
                              (params.width_px, params.height_px))
     if not writer.isOpened():
-        raise InvalidOptionError(f"OpenCV cannot write {path} with codec {fourcc!r}")
+        raise InvalidOptionError(f"OpenCV cannot write {final} with codec {fourcc!r}")
     frames = render_frames(params)
     if progress:
         from tqdm import tqdm
 
-        frames = tqdm(frames, total=params.n_frames, desc=path.name, unit="frame")
+        frames = tqdm(frames, total=params.n_frames, desc=final.name, unit="frame")
     try:
         for img in frames:
             writer.write(img)
     finally:
         writer.release()
-    truth_path = path.with_name(path.stem + ".truth.json")
-    truth_path.write_text(json.dumps(truth, indent=1) + "\n")
-    return truth

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 
@@ -11,6 +12,23 @@ from ._camera import Camera
 from ._model import SIDES, RunnerModel
 
 TRUTH_SCHEMA = "gait.synth.truth/1"
+
+
+def truth_path(video_path: str | Path) -> Path:
+    """The truth file `render_video` writes beside a video.
+
+    Parameters
+    ----------
+    video_path : str or Path
+        The rendered video, e.g. ``clips/run.mp4``.
+
+    Returns
+    -------
+    Path
+        ``<video_path without suffix>.truth.json``, e.g. ``clips/run.truth.json``.
+    """
+    video_path = Path(video_path)
+    return video_path.with_name(video_path.stem + ".truth.json")
 
 
 def make_truth(model: RunnerModel, camera: Camera) -> dict:

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..output_paths import is_temporary
+
 #: Headline metrics in page order: summary key, label, decimals.
 HEADLINE = (
     ("cadence_spm", "Cadence", 1),
@@ -26,7 +28,7 @@ HEADLINE = (
 VIDEO_SUFFIXES = (".mp4", ".webm")
 AUDIO_SUFFIXES = (".wav", ".mp3", ".ogg")
 IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg")
-#: Working files that are not offered for download.
+#: Working files that are not offered for download (besides `is_temporary` ones).
 HIDDEN_SUFFIXES = (".tmp", ".part")
 
 
@@ -92,7 +94,8 @@ def list_outputs(outdir: Path) -> OutputFiles:
     names = []
     if outdir.is_dir():
         for path in sorted(outdir.rglob("*")):
-            if path.is_file() and not path.is_symlink() and path.suffix not in HIDDEN_SUFFIXES:
+            if (path.is_file() and not path.is_symlink() and path.suffix not in HIDDEN_SUFFIXES
+                    and not is_temporary(path)):
                 names.append(path.relative_to(outdir).as_posix())
 
     def by_suffix(suffixes: tuple[str, ...]) -> list[str]:
