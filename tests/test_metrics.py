@@ -190,15 +190,19 @@ def test_step_time_asymmetry_needs_to_beat_the_pose_models_near_far_bias(asymmet
     assert headline.expected_error == pytest.approx(100 * a["difference_error"] / mean_ms)
 
 
-@pytest.mark.parametrize("belt_kmh, warned", [(10.0, False), (7.0, False), (40.0, True),
-                                               (2.0, True)])
-def test_a_belt_speed_that_makes_the_leg_impossible_is_warned(belt_kmh, warned):
+@pytest.mark.parametrize("belt_kmh, refused", [(10.0, False), (7.0, False), (40.0, True),
+                                                (2.0, True)])
+def test_a_belt_speed_that_makes_the_leg_impossible_is_refused(belt_kmh, refused):
     """Filmed at 10 km/h: a leg of 0.84 m true length reads 0.84 × given / true m."""
-    result, _ = _scaled(belt_kmh, None)
-    hits = [w for w in result.warnings if "implausible belt speed" in w]
-    assert bool(hits) == warned, result.warnings
-    if warned:
-        assert f"{belt_kmh:.1f} km/h" in hits[0] and "--speed-unit" in hits[0]
+    from gait.errors import InvalidOptionError
+
+    if not refused:
+        result, _ = _scaled(belt_kmh, None)
+        assert result.scale["method"] == "belt speed"
+        return
+    with pytest.raises(InvalidOptionError, match=rf"belt speed {belt_kmh:.1f} km/h makes the "
+                                                 r"runner's leg .* m long.*--speed-unit"):
+        _scaled(belt_kmh, None)
 
 
 def test_short_analysis_warning_gives_the_analysed_part_not_the_clip():

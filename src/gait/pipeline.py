@@ -39,8 +39,8 @@ VIEWS = ("auto", "side", "side-left", "side-right", "rear", "front")
 #: Highest capture frame rate accepted, frames/s: phones film slow motion at up
 #: to 960 fps.
 MAX_CAPTURE_FPS = 1000.0
-#: Hip-to-ankle length in metres outside which a belt-speed scale is taken to
-#: be wrong (a wrong belt speed or unit): 0.491 × height (Winter 2009) spans
+#: Hip-to-ankle length in metres outside which a belt-speed scale is refused
+#: as wrong (a wrong belt speed or unit): 0.491 × height (Winter 2009) spans
 #: 0.59-1.03 m for heights of 1.2-2.1 m, and MediaPipe's leg and stance speed
 #: move the measured length by up to about 25 % (gait.metrics.SCALE_POSE_REL_ERROR).
 PLAUSIBLE_LEG_M = (0.4, 1.3)
@@ -153,8 +153,8 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
                         "was analysed")
     if steady != segment:
         warnings.append(rhythm_change_note(t, steady, segment))
+    _check_belt_speed(metrics.scale, options)
     warnings += list(metrics.warnings)
-    warnings += _belt_speed_warnings(metrics.scale, options)
     warnings += _capture_warnings(track, metrics.summary["cadence_spm"].value,
                                   metrics.summary["duty_factor_pct"].value, options,
                                   walking=gait.mode == "walking", analysed_s=events.segment_s)
@@ -217,23 +217,29 @@ def _capture_fps_hint(options: AnalysisOptions, video: dict | None) -> str:
             f"motion{faster}: if it is real-time video, leave --capture-fps out")
 
 
-def _belt_speed_warnings(scale: Scale, options: AnalysisOptions) -> list[str]:
-    """A warning when the belt speed makes the runner's leg an impossible length.
+def _check_belt_speed(scale: Scale, options: AnalysisOptions) -> None:
+    """Refuse a belt speed that makes the runner's leg an impossible length.
 
     With a belt-speed scale every length is proportional to the belt speed;
     a hip-to-ankle length outside `PLAUSIBLE_LEG_M` means the speed (or its
-    unit) is wrong, e.g. mph given as km/h by a factor of four or more.
+    unit) is wrong, and every length, the load advice and the findings in
+    centimetres would be wrong with it.
+
+    Raises
+    ------
+    InvalidOptionError
+        The leg measures outside `PLAUSIBLE_LEG_M` at the given belt speed.
     """
     if scale.method != "belt speed" or not np.isfinite(scale.px_per_m):
-        return []
+        return
     leg_m = scale.leg_length_px / scale.px_per_m
     lo, hi = PLAUSIBLE_LEG_M
     if lo <= leg_m <= hi or not np.isfinite(leg_m):
-        return []
-    return [f"implausible belt speed: at {options.belt_speed_ms * KMH_PER_MS:.1f} km/h the "
-            f"runner's leg (hip to ankle) measures {leg_m:.2f} m, where a person's is "
-            f"{lo:g}-{hi:g} m; step and stride length, overstride and vertical oscillation in "
-            "metres are off by the same factor. Check the belt speed and its unit (--speed-unit)"]
+        return
+    raise InvalidOptionError(
+        f"belt speed {options.belt_speed_ms * KMH_PER_MS:.1f} km/h makes the runner's leg (hip "
+        f"to ankle) {leg_m:.2f} m long, where a person's is {lo:g}-{hi:g} m: check the belt "
+        "speed and its unit (--speed-unit kmh|mph|ms)")
 
 
 def _capture_warnings(track: PoseTrack, cadence_spm: float, duty_pct: float,
