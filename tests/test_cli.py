@@ -202,3 +202,11 @@ def test_synth_does_not_overwrite_an_existing_truth_file(tmp_path, capsys):
     folder = tmp_path / "d"
     folder.mkdir()
     assert main(["synth", str(folder), "--force", "--duration", "1"]) == 2
+
+
+def test_synth_errors_name_the_option_typed(tmp_path, capsys):
+    assert main(["synth", str(tmp_path / "s.mp4"), "--duty-factor", "0.9"]) == 2
+    assert "duty_factor (--duty-factor) must be" in capsys.readouterr().err
+    assert main(["synth", str(tmp_path / "s.mp4"), "--size", "10x10"]) == 2
+    assert "(--size)" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())

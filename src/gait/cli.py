@@ -346,6 +346,17 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+#: `gait synth` options by the `SynthParams` field they set.
+SYNTH_FLAGS = {
+    "cadence_spm": "--cadence", "belt_speed_kmh": "--belt-speed-kmh",
+    "step_time_asymmetry_pct": "--asymmetry", "duty_factor": "--duty-factor", "fps": "--fps",
+    "duration_s": "--duration", "width_px": "--size", "height_px": "--size",
+    "image_noise_std": "--image-noise", "pelvic_drop_left_deg": "--pelvic-drop",
+    "pelvic_drop_right_deg": "--pelvic-drop", "step_width_m": "--step-width-cm / 100",
+    "camera_roll_deg": "--camera-roll",
+}
+
+
 def _cmd_synth(args: argparse.Namespace) -> int:
     from .synth import SynthParams, render_video, truth_path
 
@@ -360,14 +371,20 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     if existing and not args.force:
         raise OutputExistsError(f"{' and '.join(map(str, existing))}: exists; pass --force to "
                                 "overwrite")
-    params = SynthParams(
-        cadence_spm=args.cadence, belt_speed_kmh=args.belt_speed_kmh,
-        step_time_asymmetry_pct=args.asymmetry, duty_factor=args.duty_factor, fps=args.fps,
-        duration_s=args.duration, width_px=width, height_px=height, facing=args.facing,
-        foot_strike=args.foot_strike, occlusion=args.occlusion,
-        image_noise_std=args.image_noise, seed=args.seed, view=args.view,
-        pelvic_drop_left_deg=args.pelvic_drop[0], pelvic_drop_right_deg=args.pelvic_drop[1],
-        step_width_m=args.step_width_cm / 100, camera_roll_deg=args.camera_roll)
+    try:
+        params = SynthParams(
+            cadence_spm=args.cadence, belt_speed_kmh=args.belt_speed_kmh,
+            step_time_asymmetry_pct=args.asymmetry, duty_factor=args.duty_factor, fps=args.fps,
+            duration_s=args.duration, width_px=width, height_px=height, facing=args.facing,
+            foot_strike=args.foot_strike, occlusion=args.occlusion,
+            image_noise_std=args.image_noise, seed=args.seed, view=args.view,
+            pelvic_drop_left_deg=args.pelvic_drop[0], pelvic_drop_right_deg=args.pelvic_drop[1],
+            step_width_m=args.step_width_cm / 100, camera_roll_deg=args.camera_roll)
+    except InvalidOptionError as exc:  # name the option the user typed beside the parameter
+        field = str(exc).split(" ", 1)[0]
+        flag = SYNTH_FLAGS.get(field)
+        raise InvalidOptionError(str(exc).replace(field, f"{field} ({flag})", 1) if flag
+                                 else str(exc)) from None
     ensure_writable_folder(args.out.parent, option="output path")
     facts = render_video(args.out, params, progress=True)
     print(f"wrote {args.out} ({facts['n_frames']} frames, {facts['cadence_spm']:.1f} steps/min) "
