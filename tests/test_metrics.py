@@ -226,3 +226,13 @@ def test_a_real_time_clip_taken_for_slow_motion_fails_naming_the_option():
     with pytest.raises(TooFewStepsError, match=r"8× faster.*leave --capture-fps out"):
         analyze_track(fast, options=AnalysisOptions(capture_fps=240.0),
                       video={"time_scale": 30 / 240})
+
+
+def test_a_capture_rate_still_too_low_suggests_a_faster_one():
+    """A 240 fps recording played at 30 fps and given as --capture-fps 60 still reads slow."""
+    track, _ = synthetic_track(SynthParams(fps=240, duration_s=10, cadence_spm=170))
+    read = track.with_changes("read at 60 fps", t_s=track.t_s * 4, fps=track.fps / 4)
+    result = analyze_track(read, options=AnalysisOptions(capture_fps=60.0)).to_dict()
+    assert result["summary"]["cadence_spm"]["value"] == pytest.approx(170 / 4, abs=0.5)
+    warning = [w for w in result["warnings"] if "capture rate too low" in w]
+    assert warning and "--capture-fps 60 (about 240 fps here)" in warning[0], result["warnings"]

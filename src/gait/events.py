@@ -554,8 +554,9 @@ def require_two_per_foot(contacts: list[FootEvent], *, source: str, span_s: floa
     span_s : float
         Length of the searched segment, in seconds.
     found, where, hint : str
-        What was counted ("contacts"), where ("of usable video") and what
-        to do about it, for the message.
+        What was counted, plural ("contacts"; for one, the final s is
+        dropped), where ("of usable video") and what to do about it, for the
+        message.
 
     Raises
     ------
@@ -565,7 +566,8 @@ def require_two_per_foot(contacts: list[FootEvent], *, source: str, span_s: floa
         n = sum(c.foot == foot for c in contacts)
         if n < 2:
             raise TooFewStepsError(
-                f"{source or 'clip'}: found {n} {found} of the {foot} foot in {span_s:.1f} s "
+                f"{source or 'clip'}: found {n} {found if n != 1 else found[:-1]} of the {foot} "
+                f"foot in {span_s:.1f} s "
                 f"{where} (need at least 2 per foot); {hint}")
 
 

@@ -133,16 +133,19 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
         steady = steady_rhythm_segment(filtered, view=view, segment=segment)
         gait, events = detect_gait_events(filtered, raw=unfiltered, view=view, segment=steady)
     except TooFewStepsError as exc:
+        hint, too_slow = "", ""
         if breaks.any():
             hint = f"; {breaks_note(track.t_s, breaks)}"
         elif segment is not None:
             lost = 1.0 - float(track.detected[segment[0]:segment[1]].mean())
-            hint = (f"; the runner was not found in {lost:.0%} of its frames (occlusion, poor "
-                    "light or leaving the frame)" if lost > LOST_FRAMES_BLAMED
-                    else _slow_motion_hint(filtered, view, segment, options))
-        else:
-            hint = ""
-        raise TooFewStepsError(f"{exc}{hint}{_capture_fps_hint(options, video)}") from None
+            if lost > LOST_FRAMES_BLAMED:
+                hint = (f"; the runner was not found in {lost:.0%} of its frames (occlusion, "
+                        "poor light or leaving the frame)")
+            else:
+                too_slow = _slow_motion_hint(filtered, view, segment, options)
+        # a capture rate that is too high shows as jumps or no rhythm, not as itself
+        hint += too_slow or _capture_fps_hint(options, video)
+        raise TooFewStepsError(f"{exc}{hint}") from None
     metrics = compute_metrics(filtered, events, belt_speed_ms=options.belt_speed_ms,
                               height_m=options.height_m, noise_px=cleaning.noise_px,
                               gait_mode=gait.mode)
@@ -188,18 +191,27 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
 
 def _slow_motion_hint(track: PoseTrack, view: ViewInfo, segment: tuple[int, int],
                       options: AnalysisOptions) -> str:
-    """"; probable slow motion ..." when the foot rhythm is too slow for a human, else ""."""
-    if options.capture_fps is not None:
-        return ""
+    """"; probable slow motion ..." when the foot rhythm is too slow for a human, else "".
+
+    With a capture rate given, the rhythm is read at that rate; if it is
+    still too slow the camera recorded faster still, and the hint gives the
+    rate that would put a runner at 170 steps/min.
+    """
     try:
         cadence = 120.0 / clip_stride_period_s(track, view=view, segment=segment)
     except TooFewStepsError:
         return ""
     if cadence >= PLAUSIBLE_CADENCE_SPM[0]:
         return ""
-    return (f"; the feet move at about {cadence:.0f} steps/min, too slow for human running or "
-            "walking: probable slow motion, pass --capture-fps (the rate the camera recorded at, "
-            "e.g. 120 or 240)")
+    if options.capture_fps is None:
+        return (f"; the feet move at about {cadence:.0f} steps/min, too slow for human running "
+                "or walking: probable slow motion, pass --capture-fps (the rate the camera "
+                "recorded at, e.g. 120 or 240)")
+    running_fps = options.capture_fps * 170.0 / cadence
+    return (f"; at --capture-fps {options.capture_fps:g} the feet still move at only about "
+            f"{cadence:.0f} steps/min, too slow for human running or walking: the camera "
+            f"recorded faster (about {running_fps:.0f} fps would give a runner 170 steps/min; "
+            "phones use 120, 240 or 960)")
 
 
 def _capture_fps_hint(options: AnalysisOptions, video: dict | None) -> str:
@@ -271,15 +283,21 @@ def _capture_warnings(track: PoseTrack, cadence_spm: float, duty_pct: float,
         out.append(f"the {who} was not found in {missing:.0%} of frames (occlusion or leaving "
                    "the frame)")
     lo, hi = PLAUSIBLE_CADENCE_SPM
-    if np.isfinite(cadence_spm) and cadence_spm < lo and options.capture_fps is None:
+    if np.isfinite(cadence_spm) and cadence_spm < lo:
         running = np.isfinite(duty_pct) and duty_pct < 50
         typical = 170.0 if running else 110.0
         factor = typical / cadence_spm
-        out.append(
-            f"probable slow motion: {cadence_spm:.0f} steps/min at {fps:.0f} fps is too slow for "
-            f"human {'running' if running else 'walking'}; if the camera recorded faster than "
-            f"the file plays, pass --capture-fps (about {fps * factor:.0f} here, e.g. 120 or 240 "
-            "as set on the phone)")
+        too_slow = (f"{cadence_spm:.0f} steps/min at {fps:.0f} fps is too slow for human "
+                    f"{'running' if running else 'walking'}")
+        if options.capture_fps is None:
+            out.append(
+                f"probable slow motion: {too_slow}; if the camera recorded faster than the file "
+                f"plays, pass --capture-fps (about {fps * factor:.0f} here, e.g. 120 or 240 as "
+                "set on the phone)")
+        else:
+            out.append(
+                f"capture rate too low: {too_slow}; the camera recorded faster than "
+                f"--capture-fps {options.capture_fps:g} (about {fps * factor:.0f} fps here)")
     elif np.isfinite(cadence_spm) and cadence_spm > hi:
         out.append(f"implausible cadence {cadence_spm:.0f} steps/min: is the clip sped up or is "
                    "--capture-fps too high?")
