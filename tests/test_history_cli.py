@@ -232,6 +232,15 @@ def test_impossible_session_date_is_refused_before_any_work(date, tmp_path, caps
     assert not (tmp_path / "o").exists() and not _isolated_history_db.exists()
 
 
+@pytest.mark.parametrize("label", ["x" * 201, "two\nlines"])
+def test_unprintable_label_is_refused_before_any_work(label, tmp_path, capsys,
+                                                      _isolated_history_db):
+    assert main(["analyze", str(tmp_path / "missing.mp4"), "-o", str(tmp_path / "o"),
+                 "--athlete", "Bob", "--label", label, "-q"]) == 2
+    assert "session label" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists() and not _isolated_history_db.exists()
+
+
 def test_history_without_any_database_is_empty_and_creates_nothing(tmp_path, capsys,
                                                                    _isolated_history_db):
     assert main(["history"]) == 0

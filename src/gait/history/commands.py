@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import HistoryStoreError, InvalidOptionError, OutputExistsError
 from ..result import GaitResult
 from ..output_paths import check_writable_file, check_writable_folder, replacing
-from .store import HistoryStore, check_athlete_name, check_session_date
+from .store import HistoryStore, check_athlete_name, check_label, check_session_date
 
 DB_HELP = "history database (default: $GAIT_DB, else $XDG_DATA_HOME/gait/history.sqlite)"
 
@@ -42,6 +42,7 @@ def check_before_analysis(args: argparse.Namespace) -> None:
                                      "give --athlete NAME as well")
         return
     check_athlete_name(args.athlete)
+    check_label(args.label)
     if args.date is not None:
         check_session_date(args.date)
     with HistoryStore(args.db):

@@ -235,6 +235,22 @@ def check_athlete_name(name: str) -> str:
     return name
 
 
+def check_label(label: str | None) -> str | None:
+    """A session label stripped of surrounding blanks (None or empty: no label).
+
+    Raises
+    ------
+    InvalidOptionError
+        Longer than 200 characters or holding control characters (it is
+        printed in tables and reports).
+    """
+    label = (label or "").strip()
+    if len(label) > 200 or any(ord(ch) < 32 for ch in label):
+        raise InvalidOptionError(f"session label {label[:40]!r} is too long or holds control "
+                                 "characters; use plain text of at most 200 characters")
+    return label or None
+
+
 # ------------------------------------------------------------------------------ the store
 
 
@@ -457,6 +473,7 @@ class HistoryStore:
                                      "only analyses of a video file can be recorded")
         if session_date is not None:
             session_date = check_session_date(session_date)
+        label = check_label(label)
         options = data.get("options") or {}
         now = _now_utc()
         with self._write() as db:
