@@ -36,6 +36,8 @@ PLAUSIBLE_CADENCE_SPM = (60.0, 250.0)
 #: (a rhythm read across that many gaps is no evidence of slow motion).
 LOST_FRAMES_BLAMED = 0.25
 VIEWS = ("auto", "side", "side-left", "side-right", "rear", "front")
+#: Belt speeds accepted, m/s (1.1-43 km/h, 0.7-26.8 mph).
+BELT_SPEED_RANGE_MS = (0.3, 12.0)
 #: Highest capture frame rate accepted, frames/s: phones film slow motion at up
 #: to 960 fps.
 MAX_CAPTURE_FPS = 1000.0
@@ -72,7 +74,9 @@ class AnalysisOptions:
     lowpass_hz: float = 10.0
 
     def __post_init__(self) -> None:
-        if self.belt_speed_ms is not None and not 0.3 <= self.belt_speed_ms <= 12.0:
+        low, high = BELT_SPEED_RANGE_MS
+        tol = 1e-9  # unit conversion rounding: 43.2 km/h is 12.000000000000002 m/s
+        if self.belt_speed_ms is not None and not low - tol <= self.belt_speed_ms <= high + tol:
             raise InvalidOptionError(
                 f"belt speed {self.belt_speed_ms * KMH_PER_MS:.3g} km/h is outside 1-43 km/h; "
                 "give it in km/h (e.g. --belt-speed 10) or say --speed-unit mph")

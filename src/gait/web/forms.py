@@ -7,10 +7,12 @@ the field, so the page can show it beside the form.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass
 
 from ..errors import InvalidOptionError
-from ..pipeline import AnalysisOptions, speed_to_ms
+from ..pipeline import (BELT_SPEED_RANGE_MS, MAX_CAPTURE_FPS, AnalysisOptions,
+                        speed_to_ms)
 from ..report import RunnerInputs
 
 VIEW_CHOICES = (("auto", "Detect automatically"), ("side", "Side (either direction)"),
@@ -29,17 +31,34 @@ class UploadForm:
     label: str
 
 
-def _number(text: str | None, field: str, *, low: float, high: float) -> float | None:
-    text = (text or "").strip().replace(",", ".")
+#: A plain decimal number, with a point or a comma (``10.5``, ``10,5``).
+_DECIMAL = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+#: Digits grouped in thousands (``1,000``): a comma that may or may not be decimal.
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
+
+
+def _number(text: str | None, field: str, *, low: float, high: float,
+            unit: str = "") -> float | None:
+    text = (text or "").strip()
     if not text:
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise InvalidOptionError(f"{field}: expected a number, got {text!r}") from None
+    if _GROUPED.fullmatch(text):
+        raise InvalidOptionError(f"{field}: {text!r} could be read two ways; write it without "
+                                 "a thousands separator (1000), or with a point for decimals")
+    if not _DECIMAL.fullmatch(text):
+        raise InvalidOptionError(f"{field}: expected a number, got {text!r}")
+    value = float(text.replace(",", "."))
     if not (math.isfinite(value) and low <= value <= high):
-        raise InvalidOptionError(f"{field}: {value:g} is outside {low:g}-{high:g}")
+        unit = f" {unit}" if unit else ""
+        raise InvalidOptionError(f"{field}: {value:g}{unit} is outside {low:g}-{high:g}{unit}")
     return value
+
+
+def _belt_speed_limits(unit: str) -> tuple[float, float]:
+    """The accepted belt speeds in `unit`, to 0.1 and inside the analysis's own range."""
+    per_ms = 1.0 / speed_to_ms(1.0, unit)  # e.g. 3.6 km/h per m/s
+    low, high = (round(v * per_ms * 10, 6) for v in BELT_SPEED_RANGE_MS)
+    return math.ceil(low) / 10, math.floor(high) / 10
 
 
 def parse_upload_form(fields: dict[str, str | None]) -> UploadForm:
@@ -62,9 +81,12 @@ def parse_upload_form(fields: dict[str, str | None]) -> UploadForm:
     unit = fields.get("speed_unit") or "kmh"
     if unit not in dict(SPEED_UNITS):
         raise InvalidOptionError(f"speed unit must be km/h or mph, got {unit!r}")
-    speed = _number(fields.get("belt_speed"), "Belt speed", low=1, high=43)
-    height_cm = _number(fields.get("height_cm"), "Height", low=80, high=250)
-    capture_fps = _number(fields.get("capture_fps"), "Capture frame rate", low=1, high=2000)
+    low, high = _belt_speed_limits(unit)
+    speed = _number(fields.get("belt_speed"), "Belt speed", low=low, high=high,
+                    unit=dict(SPEED_UNITS)[unit])
+    height_cm = _number(fields.get("height_cm"), "Height", low=80, high=250, unit="cm")
+    capture_fps = _number(fields.get("capture_fps"), "Capture frame rate", low=1,
+                          high=MAX_CAPTURE_FPS, unit="fps")
     view = fields.get("view") or "auto"
     if view not in dict(VIEW_CHOICES):
         raise InvalidOptionError(f"view must be one of {', '.join(dict(VIEW_CHOICES))}; "
