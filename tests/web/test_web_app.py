@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 
 import pytest
 
@@ -36,7 +38,7 @@ def test_upload_queues_a_job_and_the_report_shows_results_json(make_client, uplo
     assert client.app.state.worker.run_pending() == 1
     assert client.get(f"/jobs/{job_id}/status").json() == {
         "status": "done", "stage": "done", "stage_text": "Done", "percent": 100, "error": None,
-        "queue_position": 0}
+        "queue_position": 0, "worker_running": False}  # run_pending above, not the thread
     page = client.get(f"/jobs/{job_id}").text
     cadence = synthetic_result.summary["cadence_spm"]["value"]
     assert f'<span class="value">{cadence:.1f}</span>' in page
@@ -328,3 +330,227 @@ def test_serve_shares_the_cli_history_unless_a_data_dir_is_given(tmp_path, monke
     assert started["app"].state.config.history_db == tmp_path / "own" / "history.sqlite"
     with pytest.raises(InvalidOptionError, match="another gait server is already using"):
         serve(data_dir=tmp_path / "own", quiet=True)
+
+
+# -- the worker thread ----------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_pages_say_when_the_worker_thread_has_died(make_client, upload, tiny_video):
+    client = make_client(start_worker=True)
+    worker = client.app.state.worker
+    assert worker.running
+
+    def fatal():
+        raise SystemExit("a bug the loop cannot catch")
+
+    worker.run_pending = fatal
+    worker.wake()
+    deadline = time.monotonic() + 10
+    while worker.running and time.monotonic() < deadline:
+        time.sleep(0.02)
+    job_id = job_id_of(upload(client, tiny_video))
+    status = client.get(f"/jobs/{job_id}/status").json()
+    assert status["status"] == "queued" and status["worker_running"] is False
+    assert "The analysis worker is not running" in client.get(f"/jobs/{job_id}").text
+
+
+def test_a_locked_database_is_reported_not_crashed(make_client, upload, tiny_video, tmp_path,
+                                                   monkeypatch):
+    import sqlite3
+
+    from gait.web import _db
+
+    client = make_client()
+    client.post("/athletes", data={"name": "Jane Doe"})
+    monkeypatch.setattr(_db, "_BUSY_TIMEOUT_S", 0.2)
+    lock = sqlite3.connect(tmp_path / "data" / "web.sqlite", isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        response = upload(client, tiny_video)
+    finally:
+        lock.execute("ROLLBACK")
+    assert response.status_code == 503
+    assert "database is not usable right now (database is locked); nothing was changed" in (
+        response.text)
+    assert not any((tmp_path / "data" / "jobs").iterdir())  # the saved video was removed
+
+
+# -- a full disk ----------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def file_size_limit():
+    """``set(n_bytes)``: files this process writes may not grow past n_bytes (as ``ulimit -f``)."""
+    resource = pytest.importorskip("resource")
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    yield lambda n_bytes: resource.setrlimit(resource.RLIMIT_FSIZE, (n_bytes, hard))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+
+def test_a_full_disk_is_reported_with_507_and_nothing_is_kept(make_client, upload, tmp_path,
+                                                              file_size_limit):
+    client = make_client()
+    client.post("/athletes", data={"name": "Jane Doe"})
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"\0" * 900_000)  # kept in memory by the form parser (< 1 MB)
+    file_size_limit(300 * 1024)  # the stored copy hits the limit, as on a full disk
+    try:
+        response = upload(client, video)
+        json_response = client.post("/upload", params={"name": "Jane Doe"},
+                                    headers={"accept": "application/json"},
+                                    data={"belt_speed": "10", "speed_unit": "kmh"},
+                                    files={"video": ("clip.mp4", video.read_bytes(), "video/mp4")})
+    finally:
+        file_size_limit(-1)
+    assert response.status_code == 507
+    assert "the video could not be saved on the server" in response.text
+    assert "nothing was kept" in response.text and 'id="upload-form"' in response.text
+    assert json_response.status_code == 507
+    assert "could not be saved" in json_response.json()["error"]
+    assert not any((tmp_path / "data" / "jobs").iterdir())
+    assert client.app.state.jobs.for_athlete("Jane Doe") == []
+
+
+@pytest.mark.parametrize("errno_name", ["ENOSPC", "EDQUOT", "EFBIG"])
+def test_save_upload_says_the_disk_is_full(tmp_path, monkeypatch, errno_name):
+    import errno
+    import io
+
+    from gait.web.uploads import StorageFullError, save_upload
+
+    class FullDisk(io.BytesIO):
+        def write(self, data):
+            if self.tell() > 1000:
+                code = getattr(errno, errno_name)
+                raise OSError(code, f"simulated {errno_name}")
+            return super().write(data)
+
+    real_open = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, mode="r", *a, **k: (
+        FullDisk() if mode == "xb" else real_open(self, mode, *a, **k)))
+    monkeypatch.setattr("gait.web.uploads._CHUNK_BYTES", 600)
+    dest = tmp_path / "video.mp4"
+    dest.write_bytes(b"partial")  # as the failed write leaves it
+    with pytest.raises(StorageFullError, match="could not be saved on the server"):
+        save_upload(io.BytesIO(b"x" * 3000), dest, max_bytes=10_000)
+    assert not dest.exists()
+
+
+def test_uploads_are_refused_before_reading_when_the_disk_has_no_room(make_client, upload,
+                                                                      tiny_video, tmp_path,
+                                                                      monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    from gait.web import uploads
+
+    client = make_client()
+    usage = namedtuple("usage", "total used free")
+    size = tiny_video.stat().st_size
+    real_disk_usage = shutil.disk_usage
+    monkeypatch.setattr(shutil, "disk_usage",
+                        lambda path: usage(10**12, 10**12, size + uploads.FREE_SPACE_MARGIN_BYTES))
+    response = upload(client, tiny_video)
+    assert response.status_code == 507
+    assert "the server&#39;s disk is nearly full" in response.text
+    assert not (tmp_path / "data" / "jobs").exists() or not any(
+        (tmp_path / "data" / "jobs").iterdir())
+    monkeypatch.setattr(shutil, "disk_usage", real_disk_usage)
+    assert upload(client, tiny_video).status_code == 303
+
+
+# -- a deleted athlete stays deleted --------------------------------------------------------
+
+
+def assert_gone(client, tmp_path, name: str) -> None:
+    from gait.history import HistoryStore
+
+    assert f"?name={name}" not in client.get("/").text
+    assert client.get("/athlete", params={"name": name}).status_code == 404
+    assert client.app.state.jobs.for_athlete(name) == []
+    with HistoryStore(tmp_path / "data" / "history.sqlite") as store:
+        assert name not in [n for n, _ in store.athletes()]
+    jobs_dir = tmp_path / "data" / "jobs"
+    assert not jobs_dir.exists() or not any(jobs_dir.iterdir())
+
+
+def test_an_upload_finishing_after_its_athlete_was_deleted_is_refused(make_client, upload,
+                                                                     tiny_video, tmp_path,
+                                                                     monkeypatch):
+    client = make_client()
+    from gait.web import app as app_module
+
+    real_check = app_module.check_video
+    deletions = []
+
+    def check_while_deleted(*args, **kwargs):  # the body is read; meanwhile, in another tab:
+        deletions.append(client.post("/athlete/delete", params={"name": "Ghost"},
+                                     data={"confirm_name": "Ghost"}))
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "check_video", check_while_deleted)
+    response = upload(client, tiny_video, athlete="Ghost")
+    assert [d.status_code for d in deletions] == [303]
+    assert response.status_code == 410
+    assert "Ghost was deleted while this video was being uploaded; nothing was kept" in (
+        response.text)
+    client.app.state.worker.run_pending()
+    assert_gone(client, tmp_path, "Ghost")
+
+
+def test_the_result_of_an_athlete_deleted_during_the_analysis_is_not_recorded(
+        make_client, upload, tiny_video, tmp_path):
+    client = make_client()
+    worker = client.app.state.worker
+    analyse_fake = worker.analyse
+    refusals = []
+
+    def analyse(video, outdir, **kwargs):
+        refusals.append(client.post("/athlete/delete", params={"name": "Ghost"},
+                                    data={"confirm_name": "Ghost"}))
+        ghost = client.app.state.athletes.find("Ghost")
+        client.app.state.athletes.delete(ghost.id)  # deleted nevertheless (say, by a bug)
+        analyse_fake(video, outdir, **kwargs)
+
+    worker.analyse = analyse
+    job_id = job_id_of(upload(client, tiny_video, athlete="Ghost"))
+    client.app.state.worker.run_pending()
+    assert refusals[0].status_code == 400 and "is running" in refusals[0].text
+    job = client.app.state.jobs.get(job_id)
+    assert job.status == "failed"
+    assert job.error == "Ghost was deleted during this analysis; its result was not kept"
+    assert not (tmp_path / "data" / "jobs" / job_id).exists()  # video and outputs removed
+    client.app.state.jobs.delete(job_id)
+    assert_gone(client, tmp_path, "Ghost")
+
+
+def test_pages_read_during_a_deletion_do_not_bring_the_athlete_back(make_client, upload,
+                                                                   tiny_video, tmp_path,
+                                                                   monkeypatch):
+    import threading
+
+    client = make_client()
+    job_id_of(upload(client, tiny_video, athlete="Ghost"))
+    client.app.state.worker.run_pending()  # Ghost has a session in the history
+    sessions = client.app.state.sessions
+    from gait.web import sessions as sessions_module
+
+    real_rmtree = sessions_module.shutil.rmtree
+    readers = []
+
+    def slow_rmtree(path, *args, **kwargs):  # the home page is loaded during the deletion
+        reader = threading.Thread(target=sessions.athlete_names)
+        reader.start()
+        reader.join(0.5)
+        readers.append(reader)
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(sessions_module.shutil, "rmtree", slow_rmtree)
+    assert client.post("/athlete/delete", params={"name": "Ghost"},
+                       data={"confirm_name": "ghost"}).status_code == 303
+    for reader in readers:
+        reader.join(10)
+    monkeypatch.setattr(sessions_module.shutil, "rmtree", real_rmtree)
+    assert readers
+    assert_gone(client, tmp_path, "Ghost")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from gait.errors import InvalidOptionError
 from gait.web.forms import parse_upload_form
+from gait.web.uploads import check_video
 
 
 @pytest.mark.parametrize("unit, speed, ms", [("kmh", "1.1", 1.1 / 3.6), ("kmh", "43.2", 12.0),
@@ -45,3 +48,12 @@ def test_capture_rate_beyond_any_camera_is_refused_on_the_form():
     with pytest.raises(InvalidOptionError, match="Capture frame rate: 2000 fps is outside 1-1000"):
         parse_upload_form({"capture_fps": "2000"})
     assert parse_upload_form({"capture_fps": "960"}).options["capture_fps"] == 960.0
+
+
+def test_a_capture_rate_below_the_clip_names_the_users_file(tiny_video, tmp_path):
+    """The upload is stored as video.mp4; the message names the file the user chose."""
+    stored = tmp_path / "video.mp4"
+    shutil.copy(tiny_video, stored)
+    with pytest.raises(InvalidOptionError) as exc:
+        check_video(stored, original_name="patient run.mp4", capture_fps=5.0)
+    assert "patient run.mp4" in str(exc.value) and "video.mp4" not in str(exc.value)

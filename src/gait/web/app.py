@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -34,12 +35,12 @@ from ..history.compare import REAL
 from .athletes import AthleteStore
 from .config import LOCAL_HOSTS, WebConfig
 from .forms import SPEED_UNITS, VIEW_CHOICES, parse_upload_form
-from .jobs import JobStore, is_job_id, new_job_id
+from .jobs import AnalysisRunningError, AthleteDeletedError, JobStore, is_job_id, new_job_id
 from .present import audio_label, clip_facts, headline, list_outputs, load_result, num
 from .security import REPORT_CSP, TOKEN_COOKIE, GuardMiddleware, safe_next, token_matches
 from .sessions import Sessions
-from .uploads import (UploadTooLargeError, check_video, display_name, remove_tree, save_upload,
-                      stored_name)
+from .uploads import (StorageFullError, UploadTooLargeError, check_free_space, check_video,
+                      display_name, no_room_error, remove_tree, save_upload, stored_name)
 from .analysis import run_analysis
 from .worker import Analyse, Worker
 
@@ -116,14 +117,28 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
     def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
 
+    def wants_json(request: Request) -> bool:
+        return "application/json" in request.headers.get("accept", "")
+
+    def message(request: Request, status: int, title: str, text: str, back: str = "/"):
+        """A message page, or ``{"error": text}`` for a client asking for JSON."""
+        if wants_json(request):
+            return JSONResponse({"error": text}, status_code=status)
+        return page(request, "message.html", status, title=title, message=text, back=back)
+
     @app.exception_handler(GaitError)
     async def gait_error(request: Request, exc: GaitError):
         # e.g. the history database stayed locked or is unreadable: say so, do not crash
         log.warning("%s %s: %s", request.method, request.url.path, exc)
-        if "application/json" in request.headers.get("accept", ""):
-            return JSONResponse({"error": str(exc)}, status_code=503)
-        return page(request, "message.html", 503, title="Something is in the way",
-                    message=str(exc))
+        return message(request, 503, "Something is in the way", str(exc))
+
+    @app.exception_handler(sqlite3.OperationalError)
+    async def database_error(request: Request, exc: sqlite3.OperationalError):
+        # e.g. another program held the web database's lock past the busy timeout
+        log.warning("%s %s: web database: %s", request.method, request.url.path, exc)
+        return message(request, 503, "Something is in the way",
+                       f"the server's database is not usable right now ({exc}); nothing was "
+                       "changed. Try again in a minute")
 
     def not_found(request: Request, what: str) -> HTMLResponse:
         return page(request, "message.html", 404, title="Not found", message=what)
@@ -196,18 +211,20 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         if athlete is None:
             return not_found(request, "No athlete of that name.")
         form = await request.form()
-        athlete_jobs = jobs.for_athlete(athlete.name)
         error = None
         if str(form.get("confirm_name") or "").strip().lower() != athlete.name.lower():
             error = "Type the athlete's name exactly to confirm."
-        elif any(j.status == "running" for j in athlete_jobs):
-            error = "An analysis for this athlete is running; delete after it has finished."
+        else:
+            try:  # refused as a whole while one of their analyses runs
+                await run_in_threadpool(sessions.delete_athlete, athlete,
+                                        pose_cache_dir=config.pose_cache_dir)
+            except AnalysisRunningError as exc:
+                error = str(exc)
         if error:
             return page(request, "delete_athlete.html", 400, athlete=athlete, error=error,
-                        n_jobs=len(athlete_jobs),
+                        n_jobs=len(jobs.for_athlete(athlete.name)),
                         n_sessions=len(sessions.sessions(athlete.name)))
-        sessions.delete_athlete(athlete, pose_cache_dir=config.pose_cache_dir)
-        log.info("deleted athlete #%d with %d job(s)", athlete.id, len(athlete_jobs))
+        log.info("deleted athlete #%d", athlete.id)
         return RedirectResponse("/?deleted=1", status_code=303)
 
     # -- upload -----------------------------------------------------------------------------
@@ -217,6 +234,12 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         return page(request, "upload.html", status, athlete=athlete, error=error,
                     values=values or {}, views=VIEW_CHOICES, units=SPEED_UNITS,
                     max_upload_mb=config.max_upload_mb)
+
+    def upload_refused(request: Request, athlete, status: int, error: str, values: dict):
+        """The upload form again with the reason, or ``{"error": ...}`` for JSON clients."""
+        if wants_json(request):
+            return JSONResponse({"error": error}, status_code=status)
+        return upload_page(request, athlete, status, error, values)
 
     @app.get("/upload", response_class=HTMLResponse)
     def upload_form(request: Request, name: str = ""):
@@ -230,41 +253,60 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         athlete = find_athlete(name)
         if athlete is None:
             return not_found(request, "No athlete of that name; create the athlete first.")
-        form = await request.form(max_part_size=64 * 1024)
-        values = {k: v for k, v in form.items() if isinstance(v, str)}
-        video = form.get("video")
+        values, video = {}, None
         try:
+            length = request.headers.get("content-length", "0")
+            check_free_space(config.data_dir, int(length) if length.isdigit() else 0)
+            form = await request.form(max_part_size=64 * 1024)
+            values = {k: v for k, v in form.items() if isinstance(v, str)}
+            video = form.get("video")
             parsed = parse_upload_form(values)
             if not isinstance(video, UploadFile) or not video.filename:
                 raise InvalidOptionError("choose or drop a video file first")
-            job = await _store_upload(video, athlete.name, parsed)
+            job = await _store_upload(video, athlete, parsed)
+        except AthleteDeletedError as exc:  # while the video was on its way
+            return message(request, 410, "Athlete deleted", str(exc))
         except UploadTooLargeError as exc:
-            return upload_page(request, athlete, 413, str(exc), values)
+            return upload_refused(request, athlete, 413, str(exc), values)
+        except StorageFullError as exc:
+            log.warning("upload refused: %s", exc)
+            return upload_refused(request, athlete, 507, str(exc), values)
         except GaitError as exc:
-            return upload_page(request, athlete, 400, str(exc), values)
+            return upload_refused(request, athlete, 400, str(exc), values)
+        except OSError as exc:  # no room to spool the form or to make the job's folder
+            if (error := no_room_error(exc)) is None:
+                raise
+            log.warning("upload refused: %s", exc)
+            return upload_refused(request, athlete, 507, str(error), values)
         finally:
             if isinstance(video, UploadFile):
                 await video.close()
         worker.wake()
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
-    async def _store_upload(video: UploadFile, athlete: str, parsed):
+    async def _store_upload(video: UploadFile, athlete, parsed):
+        """Save and check the video, then queue its job if the athlete still exists.
+
+        Nothing is kept when any step fails (the job's folder is removed).
+        """
         job_id = new_job_id()
         folder = config.jobs_dir / job_id
-        folder.mkdir(parents=True)
         original = display_name(video.filename)
         path = folder / stored_name(video.filename)
+        folder.mkdir(parents=True)
         try:
             await run_in_threadpool(save_upload, video.file, path,
                                     max_bytes=config.max_upload_bytes)
             info = await run_in_threadpool(check_video, path, original_name=original,
                                            capture_fps=parsed.options["capture_fps"])
+            return await run_in_threadpool(
+                jobs.add, job_id=job_id, athlete=athlete.name, athlete_id=athlete.id,
+                options=parsed.options, checklist=parsed.checklist, label=parsed.label,
+                original_name=original, video_file=path.name,
+                video_sha256=info.content_sha256)
         except BaseException:
             remove_tree(folder)
             raise
-        return jobs.add(job_id=job_id, athlete=athlete, options=parsed.options,
-                        checklist=parsed.checklist, label=parsed.label, original_name=original,
-                        video_file=path.name, video_sha256=info.content_sha256)
 
     # -- jobs -------------------------------------------------------------------------------
 
@@ -276,7 +318,8 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         athlete = athletes.find(job.athlete)
         if job.status != "done":
             return page(request, "progress.html", job=job, athlete=athlete,
-                        position=jobs.queue_position(job.id) if job.status == "queued" else 0)
+                        position=jobs.queue_position(job.id) if job.status == "queued" else 0,
+                        worker_running=worker.running)
         outdir = config.jobs_dir / job.id / "out"
         result = load_result(outdir)
         return page(request, "report.html", job=job, athlete=athlete, result=result,
@@ -290,7 +333,8 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         return {"status": job.status, "stage": job.stage,
                 "stage_text": STAGE_TEXT.get(job.stage, job.stage),
                 "percent": job.percent, "error": job.error,
-                "queue_position": jobs.queue_position(job.id) if job.status == "queued" else 0}
+                "queue_position": jobs.queue_position(job.id) if job.status == "queued" else 0,
+                "worker_running": worker.running}
 
     @app.get("/jobs/{job_id}/files/{rel_path:path}")
     def job_file(job_id: str, rel_path: str, download: bool = False):
@@ -316,12 +360,12 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         job = job_or_none(job_id)
         if job is None:
             return not_found(request, "No analysis with that id.")
-        if job.status in ("running", "done"):
-            return page(request, "delete_job.html", 409, job=job,
+        # refused as well when the worker has just started or finished it
+        if not sessions.delete_job(job, pose_cache_dir=config.pose_cache_dir):
+            return page(request, "delete_job.html", 409, job=jobs.get(job.id) or job,
                         error="Only queued or failed analyses are deleted one by one; a "
                               "finished session is part of the athlete's history, which is "
                               "erased with the athlete.")
-        sessions.delete_job(job, pose_cache_dir=config.pose_cache_dir)
         return RedirectResponse(athlete_url(job.athlete), status_code=303)
 
     # -- compare ----------------------------------------------------------------------------

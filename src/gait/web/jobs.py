@@ -6,6 +6,11 @@ in SQLite, so a restart loses nothing: `JobStore.recover` puts jobs that
 were running when the server stopped back in the queue, and fails them with
 the reason once they have been interrupted `MAX_ATTEMPTS` times (a clip that
 crashes the server must not crash it forever).
+
+Every job belongs to a row of the ``athletes`` table in the same database
+(`gait.web.athletes`). Adding a job and deleting an athlete check each other
+in one transaction, so an upload never brings a deleted athlete back and an
+athlete is never deleted under a running analysis.
 """
 
 from __future__ import annotations
@@ -16,12 +21,15 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import GaitError
 from ._db import connect, transaction, utc_now
 
 STATUSES = ("queued", "running", "done", "failed")
 #: How often a job may be started before a restart marks it failed.
 MAX_ATTEMPTS = 2
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+#: Seconds a progress update waits for another writer's lock before it is skipped.
+PROGRESS_BUSY_TIMEOUT_S = 0.5
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -46,6 +54,14 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, created_utc);
 CREATE INDEX IF NOT EXISTS jobs_athlete ON jobs (athlete, created_utc);
 """
+
+
+class AthleteDeletedError(GaitError):
+    """The athlete a job is for was deleted (while its video was uploaded or analysed)."""
+
+
+class AnalysisRunningError(GaitError):
+    """An analysis is running, so its job or athlete cannot be deleted now."""
 
 
 def new_job_id() -> str:
@@ -126,9 +142,26 @@ class JobStore:
             con.executescript(_SCHEMA)
 
     def add(self, *, job_id: str, athlete: str, options: dict, checklist: dict, label: str,
-            original_name: str, video_file: str, video_sha256: str) -> Job:
-        """Queue a new job whose video is already stored; returns it."""
+            original_name: str, video_file: str, video_sha256: str,
+            athlete_id: int | None = None) -> Job:
+        """Queue a new job whose video is already stored; returns it.
+
+        Parameters
+        ----------
+        athlete_id : int, optional
+            The athlete's row in the ``athletes`` table: the job is queued only
+            if that row still exists, checked in the same transaction.
+
+        Raises
+        ------
+        AthleteDeletedError
+            The athlete `athlete_id` was deleted (nothing is queued).
+        """
         with transaction(self.db_path) as con:
+            if athlete_id is not None and con.execute(
+                    "SELECT 1 FROM athletes WHERE id = ?", (athlete_id,)).fetchone() is None:
+                raise AthleteDeletedError(f"{athlete} was deleted while this video was being "
+                                          "uploaded; nothing was kept")
             con.execute(
                 "INSERT INTO jobs (id, athlete, status, options_json, checklist_json, label, "
                 "original_name, video_file, video_sha256, created_utc) "
@@ -173,23 +206,31 @@ class JobStore:
         return self.get(row["id"])
 
     def set_progress(self, job_id: str, stage: str, fraction: float) -> None:
-        """Record the stage and the fraction (0-1) done within it of a running job."""
-        with transaction(self.db_path) as con:
+        """Record the stage and the fraction (0-1) done within it of a running job.
+
+        Progress is not worth waiting for: another writer's lock is waited
+        for only `PROGRESS_BUSY_TIMEOUT_S` seconds.
+
+        Raises
+        ------
+        sqlite3.OperationalError
+            The database stayed locked (the caller may skip this update).
+        """
+        with connect(self.db_path) as con:
+            con.execute(f"PRAGMA busy_timeout = {int(PROGRESS_BUSY_TIMEOUT_S * 1000)}")
             con.execute("UPDATE jobs SET stage = ?, fraction = ? "
                         "WHERE id = ? AND status = 'running'", (stage, float(fraction), job_id))
 
-    def set_session(self, job_id: str, session_id: int) -> None:
-        """Remember which history session a finished job was recorded as."""
-        with transaction(self.db_path) as con:
-            con.execute("UPDATE jobs SET session_id = ? WHERE id = ?", (session_id, job_id))
-
-    def finish(self, job_id: str, *, error: str | None = None) -> None:
-        """Mark a job done, or failed with the one-line `error`."""
+    def finish(self, job_id: str, *, error: str | None = None,
+               session_id: int | None = None) -> None:
+        """Mark a job done (recorded as history session `session_id`), or failed with the
+        one-line `error`."""
         status = "done" if error is None else "failed"
         with transaction(self.db_path) as con:
             con.execute("UPDATE jobs SET status = ?, error = ?, finished_utc = ?, "
+                        "session_id = COALESCE(?, session_id), "
                         "stage = CASE WHEN ? = 'done' THEN 'done' ELSE stage END "
-                        "WHERE id = ?", (status, error, utc_now(), status, job_id))
+                        "WHERE id = ?", (status, error, utc_now(), session_id, status, job_id))
 
     def recover(self) -> tuple[list[str], list[str]]:
         """After a restart: re-queue interrupted jobs, or fail them after `MAX_ATTEMPTS`.
@@ -211,10 +252,51 @@ class JobStore:
                             "WHERE id = ?", [(reason, utc_now(), i) for i in failed])
         return requeued, failed
 
-    def delete(self, job_id: str) -> None:
-        """Remove a job's row (its files are removed by the caller)."""
+    def delete(self, job_id: str) -> bool:
+        """Remove a queued or failed job's row (its files are removed by the caller).
+
+        Returns
+        -------
+        bool
+            False when nothing was removed: the job is running or done (a done
+            job is part of the history, erased with the athlete), or gone.
+        """
         with transaction(self.db_path) as con:
-            con.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+            removed = con.execute("DELETE FROM jobs WHERE id = ? AND status IN "
+                                  "('queued', 'failed')", (job_id,)).rowcount
+        return removed > 0
+
+    def delete_athlete(self, athlete_id: int, athlete: str) -> list[Job]:
+        """Remove an athlete's row and all their jobs' rows in one transaction.
+
+        The caller removes the jobs' files and the athlete's history.
+
+        Parameters
+        ----------
+        athlete_id : int
+            The athlete's row in the ``athletes`` table.
+        athlete : str
+            Their name (jobs are matched case-insensitively).
+
+        Returns
+        -------
+        list of Job
+            The removed jobs.
+
+        Raises
+        ------
+        AnalysisRunningError
+            One of their jobs is running (nothing is removed).
+        """
+        with transaction(self.db_path) as con:
+            rows = con.execute("SELECT * FROM jobs WHERE athlete = ? ORDER BY rowid",
+                               (athlete,)).fetchall()
+            if any(r["status"] == "running" for r in rows):
+                raise AnalysisRunningError("An analysis for this athlete is running; delete "
+                                           "after it has finished.")
+            con.execute("DELETE FROM jobs WHERE athlete = ?", (athlete,))
+            con.execute("DELETE FROM athletes WHERE id = ?", (athlete_id,))
+        return [Job.from_row(r) for r in rows]
 
     def others_with_video(self, sha256: str, *, excluding: str) -> int:
         """Number of other jobs holding a video with this content hash."""

@@ -7,12 +7,18 @@ Comparisons are `gait.history`'s: the same smallest-detectable-change rule and
 the same comparison report as ``gait compare``. The web app's own tables keep
 what the history does not: athletes who have no session yet, and the jobs
 (queued, running, failed, and which job produced which session).
+
+A deleted athlete stays deleted: the web rows go first, in one transaction
+that an upload's `JobStore.add` cannot interleave with; the pages that add
+athletes known only to the history wait while an athlete is being deleted;
+and a finished analysis is recorded only while its athlete and job exist.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +26,7 @@ from ..errors import NotInHistoryError
 from ..history import HistoryStore, SessionRecord
 from ..history.compare import Comparison, compare_results
 from .athletes import Athlete, AthleteStore
-from .jobs import Job, JobStore
+from .jobs import AthleteDeletedError, Job, JobStore
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,9 @@ class Sessions:
         self.history_db = history_db
         self.jobs_dir = jobs_dir
         self.comparisons_dir = comparisons_dir
+        # held while an athlete is deleted, and while athletes are taken over from the
+        # history (which, read before a deletion, would bring the athlete back after it)
+        self._deleting = threading.Lock()
 
     def _store(self) -> HistoryStore:
         return HistoryStore(self.history_db)
@@ -77,20 +86,20 @@ class Sessions:
 
     def athlete_names(self) -> list[tuple[str, int]]:
         """Every athlete (web-created or recorded from the CLI) with their number of sessions."""
-        with self._store() as store:
+        with self._deleting, self._store() as store:
             recorded = dict(store.athletes())
-        for name in recorded:
-            self.athletes.create(name)
+            for name in recorded:
+                self.athletes.create(name)
         return [(a.name, recorded.get(a.name, 0)) for a in self.athletes.list()]
 
     def find(self, name: str) -> Athlete | None:
         """The athlete of that name (case-insensitive), also one only the history knows."""
         athlete = self.athletes.find(name)
         if athlete is None:
-            with self._store() as store:
+            with self._deleting, self._store() as store:
                 known = [n for n, _ in store.athletes() if n.lower() == name.strip().lower()]
-            if known:
-                athlete = self.athletes.create(known[0])
+                if known:
+                    athlete = self.athletes.create(known[0])
         return athlete
 
     # -- sessions ---------------------------------------------------------------------------
@@ -99,8 +108,18 @@ class Sessions:
         """Record a finished job's result in the history; returns the session id.
 
         Re-analysing a video already recorded for this athlete adds a version
-        to that session (the earlier result is kept by the history).
+        to that session (the earlier result is kept by the history). The
+        caller stores the session id with the job (`JobStore.finish`).
+
+        Raises
+        ------
+        AthleteDeletedError
+            The athlete (or the job) was deleted during the analysis; nothing
+            is recorded, so the deletion is not undone.
         """
+        if self.athletes.find(job.athlete) is None or self.jobs.get(job.id) is None:
+            raise AthleteDeletedError(f"{job.athlete} was deleted during this analysis; its "
+                                      "result was not kept")
         outdir = self.jobs_dir / job.id / "out"
         outputs = {p.relative_to(outdir).as_posix(): p for p in sorted(outdir.rglob("*"))
                    if p.is_file()}
@@ -110,7 +129,6 @@ class Sessions:
                                 session_date=job.created_utc[:10],
                                 video_path=self.jobs_dir / job.id / job.video_file,
                                 outputs=outputs)
-        self.jobs.set_session(job.id, done.session.id)
         return done.session.id
 
     def sessions(self, athlete: str) -> list[SessionItem]:
@@ -160,23 +178,48 @@ class Sessions:
     # -- deletion ---------------------------------------------------------------------------
 
     def delete_athlete(self, athlete: Athlete, *, pose_cache_dir: Path) -> None:
-        """Erase the athlete: history records, jobs, videos, results, comparisons, pose caches."""
-        with self._store() as store:
-            session_ids = [s.id for s in self._records(store, athlete.name)]
-            if session_ids:
-                store.delete_athlete(athlete.name)
-        for job in self.jobs.for_athlete(athlete.name):
-            self.delete_job(job, pose_cache_dir=pose_cache_dir)
-        if self.comparisons_dir.is_dir():
-            for folder in self.comparisons_dir.iterdir():
-                ids = {part.split("v")[0] for part in folder.name.split("-")}
-                if ids & {f"s{i}" for i in session_ids}:
-                    shutil.rmtree(folder)
-        self.athletes.delete(athlete.id)
+        """Erase the athlete: jobs, videos, results, history records, comparisons, pose caches.
 
-    def delete_job(self, job: Job, *, pose_cache_dir: Path) -> None:
-        """Remove a job's row, its folder, and its pose cache when no other job has that video."""
-        self.jobs.delete(job.id)
+        The athlete's and their jobs' rows go first, in one transaction, so
+        neither an upload nor the worker can add to them afterwards. Should
+        the history then fail (e.g. locked), the error is raised and the
+        athlete shows up again with their recorded sessions: delete again.
+
+        Raises
+        ------
+        AnalysisRunningError
+            An analysis of theirs is running (nothing is deleted).
+        """
+        with self._deleting:
+            for job in self.jobs.delete_athlete(athlete.id, athlete.name):
+                self._remove_job_files(job, pose_cache_dir)
+            with self._store() as store:
+                session_ids = [s.id for s in self._records(store, athlete.name)]
+                try:
+                    store.delete_athlete(athlete.name)
+                except NotInHistoryError:  # nothing recorded
+                    pass
+            if self.comparisons_dir.is_dir():
+                for folder in self.comparisons_dir.iterdir():
+                    ids = {part.split("v")[0] for part in folder.name.split("-")}
+                    if ids & {f"s{i}" for i in session_ids}:
+                        shutil.rmtree(folder)
+
+    def delete_job(self, job: Job, *, pose_cache_dir: Path) -> bool:
+        """Remove a queued or failed job: its row, its folder, and its pose cache when no
+        other job has that video.
+
+        Returns
+        -------
+        bool
+            False when nothing was removed (the job is running or done by now).
+        """
+        if not self.jobs.delete(job.id):
+            return False
+        self._remove_job_files(job, pose_cache_dir)
+        return True
+
+    def _remove_job_files(self, job: Job, pose_cache_dir: Path) -> None:
         shutil.rmtree(self.jobs_dir / job.id, ignore_errors=True)
         if self.jobs.others_with_video(job.video_sha256, excluding=job.id) == 0:
             shutil.rmtree(pose_cache_dir / job.video_sha256, ignore_errors=True)

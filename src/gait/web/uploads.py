@@ -7,11 +7,12 @@ browser sent is kept only as display text. The type is checked by content:
 
 from __future__ import annotations
 
+import errno
 import shutil
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import InvalidOptionError, UnreadableVideoError
+from ..errors import GaitError, InvalidOptionError, UnreadableVideoError
 from ..video import VideoInfo, probe_video
 from .security import too_large_message
 
@@ -19,10 +20,54 @@ from .security import too_large_message
 VIDEO_EXTENSIONS = (".mp4", ".m4v", ".mov", ".avi", ".webm", ".mkv", ".mpg", ".mpeg", ".3gp")
 _CHUNK_BYTES = 1 << 20
 MAX_DISPLAY_NAME_CHARS = 120
+#: Free space an upload must leave on the data folder's disk (results, pose caches,
+#: the history), in bytes.
+FREE_SPACE_MARGIN_BYTES = 200 * 1024 * 1024
+#: Write errors that mean "no room": disk full, quota exceeded, file size limit.
+NO_ROOM_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+_NOTHING_KEPT = "nothing was kept. Free space on the server, then upload the video again"
 
 
 class UploadTooLargeError(InvalidOptionError):
     """The uploaded file is larger than the server's limit."""
+
+
+class StorageFullError(GaitError):
+    """The server has no room to store the upload (HTTP 507)."""
+
+
+def no_room_error(exc: OSError) -> StorageFullError | None:
+    """The `StorageFullError` to report for a failed write, or None if `exc` is not about
+    room (disk full, quota, file size limit)."""
+    if exc.errno not in NO_ROOM_ERRNOS:
+        return None
+    if exc.errno == errno.EFBIG:
+        return StorageFullError("the video could not be saved on the server: it is larger than "
+                                "the server may store in one file (a file size limit); nothing "
+                                "was kept. Trim the clip, or raise the server's limit")
+    return StorageFullError(f"the video could not be saved on the server: the server's disk is "
+                            f"full; {_NOTHING_KEPT}")
+
+
+def check_free_space(folder: Path, upload_bytes: int) -> None:
+    """Refuse an upload up front when `folder`'s disk cannot hold it plus a margin.
+
+    Parameters
+    ----------
+    folder : Path
+        An existing folder on the disk the upload goes to.
+    upload_bytes : int
+        Size of the upload (its request's Content-Length).
+
+    Raises
+    ------
+    StorageFullError
+        Less than `upload_bytes` plus `FREE_SPACE_MARGIN_BYTES` is free.
+    """
+    free = shutil.disk_usage(folder).free
+    if free < upload_bytes + FREE_SPACE_MARGIN_BYTES:
+        raise StorageFullError(f"the server's disk is nearly full ({free / 1e6:.0f} MB free), "
+                               f"so the video could not be saved; {_NOTHING_KEPT}")
 
 
 def display_name(filename: str | None) -> str:
@@ -50,16 +95,24 @@ def save_upload(source: BinaryIO, dest: Path, *, max_bytes: int) -> int:
     ------
     UploadTooLargeError
         The file exceeds `max_bytes` (nothing is left at `dest`).
+    StorageFullError
+        The disk is full, or a file size limit was hit (nothing is left at `dest`).
     InvalidOptionError
         The file is empty.
     """
     n_bytes = 0
-    with dest.open("xb") as out:
-        while chunk := source.read(_CHUNK_BYTES):
-            n_bytes += len(chunk)
-            if n_bytes > max_bytes:
-                break
-            out.write(chunk)
+    try:
+        with dest.open("xb") as out:
+            while chunk := source.read(_CHUNK_BYTES):
+                n_bytes += len(chunk)
+                if n_bytes > max_bytes:
+                    break
+                out.write(chunk)
+    except OSError as exc:
+        if (error := no_room_error(exc)) is None:
+            raise
+        dest.unlink(missing_ok=True)
+        raise error from exc
     if n_bytes > max_bytes:
         dest.unlink()
         raise UploadTooLargeError(too_large_message(n_bytes, max_bytes))
@@ -78,7 +131,8 @@ def check_video(path: Path, *, original_name: str, capture_fps: float | None) ->
     UnreadableVideoError
         With the browser's file name instead of the generated one.
     InvalidOptionError
-        The capture rate does not fit the clip.
+        The capture rate does not fit the clip (the message names the
+        browser's file name).
     """
     try:
         return probe_video(path, capture_fps=capture_fps)
@@ -87,6 +141,9 @@ def check_video(path: Path, *, original_name: str, capture_fps: float | None) ->
         raise UnreadableVideoError(
             f"{original_name!r} is not a video gait can read ({reason}). Upload the clip as "
             "recorded (MP4, MOV, AVI or WebM)") from None
+    except InvalidOptionError as exc:  # say the name the user knows, not the stored one
+        raise InvalidOptionError(str(exc).replace(str(path), original_name)
+                                 .replace(path.name, original_name)) from None
 
 
 def remove_tree(path: Path) -> None:

@@ -15,6 +15,7 @@
             " ahead";
         }
         document.getElementById("stage").textContent = text;
+        document.getElementById("worker-stopped").hidden = s.worker_running !== false;
         document.getElementById("bar").value = s.percent;
         document.getElementById("percent").textContent = s.percent;
         window.setTimeout(update, 1000);
