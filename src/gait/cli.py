@@ -22,7 +22,7 @@ from . import __version__
 from .errors import (FILE_SYSTEM_EXIT_CODE, GaitError, InvalidOptionError,
                      OutputExistsError)
 from .history import commands as history_commands
-from .output_paths import ensure_writable_folder, remove_if_empty
+from .output_paths import check_writable_file, ensure_writable_folder, remove_if_empty
 
 if TYPE_CHECKING:
     from .pipeline import AnalysisOptions
@@ -215,7 +215,8 @@ def _build_parser() -> argparse.ArgumentParser:
                                     "click accented so left and right are audible.")
     me.add_argument("--spm", type=_positive_float, required=True, help="steps per minute")
     me.add_argument("--duration", type=_positive_float, default=300.0, help="seconds")
-    me.add_argument("-o", "--out", type=_user_path, help="WAV file (default: metronome_<spm>spm.wav)")
+    me.add_argument("-o", "--out", type=_user_path,
+                    help="WAV file (default: metronome_<spm>spm.wav)")
     me.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
 
     se = sub.add_parser("serve", help="start the web app (upload videos, read reports)",
@@ -255,10 +256,10 @@ def _prepare_outdir(outdir: Path, *, force: bool, inputs: tuple[Path, ...]) -> b
         raise OutputExistsError(
             f"{outdir}: already holds {', '.join(existing)} from an earlier analysis; choose "
             "another --outdir or pass --force to replace them")
+    replaced = [(outdir / n).resolve() for n in (*outputs, FIGURES_DIR)]
     for video in inputs:
-        replaced = [outdir / n for n in (*outputs, FIGURES_DIR)]
-        if any(video.resolve() == r.resolve() or r.resolve() in video.resolve().parents
-               for r in replaced):
+        where = video.resolve()
+        if any(where == r or r in where.parents for r in replaced):
             raise InvalidOptionError(
                 f"{video}: an output of the analysis would replace this video; move it or "
                 "choose another --outdir")
@@ -365,9 +366,9 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     except ValueError:
         raise InvalidOptionError(f"--size must look like 640x480, got {args.size!r}") from None
     truth = truth_path(args.out)
+    for path in (args.out, truth):  # a folder in the way, or a folder that cannot be written
+        check_writable_file(path, "OUT")
     existing = [p for p in (args.out, truth) if p.exists()]
-    if any(p.is_dir() for p in existing):
-        raise InvalidOptionError(f"{args.out}: is a folder; give a video file name ending .mp4")
     if existing and not args.force:
         raise OutputExistsError(f"{' and '.join(map(str, existing))}: exists; pass --force to "
                                 "overwrite")
@@ -385,7 +386,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         flag = SYNTH_FLAGS.get(field)
         raise InvalidOptionError(str(exc).replace(field, f"{field} ({flag})", 1) if flag
                                  else str(exc)) from None
-    ensure_writable_folder(args.out.parent, option="output path")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     facts = render_video(args.out, params, progress=True)
     print(f"wrote {args.out} ({facts['n_frames']} frames, {facts['cadence_spm']:.1f} steps/min) "
           f"and {truth.name}")

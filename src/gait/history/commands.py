@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from ..errors import HistoryStoreError, InvalidOptionError, OutputExistsError
-from ..result import GaitResult
 from ..output_paths import check_writable_file, check_writable_folder, replacing
+from ..result import GaitResult
 from .store import HistoryStore, check_athlete_name, check_label, check_session_date
 
 DB_HELP = "history database (default: $GAIT_DB, else $XDG_DATA_HOME/gait/history.sqlite)"

@@ -20,11 +20,11 @@ from pathlib import Path
 from .. import __version__
 from ..errors import OutputExistsError
 from ..evidence import Statement
+from ..output_paths import check_writable_folder, replacing
 from ..report import html as H
 from ..report import pdf as P
 from ..report.citations import CitationIndex
 from .compare import IC_TIMING_FLOOR, NOT_COMPARED, REAL, WITHIN, Comparison, MetricChange
-from ..output_paths import check_writable_folder, replacing
 from .sdc import PUBLISHED_SDD_FLOOR
 
 #: Files `write_comparison_report` creates in its output folder.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -297,6 +298,21 @@ class JobStore:
             con.execute("DELETE FROM jobs WHERE athlete = ?", (athlete,))
             con.execute("DELETE FROM athletes WHERE id = ?", (athlete_id,))
         return [Job.from_row(r) for r in rows]
+
+    def remove_files(self, job: Job, *, jobs_dir: Path, pose_cache_dir: Path) -> None:
+        """Remove a job's folder, and its pose cache when no other job holds that video.
+
+        Parameters
+        ----------
+        job : Job
+        jobs_dir : Path
+            Folder of the job folders (``<jobs_dir>/<job id>``).
+        pose_cache_dir : Path
+            Folder of the pose caches, one per video content hash.
+        """
+        shutil.rmtree(jobs_dir / job.id, ignore_errors=True)
+        if self.others_with_video(job.video_sha256, excluding=job.id) == 0:
+            shutil.rmtree(pose_cache_dir / job.video_sha256, ignore_errors=True)
 
     def others_with_video(self, sha256: str, *, excluding: str) -> int:
         """Number of other jobs holding a video with this content hash."""

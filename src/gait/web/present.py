@@ -28,8 +28,8 @@ HEADLINE = (
 VIDEO_SUFFIXES = (".mp4", ".webm")
 AUDIO_SUFFIXES = (".wav", ".mp3", ".ogg")
 IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg")
-#: Working files that are not offered for download (besides `is_temporary` ones).
-HIDDEN_SUFFIXES = (".tmp", ".part")
+#: Working files that are not offered for download (besides `is_temporary` ones, .tmp).
+HIDDEN_SUFFIXES = (".part",)
 
 
 @dataclass(frozen=True)

@@ -192,7 +192,7 @@ class Sessions:
         """
         with self._deleting:
             for job in self.jobs.delete_athlete(athlete.id, athlete.name):
-                self._remove_job_files(job, pose_cache_dir)
+                self.jobs.remove_files(job, jobs_dir=self.jobs_dir, pose_cache_dir=pose_cache_dir)
             with self._store() as store:
                 session_ids = [s.id for s in self._records(store, athlete.name)]
                 try:
@@ -216,13 +216,8 @@ class Sessions:
         """
         if not self.jobs.delete(job.id):
             return False
-        self._remove_job_files(job, pose_cache_dir)
+        self.jobs.remove_files(job, jobs_dir=self.jobs_dir, pose_cache_dir=pose_cache_dir)
         return True
-
-    def _remove_job_files(self, job: Job, pose_cache_dir: Path) -> None:
-        shutil.rmtree(self.jobs_dir / job.id, ignore_errors=True)
-        if self.jobs.others_with_video(job.video_sha256, excluding=job.id) == 0:
-            shutil.rmtree(pose_cache_dir / job.video_sha256, ignore_errors=True)
 
     @staticmethod
     def _records(store: HistoryStore, name: str) -> list[SessionRecord]:

@@ -13,7 +13,6 @@ Progress updates are skipped while the database is locked; the end of a job
 from __future__ import annotations
 
 import logging
-import shutil
 import sqlite3
 import threading
 import time
@@ -200,12 +199,6 @@ class Worker:
                 if self._stop.wait(self.retry_pause_s):
                     return
 
-    def _discard(self, job: Job) -> None:
-        """Remove a job's folder, and its pose cache when no other job has that video."""
-        shutil.rmtree(job_dir(self.jobs_dir, job), ignore_errors=True)
-        if self.store.others_with_video(job.video_sha256, excluding=job.id) == 0:
-            shutil.rmtree(self.pose_cache_dir / job.video_sha256, ignore_errors=True)
-
     def _run(self, job: Job) -> None:
         folder = job_dir(self.jobs_dir, job)
         next_write = {"stage": "", "t": 0.0}
@@ -230,7 +223,8 @@ class Worker:
                          on_progress=on_progress)
             session_id = self.on_done(job) if self.on_done is not None else None
         except AthleteDeletedError as exc:
-            self._discard(job)
+            self.store.remove_files(job, jobs_dir=self.jobs_dir,
+                                    pose_cache_dir=self.pose_cache_dir)
             self._finish(job.id, error=str(exc))
             log.info("job %s discarded: %s", job.id, exc)
         except GaitError as exc:
