@@ -262,6 +262,27 @@ def test_reanalysing_a_video_adds_a_version_not_a_session(make_client, upload, t
     assert f'href="/jobs/{second}">Open report' in page  # the newest analysis
 
 
+def test_every_analysis_of_a_reanalysed_video_is_linked_from_the_athlete_page(
+        make_client, upload, tiny_video):
+    client = make_client()
+    ids = []
+    for speed in ("9", "10.5", "10"):  # the belt speed corrected, then corrected again
+        ids.append(job_id_of(upload(client, tiny_video, belt_speed=speed)))
+        client.app.state.worker.run_pending()
+    first, second, newest = ids
+    page = client.get("/athlete", params={"name": "Jane Doe"}).text
+    row = page[page.index("<tr data-session="):]
+    row = row[:row.index("</tr>")]
+    assert "analysed 3 times; latest shown; earlier:" in row
+    assert f'href="/jobs/{newest}">Open report' in row
+    earlier = row[row.index('<ul class="earlier'):row.index("</ul>")]
+    assert [part.split('"', 1)[0] for part in earlier.split('href="/jobs/')[1:]] == [
+        second, first]  # newest first
+    assert row.index("belt 10.5 km/h") < row.index("belt 9.0 km/h")
+    for job_id in ids:
+        assert "<h1>Gait report</h1>" in client.get(f"/jobs/{job_id}").text
+
+
 def test_sessions_recorded_from_the_cli_are_listed(make_client, synthetic_result, tmp_path):
     from gait.history import HistoryStore
 
@@ -374,6 +395,44 @@ def test_a_locked_database_is_reported_not_crashed(make_client, upload, tiny_vid
     assert "database is not usable right now (database is locked); nothing was changed" in (
         response.text)
     assert not any((tmp_path / "data" / "jobs").iterdir())  # the saved video was removed
+
+
+@pytest.mark.parametrize("path, fields, store, method", [
+    ("/upload", {"belt_speed": "10", "speed_unit": "kmh"}, "sessions", "find"),
+    ("/athlete/delete", {"confirm_name": "Jane Doe"}, "sessions", "find"),
+    ("/athletes", {"name": "Jane Doe"}, "athletes", "create"),
+])
+def test_other_requests_are_served_while_a_post_waits_for_the_database(
+        make_client, tiny_video, monkeypatch, path, fields, store, method):
+    import threading
+
+    client = make_client()
+    client.post("/athletes", data={"name": "Jane Doe"})
+    target = getattr(client.app.state, store)
+    database_call = getattr(target, method)
+    entered, released, waits, responses = threading.Event(), threading.Event(), [], []
+
+    def locked_call(*args, **kwargs):  # as while another writer holds the database's lock
+        entered.set()
+        waits.append(released.wait(5))  # False: the other request was not served meanwhile
+        return database_call(*args, **kwargs)
+
+    def post():
+        files = {"video": ("clip.mp4", tiny_video.read_bytes(), "video/mp4")}
+        responses.append(client.post(path, params={"name": "Jane Doe"}, data=fields,
+                                     files=files if path == "/upload" else None))
+
+    monkeypatch.setattr(target, method, locked_call)
+    poster = threading.Thread(target=post)
+    poster.start()
+    try:
+        assert entered.wait(10)
+        assert client.get("/login").status_code == 200
+    finally:
+        released.set()
+        poster.join(10)
+    assert waits == [True]
+    assert [r.status_code for r in responses] == [303]
 
 
 # -- a full disk ----------------------------------------------------------------------------

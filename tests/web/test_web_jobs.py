@@ -15,12 +15,14 @@ from gait.web.jobs import MAX_ATTEMPTS, JobStore, new_job_id, overall_percent
 from gait.web.worker import Worker
 
 
-def add_job(store: JobStore, jobs_dir: Path, athlete: str = "A") -> str:
+def add_job(store: JobStore, jobs_dir: Path, athlete: str = "A",
+            original_name: str = "clip.mp4") -> str:
     job_id = new_job_id()
     (jobs_dir / job_id).mkdir(parents=True)
     (jobs_dir / job_id / "video.mp4").write_bytes(b"x")
     store.add(job_id=job_id, athlete=athlete, options={"view": "auto"}, checklist={},
-              label="", original_name="clip.mp4", video_file="video.mp4", video_sha256="ab" * 32)
+              label="", original_name=original_name, video_file="video.mp4",
+              video_sha256="ab" * 32)
     return job_id
 
 
@@ -66,6 +68,19 @@ def test_gait_errors_and_crashes_fail_the_job_with_the_reason(tmp_path):
     assert store.get(second).status == "failed"
     assert "internal error (ZeroDivisionError" in store.get(second).error
     assert store.get(third).status == "done"  # the worker survived the crash
+
+
+def test_a_failure_names_the_users_file_even_when_it_contains_the_stored_name(tmp_path):
+    store = JobStore(tmp_path / "db.sqlite")
+    job_id = add_job(store, tmp_path / "jobs", original_name="treadmill video.mp4")
+
+    def analyse(video, outdir, **_):
+        raise NoPersonError(f"{video}: pose found in 3 of 900 frames of {video.name}")
+
+    Worker(store, jobs_dir=tmp_path / "jobs", pose_cache_dir=tmp_path / "c",
+           analyse=analyse).run_pending()
+    assert store.get(job_id).error == ("treadmill video.mp4: pose found in 3 of 900 frames of "
+                                       "treadmill video.mp4")
 
 
 def test_restart_requeues_interrupted_jobs_then_fails_them(tmp_path):

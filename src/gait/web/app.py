@@ -143,6 +143,8 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
     def not_found(request: Request, what: str) -> HTMLResponse:
         return page(request, "message.html", 404, title="Not found", message=what)
 
+    # Database calls block, up to the busy timeout while another writer holds a lock: the
+    # sync handlers run in the thread pool, the async ones call them with run_in_threadpool.
     def find_athlete(name: str | None):
         try:
             return sessions.find(name or "")
@@ -182,10 +184,10 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
     async def create_athlete(request: Request):
         form = await request.form()
         try:
-            athlete = athletes.create(str(form.get("name") or ""))
+            athlete = await run_in_threadpool(athletes.create, str(form.get("name") or ""))
         except InvalidOptionError as exc:
-            return page(request, "home.html", 400, athletes=sessions.athlete_names(),
-                        error=str(exc))
+            return page(request, "home.html", 400,
+                        athletes=await run_in_threadpool(sessions.athlete_names), error=str(exc))
         return RedirectResponse(athlete_url(athlete.name), status_code=303)
 
     @app.get("/athlete", response_class=HTMLResponse)
@@ -196,18 +198,22 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
         return page(request, "athlete.html", athlete=athlete,
                     items=sessions.sessions(athlete.name), pending=sessions.pending(athlete.name))
 
+    def delete_athlete_page(request: Request, athlete, status: int = 200,
+                            error: str | None = None) -> HTMLResponse:
+        return page(request, "delete_athlete.html", status, athlete=athlete, error=error,
+                    n_jobs=len(jobs.for_athlete(athlete.name)),
+                    n_sessions=len(sessions.sessions(athlete.name)))
+
     @app.get("/athlete/delete", response_class=HTMLResponse)
     def confirm_delete_athlete(request: Request, name: str = ""):
         athlete = find_athlete(name)
         if athlete is None:
             return not_found(request, "No athlete of that name.")
-        return page(request, "delete_athlete.html", athlete=athlete, error=None,
-                    n_jobs=len(jobs.for_athlete(athlete.name)),
-                    n_sessions=len(sessions.sessions(athlete.name)))
+        return delete_athlete_page(request, athlete)
 
     @app.post("/athlete/delete")
     async def delete_athlete(request: Request, name: str = ""):
-        athlete = find_athlete(name)
+        athlete = await run_in_threadpool(find_athlete, name)
         if athlete is None:
             return not_found(request, "No athlete of that name.")
         form = await request.form()
@@ -221,9 +227,7 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
             except AnalysisRunningError as exc:
                 error = str(exc)
         if error:
-            return page(request, "delete_athlete.html", 400, athlete=athlete, error=error,
-                        n_jobs=len(jobs.for_athlete(athlete.name)),
-                        n_sessions=len(sessions.sessions(athlete.name)))
+            return await run_in_threadpool(delete_athlete_page, request, athlete, 400, error)
         log.info("deleted athlete #%d", athlete.id)
         return RedirectResponse("/?deleted=1", status_code=303)
 
@@ -250,7 +254,7 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
 
     @app.post("/upload")
     async def upload(request: Request, name: str = ""):
-        athlete = find_athlete(name)
+        athlete = await run_in_threadpool(find_athlete, name)
         if athlete is None:
             return not_found(request, "No athlete of that name; create the athlete first.")
         values, video = {}, None

@@ -31,10 +31,21 @@ from .jobs import AthleteDeletedError, Job, JobStore
 
 @dataclass(frozen=True)
 class SessionItem:
-    """One recorded session and the web job that produced its current analysis (if any)."""
+    """One recorded session and the web jobs that analysed it.
+
+    Attributes
+    ----------
+    record : SessionRecord
+    job : Job or None
+        The newest web job of the session (the one that produced its current
+        analysis, unless a later one was recorded with ``gait analyze``).
+    earlier : tuple of Job
+        The session's earlier web jobs (re-analyses of the same video), newest first.
+    """
 
     record: SessionRecord
     job: Job | None
+    earlier: tuple[Job, ...] = ()
 
     @property
     def title(self) -> str:
@@ -132,17 +143,21 @@ class Sessions:
         return done.session.id
 
     def sessions(self, athlete: str) -> list[SessionItem]:
-        """The athlete's recorded sessions, oldest first, each with its newest web job."""
+        """The athlete's recorded sessions, oldest first, each with its web jobs."""
         with self._store() as store:
             try:
                 records = store.sessions(athlete)
             except NotInHistoryError:
                 records = []
-        newest: dict[int, Job] = {}
+        done: dict[int, list[Job]] = {}  # oldest first
         for job in self.jobs.for_athlete(athlete):
             if job.status == "done" and job.session_id is not None:
-                newest[job.session_id] = job
-        return [SessionItem(r, newest.get(r.id)) for r in records]
+                done.setdefault(job.session_id, []).append(job)
+        items = []
+        for record in records:
+            *earlier, newest = done.get(record.id) or [None]
+            items.append(SessionItem(record, newest, tuple(reversed(earlier))))
+        return items
 
     def pending(self, athlete: str) -> list[Job]:
         """The athlete's jobs that are queued, running or failed."""

@@ -8,6 +8,7 @@ browser sent is kept only as display text. The type is checked by content:
 from __future__ import annotations
 
 import errno
+import re
 import shutil
 from pathlib import Path
 from typing import BinaryIO
@@ -83,6 +84,17 @@ def stored_name(filename: str | None) -> str:
     return "video" + (suffix if suffix in VIDEO_EXTENSIONS else ".video")
 
 
+def with_original_name(message: str, stored: Path, *, original_name: str) -> str:
+    """`message` saying the name the user knows instead of where their upload is stored.
+
+    The stored path and the stored file name are replaced in one pass, so an
+    original name containing the stored one (``running video.mp4`` for
+    ``video.mp4``) stays whole.
+    """
+    stored_text = re.compile(f"{re.escape(str(stored))}|{re.escape(stored.name)}")
+    return stored_text.sub(lambda _: original_name, message)
+
+
 def save_upload(source: BinaryIO, dest: Path, *, max_bytes: int) -> int:
     """Copy an upload to `dest` in chunks, refusing it past `max_bytes`.
 
@@ -141,9 +153,9 @@ def check_video(path: Path, *, original_name: str, capture_fps: float | None) ->
         raise UnreadableVideoError(
             f"{original_name!r} is not a video gait can read ({reason}). Upload the clip as "
             "recorded (MP4, MOV, AVI or WebM)") from None
-    except InvalidOptionError as exc:  # say the name the user knows, not the stored one
-        raise InvalidOptionError(str(exc).replace(str(path), original_name)
-                                 .replace(path.name, original_name)) from None
+    except InvalidOptionError as exc:
+        raise InvalidOptionError(with_original_name(str(exc), path,
+                                                    original_name=original_name)) from None
 
 
 def remove_tree(path: Path) -> None:

@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover
 from ..errors import GaitError, InvalidOptionError
 from .analysis import run_analysis
 from .jobs import AthleteDeletedError, Job, JobStore
+from .uploads import with_original_name
 
 log = logging.getLogger("gait.web")
 
@@ -228,10 +229,8 @@ class Worker:
             self._finish(job.id, error=str(exc))
             log.info("job %s discarded: %s", job.id, exc)
         except GaitError as exc:
-            # say the name the user knows, not where the upload is stored
-            message = str(exc).replace(str(video), job.original_name)
-            message = message.replace(job.video_file, job.original_name)
-            self._finish(job.id, error=message)
+            self._finish(job.id, error=with_original_name(str(exc), video,
+                                                          original_name=job.original_name))
             log.info("job %s failed: %s", job.id, exc)
         except Exception as exc:  # a bug: keep the worker alive and say so on the page
             log.exception("job %s crashed", job.id)
