@@ -405,7 +405,9 @@ def bench_batch(clips: list[Path], jobs: int | None) -> dict:
 
 def bench_reanalysis(video: Path) -> dict:
     """Wall and CPU time of `gait analyze` (whole CLI process) on a clip whose pose is
-    cached, with new options: the analysis alone (``--no-report``) and with the report."""
+    cached, with new options: the analysis alone (``--no-report``), with the report into a
+    new folder, and again into that folder with another belt speed (``--force``: the
+    overlay, whose frames do not change, is kept)."""
     import resource
 
     times = {}
@@ -416,12 +418,14 @@ def bench_reanalysis(video: Path) -> dict:
                 "-q"]
         subprocess.run(base + ["-o", str(Path(tmp) / "first"), "--no-report"], env=env,
                        check=True, stderr=subprocess.DEVNULL)
-        for name, extra in (("analysis", ["--no-report"]), ("with_report", [])):
+        runs = (("analysis", "analysis", ["--no-report", "--belt-speed", "11"]),
+                ("with_report", "report", ["--belt-speed", "11"]),
+                ("report_again", "report", ["--belt-speed", "12", "--force"]))
+        for name, folder, extra in runs:
             cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
-            subprocess.run(base + ["-o", str(Path(tmp) / name), "--belt-speed", "11",
-                                   "--height-cm", "180", *extra], env=env, check=True,
-                           stderr=subprocess.DEVNULL)
+            subprocess.run(base + ["-o", str(Path(tmp) / folder), "--height-cm", "180", *extra],
+                           env=env, check=True, stderr=subprocess.DEVNULL)
             wall_s = time.perf_counter() - t0
             cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu_s = (cpu_after.ru_utime + cpu_after.ru_stime
@@ -430,7 +434,9 @@ def bench_reanalysis(video: Path) -> dict:
     print(f"\nre-analysis of {video.name} with cached pose and new options (gait analyze, whole "
           f"process): {times['analysis']['wall_s']:.2f} s wall / {times['analysis']['cpu_s']:.2f} "
           f"s CPU with --no-report, {times['with_report']['wall_s']:.2f} s / "
-          f"{times['with_report']['cpu_s']:.2f} s with the report; load {_load()}", flush=True)
+          f"{times['with_report']['cpu_s']:.2f} s with the report, "
+          f"{times['report_again']['wall_s']:.2f} s / {times['report_again']['cpu_s']:.2f} s "
+          f"re-analysed into the same folder; load {_load()}", flush=True)
     return {"clip": video.name, **times}
 
 

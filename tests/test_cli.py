@@ -92,7 +92,7 @@ def test_analyze_bundled_sample_writes_outputs(tmp_path, capsys):
     header = (out / "steps.csv").read_text().splitlines()[0]
     assert header.startswith("index,foot,ic_s,to_s")
     assert (out / "pose_track.npz").stat().st_size > 0
-    for name in ("report.html", "report.pdf", "overlay.mp4", "metronome_+5pct.wav"):
+    for name in ("report.html", "report.pdf", "overlay.mp4", "metronome_+5pct.mp3"):
         assert (out / name).stat().st_size > 0
     # re-analysis with other options uses the cached landmarks and --force; the earlier
     # overlay is not left beside the new report

@@ -1,4 +1,4 @@
-"""Metronome click tracks: timing from the samples, accents, WAV output, validation."""
+"""Metronome click tracks: timing from the samples, accents, MP3 and WAV output, validation."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from scipy.io import wavfile
 from unwritable import unwritable_folder
 
 from gait.errors import InvalidOptionError, OutputExistsError
-from gait.metronome import click_onsets, click_track, write_metronome_wav
+from gait.metronome import click_onsets, click_track, write_metronome
 
 FS = 44100
 
@@ -98,7 +98,7 @@ def test_length_matches_duration(duration_s, fs):
 
 
 def test_wav_is_readable_with_right_rate_and_duration(tmp_path):
-    path = write_metronome_wav(tmp_path / "m.wav", 181.5, duration_s=4.0, sample_rate_hz=22050)
+    path = write_metronome(tmp_path / "m.wav", 181.5, duration_s=4.0, sample_rate_hz=22050)
     assert path.exists()
     with wave.open(str(path), "rb") as w:
         assert w.getnchannels() == 1
@@ -115,12 +115,65 @@ def test_wav_is_readable_with_right_rate_and_duration(tmp_path):
     assert np.max(np.abs((centres - centres[0]) - np.arange(centres.size) * period)) <= 1.0
 
 
+def _decode_mp3(path) -> tuple[np.ndarray, int]:
+    """Mono samples and sample rate of an MP3, as any player decodes it (FFmpeg)."""
+    import av
+
+    with av.open(str(path)) as container:
+        rate = container.streams.audio[0].sample_rate
+        return np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)]), rate
+
+
+def test_mp3_keeps_every_click_on_its_sample_and_its_sound(tmp_path):
+    path = write_metronome(tmp_path / "m.mp3", 181.5, duration_s=20.0)
+    decoded, rate = _decode_mp3(path)
+    exact = click_track(181.5, duration_s=20.0, sample_rate_hz=22050)
+    # gapless: no encoder delay or padding left in what a player plays
+    assert rate == 22050 and decoded.size == exact.size
+    # lossy, but the codec's noise is far below the clicks (tested on the quiet gaps between them)
+    quiet = np.abs(decoded[np.abs(exact) == 0])
+    assert np.percentile(quiet, 99) < 0.01
+    loud = np.abs(decoded) > 0.05
+    starts = np.flatnonzero(loud & ~np.r_[False, loud[:-1]])
+    starts = starts[np.r_[True, np.diff(starts) > 0.05 * rate]]  # first crossing of each click
+    exact_loud = np.abs(exact) > 0.05
+    expected = np.flatnonzero(exact_loud & ~np.r_[False, exact_loud[:-1]])
+    expected = expected[np.r_[True, np.diff(expected) > 0.05 * rate]]
+    assert starts.size == expected.size == click_onsets(181.5, duration_s=20.0, sample_rate_hz=22050).size
+    assert np.max(np.abs(starts - expected)) <= 1  # each click within one sample (45 µs)
+    # accents still sound higher and louder
+    half = int(0.02 * rate)
+    peaks = np.array([np.max(np.abs(decoded[a : a + half])) for a in starts])
+    spectra = [np.abs(np.fft.rfft(decoded[a : a + half], n=1 << 15)) for a in starts]
+    pitches = np.array([np.fft.rfftfreq(1 << 15, 1 / rate)[np.argmax(sp)] for sp in spectra])
+    assert peaks[0::2].min() > peaks[1::2].max() + 0.25  # 0.9 and 0.5 of full scale
+    assert np.all(np.abs(pitches[0::2] - 1600) < 60) and np.all(np.abs(pitches[1::2] - 1000) < 60)
+
+
+def test_five_minute_mp3_is_small_enough_to_send(tmp_path):
+    mp3 = write_metronome(tmp_path / "m.mp3", 176.0, duration_s=300.0)
+    wav = write_metronome(tmp_path / "m.wav", 176.0, duration_s=300.0)
+    assert wav.stat().st_size > 13_000_000  # 5 min of 16-bit mono at 22.05 kHz
+    assert mp3.stat().st_size < 500_000
+
+
+@pytest.mark.parametrize("name, rate, why", [
+    ("m.ogg", 22050, "written as .mp3 .* or .wav; got '.ogg'"),
+    ("m", 22050, "got 'no suffix'"),
+    ("m.mp3", 96000, "MP3 allows sample rates of .* not 96000"),
+])
+def test_format_it_cannot_write_is_refused_before_writing(tmp_path, name, rate, why):
+    with pytest.raises(InvalidOptionError, match=why):
+        write_metronome(tmp_path / name, 170.0, duration_s=1.0, sample_rate_hz=rate)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_wav_does_not_overwrite_unless_asked(tmp_path):
-    path = write_metronome_wav(tmp_path / "m.wav", 170.0, duration_s=1.0)
+    path = write_metronome(tmp_path / "m.wav", 170.0, duration_s=1.0)
     with pytest.raises(OutputExistsError, match="--force.*overwrite=True"):
-        write_metronome_wav(path, 175.0, duration_s=1.0)
-    write_metronome_wav(path, 175.0, duration_s=2.0, overwrite=True)
-    assert wavfile.read(path)[1].size == 2 * 44100
+        write_metronome(path, 175.0, duration_s=1.0)
+    write_metronome(path, 175.0, duration_s=2.0, overwrite=True)
+    assert wavfile.read(path)[1].size == 2 * 22050
 
 
 @pytest.mark.parametrize("spm", [0, -180.0, 301.0, 1000.0, math.nan, math.inf, True, "180"])
@@ -145,7 +198,7 @@ def test_invalid_options_raise(kwargs, tmp_path):
     with pytest.raises(InvalidOptionError):
         click_track(170.0, **kwargs)
     with pytest.raises(InvalidOptionError):
-        write_metronome_wav(tmp_path / "x.wav", 170.0, **kwargs)
+        write_metronome(tmp_path / "x.wav", 170.0, **kwargs)
     assert not (tmp_path / "x.wav").exists()
 
 
@@ -160,11 +213,11 @@ def test_wav_destination_that_cannot_work_is_refused_before_writing(tmp_path):
     folder.mkdir()
     for path, why in ((afile / "x.wav", "afile is a file"), (folder, "is a folder")):
         with pytest.raises(InvalidOptionError, match=why):
-            write_metronome_wav(path, 170.0, duration_s=1.0, overwrite=True)
+            write_metronome(path, 170.0, duration_s=1.0, overwrite=True)
     assert afile.read_text() == "mine" and list(folder.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "somedir"]
     # a folder that does not exist yet is made, as for every other output
-    made = write_metronome_wav(tmp_path / "new" / "x.wav", 170.0, duration_s=1.0)
+    made = write_metronome(tmp_path / "new" / "x.wav", 170.0, duration_s=1.0)
     assert made.stat().st_size > 0 and sorted(p.name for p in made.parent.iterdir()) == ["x.wav"]
 
 
@@ -178,8 +231,24 @@ def test_wav_in_an_unwritable_folder_exits_2_on_the_command_line(tmp_path, capsy
         assert list(ro.iterdir()) == []
 
 
+def test_interrupted_mp3_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    import av
+
+    path = write_metronome(tmp_path / "m.mp3", 170.0, duration_s=1.0)
+    earlier = path.read_bytes()
+
+    def interrupted(self, packet):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(av.container.OutputContainer, "mux", interrupted)
+    for target in (path, tmp_path / "new.mp3"):
+        with pytest.raises(KeyboardInterrupt):
+            write_metronome(target, 180.0, duration_s=1.0, overwrite=True)
+    assert path.read_bytes() == earlier and sorted(tmp_path.iterdir()) == [path]
+
+
 def test_interrupted_wav_write_leaves_no_partial_file(tmp_path, monkeypatch):
-    path = write_metronome_wav(tmp_path / "m.wav", 170.0, duration_s=1.0)
+    path = write_metronome(tmp_path / "m.wav", 170.0, duration_s=1.0)
     earlier = path.read_bytes()
 
     def interrupted(self, data):
@@ -188,5 +257,5 @@ def test_interrupted_wav_write_leaves_no_partial_file(tmp_path, monkeypatch):
     monkeypatch.setattr(wave.Wave_write, "writeframes", interrupted)
     for target in (path, tmp_path / "new.wav"):
         with pytest.raises(KeyboardInterrupt):
-            write_metronome_wav(target, 180.0, duration_s=1.0, overwrite=True)
+            write_metronome(target, 180.0, duration_s=1.0, overwrite=True)
     assert path.read_bytes() == earlier and sorted(tmp_path.iterdir()) == [path]

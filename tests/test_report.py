@@ -11,9 +11,9 @@ import html as htmllib
 import json
 import math
 import re
-import wave
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 
@@ -73,8 +73,8 @@ def _round_half(x: float) -> float:
 
 
 def test_all_outputs_written(report_dir):
-    for name in ("report.html", "report.pdf", "overlay.mp4", "metronome_+5pct.wav",
-                 "metronome_+7.5pct.wav", "metronome_+10pct.wav"):
+    for name in ("report.html", "report.pdf", "overlay.mp4", "metronome_+5pct.mp3",
+                 "metronome_+7.5pct.mp3", "metronome_+10pct.mp3"):
         assert (report_dir / name).stat().st_size > 1000, name
     from PIL import Image
 
@@ -128,7 +128,7 @@ def test_cadence_targets_equal_results_json(report_dir):
         assert row[1] == f"{target:g}" and row[2] == f"{target:g}"
         assert row[3] == f"{belt * 60 / target:.2f} m"
     for inc in ("+5pct", "+7.5pct", "+10pct"):
-        assert f'<audio controls preload="none" src="metronome_{inc}.wav">' in section
+        assert f'<audio controls preload="none" src="metronome_{inc}.mp3">' in section
 
 
 def test_key_frame_angles_equal_the_step_table(report_dir):
@@ -276,6 +276,190 @@ def test_overlay_marks_a_frame_whose_pose_was_filled_in(report_dir):
     assert skeleton[True] < 0.8 * skeleton[False]  # thinner bones
 
 
+def test_report_cleans_the_track_once_for_figures_key_frames_and_overlay(report_dir, tmp_path,
+                                                                         monkeypatch):
+    """Figures, key frames and overlay share one cleaning, and draw what each drew cleaning the
+    track itself (the same PNG bytes, the same landmarks)."""
+    from gait.clean import clean_track
+    from gait.report import assets, overlay
+    from gait.report.figures import foot_trajectories, to_png
+    from gait.report.keyframes import initial_contact_frames
+
+    result = GaitResult.load_json(report_dir / "results.json")
+    track, _ = synthetic_track(PARAMS)
+    cleanings, drawn = [], []
+
+    def clean(*args, **kwargs):
+        cleanings.append(args)
+        return clean_track(*args, **kwargs)
+
+    def encode(path, result, track, filtered, info, **kwargs):
+        drawn.append(filtered)
+        path.write_bytes(b"overlay")
+
+    monkeypatch.setattr(assets, "clean_track", clean)
+    monkeypatch.setattr(overlay, "encode_overlay", encode)
+    write_report(tmp_path, result, track=track, video_path=report_dir / "clip.mp4",
+                 metronome_duration_s=2.0)
+    assert len(cleanings) == 1 and len(drawn) == 1
+    alone, _ = clean_track(track, lowpass_hz=result.options["lowpass_hz"])
+    np.testing.assert_array_equal(drawn[0].xy_px, alone.xy_px)
+    figures = tmp_path / "figures"
+    assert (figures / "foot_trajectories.png").read_bytes() == to_png(
+        foot_trajectories(result, track))
+    frames = initial_contact_frames(result, track, report_dir / "clip.mp4")
+    assert [k.foot for k in frames] == ["left", "right"]
+    for k in frames:
+        assert (figures / f"keyframe_{k.foot}.png").read_bytes() == k.png
+
+
+def test_an_unchanged_overlay_is_kept_not_encoded_again(report_dir, tmp_path, monkeypatch):
+    """Re-analysis of the same clip (a new result object, new runner answers) keeps the overlay
+    the earlier run encoded; a report without an overlay takes it and its fingerprint away."""
+    from dataclasses import replace
+
+    from gait.report import overlay
+
+    result = GaitResult.load_json(report_dir / "results.json")
+    run = dict(video_path=report_dir / "clip.mp4", metronome_duration_s=2.0, overwrite=True)
+    write_report(tmp_path / "report", result, track=synthetic_track(PARAMS)[0], **run)
+    video = (tmp_path / "report" / "overlay.mp4").read_bytes()
+
+    def encode(*args, **kwargs):
+        raise AssertionError("the unchanged overlay was encoded again")
+
+    monkeypatch.setattr(overlay, "encode_overlay", encode)
+    again = replace(result, created_utc="2031-01-01T00:00:00+00:00")
+    out = tmp_path / "report"
+    written = write_report(out, again, track=synthetic_track(PARAMS)[0],
+                           inputs=RunnerInputs(pain_0_10=5.0), **run)
+    assert (out / "overlay.mp4").read_bytes() == video
+    assert {"overlay.mp4", "overlay.fingerprint.json"} <= set(written)
+    assert '<video controls preload="metadata" src="overlay.mp4"' in _html(out)
+    assert overlay.fingerprint_path(out / "overlay.mp4").name in REPORT_FILES
+    write_report(out, again, track=synthetic_track(PARAMS)[0], overlay=False, **run)
+    assert not (out / "overlay.mp4").exists()
+    assert not (out / "overlay.fingerprint.json").exists()
+
+
+def _refilmed(folder, result, track, monkeypatch):
+    from dataclasses import replace
+
+    # the same run filmed again into the same file: same frames and times, other pixels
+    render_video(folder / "clip.mp4", replace(PARAMS, image_noise_std=3.0))
+    return result, track
+
+
+def _landmark_moved(folder, result, track, monkeypatch):
+    xy = track.xy_px.copy()
+    xy[100, 27, 1] += 1.0  # one ankle, one pixel, one frame
+    return result, track.with_changes("test: one landmark moved", xy_px=xy)
+
+
+def _contact_moved(folder, result, track, monkeypatch):
+    from dataclasses import replace
+
+    events = [dict(e) for e in result.events]
+    events[3]["ic_s"] += 1.0 / PARAMS.fps
+    return replace(result, events=events), track
+
+
+def _option_changed(folder, result, track, monkeypatch):
+    from dataclasses import replace
+
+    return replace(result, options={**result.options, "lowpass_hz": 8.0}), track
+
+
+def _new_gait_version(folder, result, track, monkeypatch):
+    from gait.report import overlay
+
+    monkeypatch.setattr(overlay, "__version__", "99.0")
+    return result, track
+
+
+def _fingerprint_missing(folder, result, track, monkeypatch):
+    (folder / "overlay.fingerprint.json").unlink()
+    return result, track
+
+
+def _fingerprint_corrupt(folder, result, track, monkeypatch):
+    path = folder / "overlay.fingerprint.json"
+    path.write_text(path.read_text()[:40])
+    return result, track
+
+
+def _fingerprint_of_other_inputs(folder, result, track, monkeypatch):
+    path = folder / "overlay.fingerprint.json"
+    record = json.loads(path.read_text())
+    record["inputs"]["track"] = "0" * 64
+    path.write_text(json.dumps(record))
+    return result, track
+
+
+def _overlay_replaced(folder, result, track, monkeypatch):
+    path = folder / "overlay.mp4"
+    path.write_bytes(path.read_bytes()[::-1])  # another file of the same size
+    return result, track
+
+
+def _overlay_cut_short(folder, result, track, monkeypatch):
+    path = folder / "overlay.mp4"
+    path.write_bytes(path.read_bytes()[:-1])
+    return result, track
+
+
+@pytest.mark.parametrize("change", [
+    _refilmed, _landmark_moved, _contact_moved, _option_changed, _new_gait_version,
+    _fingerprint_missing, _fingerprint_corrupt, _fingerprint_of_other_inputs, _overlay_replaced,
+    _overlay_cut_short], ids=lambda f: f.__name__.strip("_"))
+def test_a_changed_input_or_fingerprint_encodes_the_overlay_again(change, report_dir, tmp_path,
+                                                                  monkeypatch):
+    import shutil
+
+    from gait.report import overlay
+
+    encoded = []
+
+    def encode(path, *args, **kwargs):  # a stand-in for the encoder: fast, and counted
+        encoded.append(path)
+        path.write_bytes(b"overlay %d" % len(encoded))
+
+    monkeypatch.setattr(overlay, "encode_overlay", encode)
+    clip, out = tmp_path / "clip.mp4", tmp_path / "overlay.mp4"
+    shutil.copyfile(report_dir / "clip.mp4", clip)
+    result = GaitResult.load_json(report_dir / "results.json")
+    track, _ = synthetic_track(PARAMS)
+    for _ in range(2):
+        overlay.write_overlay(out, result, track, clip, overwrite=True)
+    assert len(encoded) == 1  # unchanged: kept
+    result, track = change(tmp_path, result, track, monkeypatch)
+    overlay.write_overlay(out, result, track, clip, overwrite=True)
+    assert len(encoded) == 2 and out.read_bytes() == b"overlay 2"
+    overlay.write_overlay(out, result, track, clip, overwrite=True)
+    assert len(encoded) == 2  # the new fingerprint describes the new overlay
+
+
+def test_a_new_belt_speed_or_height_keeps_the_overlay(report_dir, tmp_path, monkeypatch):
+    """Correcting the belt speed or height changes lengths, not what the frames show."""
+    from dataclasses import replace
+
+    from gait.report import overlay
+
+    encoded = []
+    monkeypatch.setattr(overlay, "encode_overlay",
+                        lambda path, *a, **k: (encoded.append(path), path.write_bytes(b"v")))
+    result = GaitResult.load_json(report_dir / "results.json")
+    track, out = synthetic_track(PARAMS)[0], tmp_path / "overlay.mp4"
+    overlay.write_overlay(out, result, track, report_dir / "clip.mp4")
+    summary = {**result.summary, "step_length_m": {**result.summary["step_length_m"],
+                                                   "value": 1.5}}
+    rescaled = replace(result, options={**result.options, "belt_speed_ms": 4.0,
+                                        "height_m": 1.9},
+                       summary=summary, steps=[{**s, "step_length_m": 1.5} for s in result.steps])
+    overlay.write_overlay(out, rescaled, track, report_dir / "clip.mp4", overwrite=True)
+    assert len(encoded) == 1
+
+
 def test_key_frames_skip_contacts_in_frames_without_the_runner(report_dir):
     from gait.report.keyframes import representative_steps
 
@@ -295,15 +479,33 @@ def test_metronome_tracks_click_at_the_targets(report_dir):
     cadence = r["summary"]["cadence_spm"]["value"]
     for inc in (5.0, 7.5, 10.0):
         target = _round_half(cadence * (1 + inc / 100))
-        with wave.open(str(report_dir / f"metronome_+{inc:g}pct.wav")) as w:
-            rate = w.getframerate()
-            x = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(float)
+        path = report_dir / f"metronome_+{inc:g}pct.mp3"
+        with av.open(str(path)) as container:
+            rate = container.streams.audio[0].sample_rate
+            x = np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)])
         assert len(x) / rate == pytest.approx(20.0)
-        loud = np.abs(x) > 0
-        onsets = np.flatnonzero(loud[1:] & ~loud[:-1]) + 1
-        gaps = np.diff(onsets)
-        gaps = gaps[gaps > rate * 0.1]  # one gap per click, not per zero crossing
-        assert np.median(gaps) / rate == pytest.approx(60.0 / target, abs=2.0 / rate)
+        loud = np.abs(x) > 0.05  # above the codec's noise between clicks
+        rises = np.flatnonzero(loud[1:] & ~loud[:-1]) + 1
+        onsets = rises[np.r_[True, np.diff(rises) > rate * 0.1]]  # a click's first rise
+        # accented (every other) clicks are louder and cross the threshold sooner: compare alike
+        stride = np.median(np.diff(onsets[::2])) / rate
+        assert stride / 2 == pytest.approx(60.0 / target, abs=2.0 / rate)
+        assert path.stat().st_size < 50_000  # 20 s; about 0.3 MB for the default 5 min
+
+
+def test_metronome_wavs_of_an_earlier_version_are_replaced_not_mixed_in(report_dir, tmp_path):
+    """Reports before the tracks became MP3s wrote WAVs: a re-analysis into that folder asks
+    for --force and then leaves only the new tracks."""
+    result = GaitResult.load_json(report_dir / "results.json")
+    old = tmp_path / "metronome_+5pct.wav"
+    old.write_bytes(b"RIFF")
+    with pytest.raises(OutputExistsError, match="metronome_"):
+        write_report(tmp_path, result, metronome_duration_s=2.0)
+    written = write_report(tmp_path, result, metronome_duration_s=2.0, overwrite=True)
+    assert not old.exists()
+    assert sorted(p.name for p in tmp_path.glob("metronome_*")) == sorted(
+        n for n in written if n.startswith("metronome_")) == [
+        "metronome_+10pct.mp3", "metronome_+5pct.mp3", "metronome_+7.5pct.mp3"]
 
 
 def test_report_without_video_has_no_key_frames(tmp_path):
@@ -326,7 +528,7 @@ def test_walking_clip_gets_no_running_advice(report_dir, tmp_path):
     assert content.prescription is None and content.findings == ()
     assert content.metronome_files == {} and "walking" in content.notes[0]
     written = write_report(tmp_path, walking, metronome_duration_s=5.0)
-    assert not any(name.endswith(".wav") for name in written)
+    assert not any(name.startswith("metronome") for name in written)
     page = _html(tmp_path)
     assert "Walking gait report" in page and 'id="cadence"' not in page
     assert "No measure differs" not in page

@@ -101,7 +101,7 @@ def _build_parser() -> argparse.ArgumentParser:
                     "heel whip). With --rear, a side clip and a clip from behind make one "
                     "assessment. Writes results.json, steps.csv and pose_track.npz to OUTDIR, "
                     "and the report (report.html, report.pdf, figures/, overlay.mp4 and "
-                    "metronome tracks metronome_+5pct.wav etc. at the cadence targets), and "
+                    "metronome tracks metronome_+5pct.mp3 etc. at the cadence targets), and "
                     "prints a summary.",
         epilog=FILMING_HELP + "\n\n" + EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -211,12 +211,13 @@ def _build_parser() -> argparse.ArgumentParser:
     sy.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
 
     me = sub.add_parser("metronome", help="write a click track at a target cadence",
-                        description="Write a WAV click track: one click per step, every other "
-                                    "click accented so left and right are audible.")
+                        description="Write a click track: one click per step, every other "
+                                    "click accented so left and right are audible. MP3 (about "
+                                    "0.3 MB for 5 min at 22.05 kHz), or WAV when OUT ends in .wav.")
     me.add_argument("--spm", type=_positive_float, required=True, help="steps per minute")
     me.add_argument("--duration", type=_positive_float, default=300.0, help="seconds")
     me.add_argument("-o", "--out", type=_user_path,
-                    help="WAV file (default: metronome_<spm>spm.wav)")
+                    help=".mp3 or .wav file (default: metronome_<spm>spm.mp3)")
     me.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
 
     se = sub.add_parser("serve", help="start the web app (upload videos, read reports)",
@@ -323,7 +324,7 @@ def _analyze_into(args: argparse.Namespace, options: AnalysisOptions,
                      overlay=not args.no_overlay, progress=not args.quiet, overwrite=True)
         if not args.quiet:
             print(f"wrote {args.outdir / 'report.html'}, report.pdf, figures/, "
-                  "metronome_+*pct.wav" + ("" if args.no_overlay else " and overlay.mp4"))
+                  "metronome_+*pct.mp3" + ("" if args.no_overlay else " and overlay.mp4"))
     if args.athlete is not None:
         message = history_commands.record_analysis(args, result)
         if not args.quiet:
@@ -394,10 +395,10 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_metronome(args: argparse.Namespace) -> int:
-    from .metronome import write_metronome_wav
+    from .metronome import write_metronome
 
-    out = args.out or Path(f"metronome_{args.spm:g}spm.wav")
-    write_metronome_wav(out, args.spm, duration_s=args.duration, overwrite=args.force)
+    out = args.out or Path(f"metronome_{args.spm:g}spm.mp3")
+    write_metronome(out, args.spm, duration_s=args.duration, overwrite=args.force)
     print(f"wrote {out}: {args.spm:g} clicks/min (one per step), {args.duration:g} s")
     return 0
 

@@ -44,6 +44,8 @@ def test_upload_queues_a_job_and_the_report_shows_results_json(make_client, uplo
     assert f'<span class="value">{cadence:.1f}</span>' in page
     assert f"/jobs/{job_id}/files/results.json?download=1" in page
     assert f'src="/jobs/{job_id}/files/figures/cadence.svg"' in page
+    assert "fingerprint" not in page  # the overlay's working file is not offered
+    assert client.get(f"/jobs/{job_id}/files/overlay.fingerprint.json").status_code == 404
     served = client.get(f"/jobs/{job_id}/files/results.json").json()
     assert served["summary"]["cadence_spm"]["value"] == pytest.approx(cadence)
     attachment = client.get(f"/jobs/{job_id}/files/steps.csv", params={"download": "1"})

@@ -1,8 +1,37 @@
-"""The pictures and files a report shows or links, made before the pages are laid out."""
+"""The pictures and files a report shows or links, made before the pages are laid out, and the
+cleaned pose track they are drawn from."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from ..clean import clean_track
+from ..result import GaitResult
+from ..track import PoseTrack
+
+
+def cleaned_track(result: GaitResult, track: PoseTrack) -> PoseTrack:
+    """The pose track cleaned exactly as the analysis cleaned it.
+
+    Figures, key frames and the overlay draw the landmarks the analysis
+    measured: `track` repaired, filled and low-pass filtered by
+    `gait.clean.clean_track` at the result's cut-off. A report cleans once
+    and hands the cleaned track to each of them.
+
+    Parameters
+    ----------
+    result : GaitResult
+        Gives the low-pass cut-off (``options["lowpass_hz"]``, Hz).
+    track : PoseTrack
+        Raw landmarks of the analysed clip.
+
+    Returns
+    -------
+    PoseTrack
+        Cleaned and low-pass filtered landmarks, pixels.
+    """
+    filtered, _ = clean_track(track, lowpass_hz=result.options.get("lowpass_hz", 10.0))
+    return filtered
 
 
 @dataclass(frozen=True)

@@ -200,7 +200,7 @@ class ReportContent:
     notes : tuple of str
         Plain remarks for the overview (e.g. why a section is left out).
     metronome_files : dict of str to str
-        Increase label (e.g. "+5%") -> WAV file name beside the report.
+        Increase label (e.g. "+5%") -> metronome track (MP3) beside the report.
     """
 
     result: GaitResult
@@ -221,8 +221,8 @@ class ReportContent:
 
 
 def metronome_file_name(increase_pct: float) -> str:
-    """WAV name of a target, e.g. ``metronome_+7.5pct.wav`` for 7.5."""
-    return f"metronome_+{increase_pct:g}pct.wav"
+    """Metronome track name of a target, e.g. ``metronome_+7.5pct.mp3`` for 7.5."""
+    return f"metronome_+{increase_pct:g}pct.mp3"
 
 
 def _value(summary: dict | None) -> float | None:

@@ -17,10 +17,10 @@ import io
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..clean import clean_track
 from ..landmarks import LEG
 from ..result import GaitResult
 from ..track import PoseTrack
+from .assets import cleaned_track
 
 #: Line and marker style per foot (readable in grey).
 SIDE_STYLE = {
@@ -89,7 +89,7 @@ def time_window_s(result: GaitResult, *, window_s: float = WINDOW_S) -> tuple[fl
 
 
 def foot_trajectories(result: GaitResult, track: PoseTrack, *,
-                      window_s: float = WINDOW_S) -> Figure:
+                      filtered: PoseTrack | None = None, window_s: float = WINDOW_S) -> Figure:
     """Heel and toe height above the belt for each foot, with initial contacts and toe-offs.
 
     Parameters
@@ -97,7 +97,10 @@ def foot_trajectories(result: GaitResult, track: PoseTrack, *,
     result : GaitResult
         Gives the events, the cleaning cut-off and the pixel scale.
     track : PoseTrack
-        Raw landmarks (cleaned here exactly as in the analysis).
+        Raw landmarks (cleaned here exactly as in the analysis, unless
+        `filtered` is given).
+    filtered : PoseTrack, optional
+        `track` already cleaned by `gait.report.assets.cleaned_track`.
     window_s : float
         Seconds shown from the start of the analysed segment.
 
@@ -107,7 +110,7 @@ def foot_trajectories(result: GaitResult, track: PoseTrack, *,
         Two panels (left foot, right foot); heights in cm when the scale is
         known, else in pixels.
     """
-    filtered, _ = clean_track(track, lowpass_hz=result.options.get("lowpass_hz", 10.0))
+    filtered = cleaned_track(result, track) if filtered is None else filtered
     t0, t1 = time_window_s(result, window_s=window_s)
     keep = (filtered.t_s >= t0) & (filtered.t_s <= t1)
     px_per_m = result.scale.get("px_per_m")

@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..clean import clean_track
 from ..landmarks import LEG, SKELETON_EDGES
 from ..result import GaitResult
 from ..track import PoseTrack
+from .assets import cleaned_track
 from .figures import SIDE_STYLE, to_png
 
 #: Margin around the runner's landmarks when cropping, as a fraction of the body height.
@@ -141,8 +141,8 @@ def _draw(frame_rgb: np.ndarray, xy: np.ndarray, side: str, row: dict, facing: i
     return fig
 
 
-def initial_contact_frames(result: GaitResult, track: PoseTrack,
-                           video_path: str | Path) -> list[KeyFrame]:
+def initial_contact_frames(result: GaitResult, track: PoseTrack, video_path: str | Path, *,
+                           filtered: PoseTrack | None = None) -> list[KeyFrame]:
     """Annotated video frames at a representative initial contact of each foot.
 
     Parameters
@@ -150,9 +150,12 @@ def initial_contact_frames(result: GaitResult, track: PoseTrack,
     result : GaitResult
         Gives the steps (times, frame indices, angles) and the cleaning cut-off.
     track : PoseTrack
-        The raw landmarks of this video (cleaned here exactly as in the analysis).
+        The raw landmarks of this video (cleaned here exactly as in the
+        analysis, unless `filtered` is given).
     video_path : str or Path
         The analysed video.
+    filtered : PoseTrack, optional
+        `track` already cleaned by `gait.report.assets.cleaned_track`.
 
     Returns
     -------
@@ -170,7 +173,7 @@ def initial_contact_frames(result: GaitResult, track: PoseTrack,
     picks = representative_steps(result, track.detected)
     if not picks:
         return []
-    filtered, _ = clean_track(track, lowpass_hz=result.options.get("lowpass_hz", 10.0))
+    filtered = cleaned_track(result, track) if filtered is None else filtered
     info = probe_video(video_path, capture_fps=result.options.get("capture_fps"))
     facing = int(result.view.get("facing") or 0)
     out = []

@@ -15,22 +15,33 @@ The video is written at the clip's playback frame rate (slow-motion clips stay
 slow; the cadence shown is in real time). Frame sizes are cropped to even
 numbers of pixels, which yuv420p needs. Frames where no person was found are
 written without drawings.
+
+Encoding takes most of a report's time, so an overlay is not encoded again
+for the same inputs: beside ``overlay.mp4``, ``overlay.fingerprint.json``
+records what it was made from (`overlay_fingerprint`) and the size and
+SHA-256 of the overlay file itself, and `write_overlay` keeps a file whose
+record matches in every part: it was drawn from the same frames, landmarks and
+results by the same code, so it shows what a new encoding would.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from fractions import Fraction
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from ..clean import clean_track
+from .. import __version__, landmarks, video
 from ..errors import OutputExistsError
 from ..landmarks import LEFT_RIGHT_PAIRS, LEG, SKELETON_EDGES
 from ..output_paths import replacing
 from ..result import GaitResult
 from ..track import PoseTrack
+from ..video import VideoInfo, file_sha256, iter_frames, probe_video
+from .assets import cleaned_track
 
 #: BGR colour per foot (left blue, right orange), plus line style by thickness.
 SIDE_BGR = {"left": (121, 78, 31), "right": (46, 74, 179)}
@@ -38,6 +49,8 @@ SIDE_BGR = {"left": (121, 78, 31), "right": (46, 74, 179)}
 RUNNING_CADENCE_STEPS = 4
 #: Constant rate factor of libx264 (lower is better quality; 23 is its default).
 CRF = 23
+#: Ending of the fingerprint file beside an overlay (``overlay.fingerprint.json``).
+FINGERPRINT_SUFFIX = ".fingerprint.json"
 
 _LEFT_POINTS = {a for a, _ in LEFT_RIGHT_PAIRS}
 
@@ -159,10 +172,118 @@ def draw_overlay(frame_bgr: np.ndarray, xy_px: np.ndarray, *, result: GaitResult
     return img
 
 
+def fingerprint_path(path: str | Path) -> Path:
+    """The fingerprint file beside an overlay: ``overlay.fingerprint.json`` for ``overlay.mp4``."""
+    path = Path(path)
+    return path.with_name(path.stem + FINGERPRINT_SUFFIX)
+
+
+def overlay_fingerprint(result: GaitResult, track: PoseTrack, filtered: PoseTrack,
+                        info: VideoInfo) -> dict[str, str]:
+    """SHA-256 digests of everything an overlay video is made from.
+
+    Parameters
+    ----------
+    result : GaitResult
+    track : PoseTrack
+        Raw landmarks.
+    filtered : PoseTrack
+        `track` cleaned as in the analysis (`gait.report.assets.cleaned_track`).
+    info : VideoInfo
+        The probed video (`gait.video.probe_video`).
+
+    Returns
+    -------
+    dict of str to str
+        Hex digest per part:
+
+        - "video": the file's content and its probed size, rotation and frame
+          times (the capture rate is in the times);
+        - "track": the raw landmarks, the frames where the pose model found the
+          runner, and the cleaned landmarks drawn (so a change of cleaning
+          counts too);
+        - "result": what the frames show of the result (`drawn_result`), so a
+          re-analysis that changes only belt speed, height or the runner's
+          answers keeps the overlay;
+        - "code": the source of this module and of `gait.landmarks` and
+          `gait.video` (drawing and decoding), and the versions of gait,
+          NumPy, OpenCV, PyAV and its FFmpeg libraries.
+    """
+    import av
+
+    raw = [getattr(track, f) for f in ("t_s", "xy_px", "visibility", "world_m", "frame_idx",
+                                       "fps", "size_px")]
+    return {
+        "video": _digest(info.content_sha256, info.width_px, info.height_px, info.rotation_deg,
+                         info.n_frames, info.fps, info.time_scale, info.t_s),
+        "track": _digest(*raw, track.detected, filtered.xy_px, filtered.frame_idx),
+        "result": _digest(drawn_result(result)),
+        "code": _digest(*(Path(m.__file__).read_bytes() for m in (landmarks, video)),
+                        Path(__file__).read_bytes(), __version__, np.__version__,
+                        cv2.__version__, av.__version__, av.library_versions),
+    }
+
+
+def drawn_result(result: GaitResult) -> dict:
+    """Everything of `result` the overlay's frames show (`draw_overlay`, `_stance`,
+    `running_cadence_spm`): contacts, the foot whose toe-offs were lost, step times and
+    the clip cadence. A new use of the result in drawing must be added here."""
+    return {"events": [[e["foot"], e["ic_s"], e.get("to_s")] for e in result.events],
+            "lost_foot": result.lost_foot,
+            "steps": [[s["ic_s"], s.get("step_time_ms")] for s in result.steps],
+            "cadence_spm": result.summary["cadence_spm"]["value"]}
+
+
+def _digest(*parts) -> str:
+    """SHA-256 of `parts` (arrays, bytes or JSON-like values), each framed by its type and size."""
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            data = np.ascontiguousarray(part).tobytes()
+            head = f"array {part.dtype.str} {part.shape}"
+        elif isinstance(part, bytes):
+            data, head = part, "bytes"
+        else:
+            data = json.dumps(part, sort_keys=True, default=_plain).encode()
+            head = "json"
+        h.update(f"{head} {len(data)}\n".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+def _plain(value):
+    """JSON form of the values `json` does not know (NumPy numbers and arrays; others by repr)."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        return value.tolist()
+    return repr(value)
+
+
+def _is_current(path: Path, fingerprint: dict[str, str]) -> bool:
+    """Whether `path` is an overlay made from the inputs `fingerprint` describes.
+
+    True only when the fingerprint file beside it records exactly these
+    inputs and the size and SHA-256 of the file now at `path`; a missing,
+    unreadable or different record, or a video replaced or cut short since,
+    gives False.
+    """
+    try:
+        record = json.loads(fingerprint_path(path).read_text(encoding="utf-8"))
+        return (isinstance(record, dict) and record.get("inputs") == fingerprint
+                and record.get("overlay_bytes") == path.stat().st_size
+                and record.get("overlay_sha256") == file_sha256(path))
+    except (OSError, ValueError):
+        return False
+
+
 def write_overlay(path: str | Path, result: GaitResult, track: PoseTrack,
-                  video_path: str | Path, *, progress: bool = False,
-                  overwrite: bool = False) -> Path:
-    """Write the overlay video as H.264 MP4.
+                  video_path: str | Path, *, filtered: PoseTrack | None = None,
+                  progress: bool = False, overwrite: bool = False) -> Path:
+    """Write the overlay video as H.264 MP4, unless the file there was made from the same inputs.
+
+    The overlay's fingerprint file (`fingerprint_path`) is written beside it.
+    With `overwrite`, an existing overlay whose fingerprint file matches
+    these inputs in every part (`overlay_fingerprint`) and the file itself is
+    kept as it is instead of being encoded again.
 
     Parameters
     ----------
@@ -170,18 +291,21 @@ def write_overlay(path: str | Path, result: GaitResult, track: PoseTrack,
         Output ``.mp4``.
     result : GaitResult
     track : PoseTrack
-        Raw landmarks of this video (cleaned here exactly as in the analysis).
+        Raw landmarks of this video (cleaned here exactly as in the analysis,
+        unless `filtered` is given).
     video_path : str or Path
         The analysed video.
+    filtered : PoseTrack, optional
+        `track` already cleaned by `gait.report.assets.cleaned_track`.
     progress : bool
-        Show a progress bar.
+        Show a progress bar while encoding.
     overwrite : bool
         Replace an existing file.
 
     Returns
     -------
     Path
-        The written file.
+        The written (or kept) file.
 
     Raises
     ------
@@ -190,43 +314,70 @@ def write_overlay(path: str | Path, result: GaitResult, track: PoseTrack,
     UnreadableVideoError
         If the video cannot be opened.
     """
-    import av
-    from tqdm import tqdm
-
-    from ..video import iter_frames, probe_video
-
     path = Path(path)
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path} already exists; pass overwrite=True or choose another name")
-    filtered, _ = clean_track(track, lowpass_hz=result.options.get("lowpass_hz", 10.0))
+    filtered = cleaned_track(result, track) if filtered is None else filtered
     info = probe_video(video_path, capture_fps=result.options.get("capture_fps"))
+    fingerprint = overlay_fingerprint(result, track, filtered, info)
+    if _is_current(path, fingerprint):
+        return path
+    with replacing(path) as tmp:
+        encode_overlay(tmp, result, track, filtered, info, progress=progress)
+    record = {"inputs": fingerprint, "overlay_bytes": path.stat().st_size,
+              "overlay_sha256": file_sha256(path)}
+    with replacing(fingerprint_path(path)) as tmp:
+        tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def encode_overlay(path: Path, result: GaitResult, track: PoseTrack, filtered: PoseTrack,
+                   info: VideoInfo, *, progress: bool = False) -> None:
+    """Draw every frame of the video and encode them to `path` (H.264 MP4, see the module notes).
+
+    Parameters
+    ----------
+    path : Path
+        Output file (written directly; `write_overlay` passes a temporary one).
+    result : GaitResult
+    track : PoseTrack
+        Raw landmarks: frames where the pose model found no one are drawn as bridged.
+    filtered : PoseTrack
+        `track` cleaned as in the analysis: the landmarks drawn.
+    info : VideoInfo
+        The probed video (`gait.video.probe_video`).
+    progress : bool
+        Show a progress bar.
+    """
+    import av
+    from tqdm import tqdm
+
     sample_of_frame = {int(f): i for i, f in enumerate(filtered.frame_idx)}
+    detected = track.detected
     cadence = running_cadence_spm(result, info.t_s)
     playback_fps = Fraction(info.fps * info.time_scale).limit_denominator(1001)
     width, height = info.width_px - info.width_px % 2, info.height_px - info.height_px % 2
-    with replacing(path) as tmp:
-        with av.open(str(tmp), mode="w", options={"movflags": "+faststart"}) as container:
-            stream = container.add_stream("libx264", rate=playback_fps)
-            stream.width, stream.height = width, height
-            stream.pix_fmt = "yuv420p"
-            stream.options = {"crf": str(CRF), "preset": "veryfast", "profile": "high"}
-            bar = tqdm(total=info.n_frames, desc="overlay", unit="frame", disable=not progress,
-                       leave=False)
-            for frame_idx, t_s, frame in iter_frames(info):
-                sample = sample_of_frame.get(frame_idx)
-                if sample is not None:
-                    frame = draw_overlay(frame, filtered.xy_px[sample], result=result, t_s=t_s,
-                                         cadence_spm=float(cadence[frame_idx]),
-                                         bridged=not track.detected[sample])
-                vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame[:height, :width]),
-                                                format="bgr24")
-                for packet in stream.encode(vf):
-                    container.mux(packet)
-                bar.update(1)
-            for packet in stream.encode():
+    with av.open(str(path), mode="w", options={"movflags": "+faststart"}) as container:
+        stream = container.add_stream("libx264", rate=playback_fps)
+        stream.width, stream.height = width, height
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"crf": str(CRF), "preset": "veryfast", "profile": "high"}
+        bar = tqdm(total=info.n_frames, desc="overlay", unit="frame", disable=not progress,
+                   leave=False)
+        for frame_idx, t_s, frame in iter_frames(info):
+            sample = sample_of_frame.get(frame_idx)
+            if sample is not None:
+                frame = draw_overlay(frame, filtered.xy_px[sample], result=result, t_s=t_s,
+                                     cadence_spm=float(cadence[frame_idx]),
+                                     bridged=not detected[sample])
+            vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame[:height, :width]),
+                                            format="bgr24")
+            for packet in stream.encode(vf):
                 container.mux(packet)
-            bar.close()
-    return path
+            bar.update(1)
+        for packet in stream.encode():
+            container.mux(packet)
+        bar.close()
 
 
 def video_codec(path: str | Path) -> tuple[str, int, float]:

@@ -2,30 +2,70 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..advice import CadenceTarget
 from ..errors import OutputExistsError
-from ..metronome import write_metronome_wav
+from ..metronome import write_metronome
 from ..output_paths import remove_if_empty, replacing
 from ..result import GaitResult
 from ..track import PoseTrack
-from .assets import FigureAsset, KeyFrameAsset, ReportAssets
+from .assets import FigureAsset, KeyFrameAsset, ReportAssets, cleaned_track
 from .content import ReportContent, RunnerInputs, build_content, metronome_file_name
 from .wording import signed
 
-#: Files `write_report` may create in the output folder (besides ``figures/``).
-REPORT_FILES = ("report.html", "report.pdf", "overlay.mp4",
-                *(metronome_file_name(p) for p in (5.0, 7.5, 10.0)))
+#: Files `write_report` may create in the output folder (besides ``figures/``); the overlay's
+#: fingerprint file is named by `gait.report.overlay.fingerprint_path`.
+#: The metronome tracks of reports written before they became MP3s are among them, so a
+#: re-analysis removes them.
+REPORT_FILES = ("report.html", "report.pdf", "overlay.mp4", "overlay.fingerprint.json",
+                *(metronome_file_name(p) for p in (5.0, 7.5, 10.0)),
+                *(Path(metronome_file_name(p)).with_suffix(".wav").name for p in (5.0, 7.5, 10.0)))
 FIGURES_DIR = "figures"
 #: Default length of the metronome tracks, s.
 METRONOME_DURATION_S = 300.0
-#: Sample rate of the metronome tracks, Hz: ample for 1-1.6 kHz clicks, and half the size of
-#: CD rate (5 min of 16-bit mono is 13 MB).
-METRONOME_SAMPLE_RATE_HZ = 22050
+
+
+def _side_view(result: GaitResult) -> bool:
+    """Whether the clip was filmed from the side.
+
+    Foot height above the belt and stance/flight need a side view: a rear or
+    front clip mixes height with distance from the camera and does not time
+    toe-off.
+    """
+    return result.view.get("facing", 0) != 0
+
+
+def _write_metronomes(outdir: Path, targets: Sequence[CadenceTarget],
+                      duration_s: float) -> dict[str, Path]:
+    """One MP3 click track per cadence target, encoded side by side (LAME frees the GIL).
+
+    Parameters
+    ----------
+    outdir : Path
+    targets : sequence of CadenceTarget
+        The prescription's targets (`increase_pct`, `metronome_bpm`).
+    duration_s : float
+        Length of each track, s.
+
+    Returns
+    -------
+    dict of str to Path
+        Written tracks by file name, in the targets' order.
+    """
+    with ThreadPoolExecutor(max_workers=max(1, len(targets))) as pool:
+        jobs = {metronome_file_name(t.increase_pct): pool.submit(
+                    write_metronome, outdir / metronome_file_name(t.increase_pct),
+                    t.metronome_bpm, duration_s=duration_s, overwrite=True)
+                for t in targets}
+    return {name: job.result() for name, job in jobs.items()}
 
 
 def make_assets(content: ReportContent, track: PoseTrack | None,
-                video_path: str | Path | None) -> ReportAssets:
+                video_path: str | Path | None, *,
+                filtered: PoseTrack | None = None) -> ReportAssets:
     """Render the figures and key frames of a report.
 
     Parameters
@@ -35,6 +75,9 @@ def make_assets(content: ReportContent, track: PoseTrack | None,
         Raw landmarks; without it there are no foot trajectories and no key frames.
     video_path : str or Path or None
         The analysed video; without it there are no key frames.
+    filtered : PoseTrack, optional
+        `track` already cleaned (`gait.report.assets.cleaned_track`); cleaned
+        where needed if not given.
 
     Returns
     -------
@@ -46,12 +89,11 @@ def make_assets(content: ReportContent, track: PoseTrack | None,
     t0, t1 = figs.time_window_s(result)
     window = f"first {t1 - t0:.0f} s of the analysed segment"
     out = []
-    # foot height above the belt and stance/flight need a side view (a rear or front clip
-    # mixes height with distance from the camera and does not time toe-off)
-    side_view = result.view.get("facing", 0) != 0
+    side_view = _side_view(result)
     if track is not None and side_view:
         out.append(FigureAsset(
-            "foot_trajectories", figs.to_png(figs.foot_trajectories(result, track)),
+            "foot_trajectories",
+            figs.to_png(figs.foot_trajectories(result, track, filtered=filtered)),
             f"Foot trajectories ({window}): heel (solid) and toe (dotted) height above the "
             "belt; ▼ initial contact, △ toe-off; shaded while the foot is on the belt."))
     if side_view:
@@ -80,7 +122,7 @@ def make_assets(content: ReportContent, track: PoseTrack | None,
     if track is not None and video_path is not None:
         from .keyframes import initial_contact_frames
 
-        for k in initial_contact_frames(result, track, video_path):
+        for k in initial_contact_frames(result, track, video_path, filtered=filtered):
             keyframes.append(KeyFrameAsset(k.foot, k.png, (
                 f"{k.foot.capitalize()} foot at initial contact (step {k.step_index}, "
                 f"{k.t_s:.2f} s, frame {k.frame_idx}): knee bend "
@@ -142,7 +184,9 @@ def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | N
     inputs : RunnerInputs
         What the runner states, for the return-to-run checklist.
     overlay : bool
-        Write ``overlay.mp4`` (needs `track` and `video_path`).
+        Write ``overlay.mp4`` and its fingerprint file (needs `track` and
+        `video_path`). An overlay already in `outdir` that was made from the
+        same inputs is kept, not encoded again (`gait.report.overlay.write_overlay`).
     metronome_duration_s : float
         Length of each metronome track, s.
     progress : bool
@@ -173,7 +217,10 @@ def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | N
     outdir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     content = build_content(result, inputs=inputs)
-    assets = make_assets(content, track, video_path)
+    # cleaned once for the foot trajectories, key frames and overlay, which all draw it
+    drawn = track is not None and (video_path is not None or _side_view(result))
+    filtered = cleaned_track(result, track) if drawn else None
+    assets = make_assets(content, track, video_path, filtered=filtered)
     fig_dir = outdir / FIGURES_DIR
     fig_dir.mkdir(exist_ok=True)
     for f in [*assets.figures, *(FigureAsset(f"keyframe_{k.foot}", k.png, "")
@@ -182,17 +229,16 @@ def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | N
         path.write_bytes(f.png)
         written[f"{FIGURES_DIR}/{path.name}"] = path
     if content.prescription is not None:
-        for t in content.prescription.targets:
-            name = metronome_file_name(t.increase_pct)
-            written[name] = write_metronome_wav(outdir / name, t.metronome_bpm,
-                                                duration_s=metronome_duration_s,
-                                                sample_rate_hz=METRONOME_SAMPLE_RATE_HZ,
-                                                overwrite=True)
+        written.update(_write_metronomes(outdir, content.prescription.targets,
+                                         metronome_duration_s))
     if overlay and track is not None and video_path is not None:
-        from .overlay import write_overlay
+        from .overlay import fingerprint_path, write_overlay
 
         written["overlay.mp4"] = write_overlay(outdir / "overlay.mp4", result, track, video_path,
-                                               progress=progress, overwrite=True)
+                                               filtered=filtered, progress=progress,
+                                               overwrite=True)
+        fingerprint = fingerprint_path(written["overlay.mp4"])
+        written[fingerprint.name] = fingerprint
         assets = ReportAssets(assets.figures, assets.keyframes, "overlay.mp4",
                               assets.keyframes_note)
     html_path = outdir / "report.html"

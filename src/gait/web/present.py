@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..output_paths import is_temporary
+from ..report.overlay import FINGERPRINT_SUFFIX
 
 #: Headline metrics in page order: summary key, label, decimals.
 HEADLINE = (
@@ -28,8 +29,10 @@ HEADLINE = (
 VIDEO_SUFFIXES = (".mp4", ".webm")
 AUDIO_SUFFIXES = (".wav", ".mp3", ".ogg")
 IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg")
-#: Working files that are not offered for download (besides `is_temporary` ones, .tmp).
+#: Working files that are not offered for download (besides `is_temporary` ones, .tmp): the
+#: upload in progress, and the overlay's fingerprint (what it was made from, for re-analysis).
 HIDDEN_SUFFIXES = (".part",)
+HIDDEN_NAME_ENDINGS = (FINGERPRINT_SUFFIX,)
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def list_outputs(outdir: Path) -> OutputFiles:
     if outdir.is_dir():
         for path in sorted(outdir.rglob("*")):
             if (path.is_file() and not path.is_symlink() and path.suffix not in HIDDEN_SUFFIXES
-                    and not is_temporary(path)):
+                    and not path.name.endswith(HIDDEN_NAME_ENDINGS) and not is_temporary(path)):
                 names.append(path.relative_to(outdir).as_posix())
 
     def by_suffix(suffixes: tuple[str, ...]) -> list[str]:
