@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gait import __version__
+from gait import __version__, cli
 from gait.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -110,10 +110,37 @@ def test_synth_command_writes_clip_and_truth(tmp_path, capsys):
     assert main(["synth", str(out), "--duration", "1"]) == 6
 
 
-def test_metronome_command(tmp_path):
+@pytest.mark.parametrize("argv, option", [
+    (["analyze", "v.mp4", "-o", "out", "--workers", "64"], "workers"),
+    (["batch", "clips", "-o", "out", "--jobs", "64", "--workers", "64"], "jobs"),
+    (["batch", "clips", "-o", "out", "--jobs", "64", "--workers", "64"], "workers"),
+])
+def test_more_processes_than_cores_are_capped_with_a_note(argv, option, monkeypatch, capsys):
+    seen = {}
+
+    def record(args):
+        seen.update(vars(args))
+        return 0
+
+    monkeypatch.setattr(cli, "_cmd_analyze", record)
+    monkeypatch.setattr(cli, "_cmd_batch", record)
+    monkeypatch.setattr(cli, "_usable_cores", lambda: 3)
+    assert main(argv) == 0
+    assert seen[option] == 3
+    assert f"--{option} 64 is more than the 3 cores this machine gives gait; using 3" in \
+        capsys.readouterr().err
+    monkeypatch.setattr(cli, "_usable_cores", lambda: 64)  # as many as asked: kept, no note
+    assert main(argv) == 0
+    assert seen[option] == 64 and capsys.readouterr().err == ""
+
+
+def test_metronome_command(tmp_path, monkeypatch):
     out = tmp_path / "m.wav"
     assert main(["metronome", "--spm", "176", "--duration", "5", "-o", str(out)]) == 0
-    assert out.stat().st_size > 5 * 44100
+    assert out.stat().st_size > 5 * 22050 * 2
+    monkeypatch.chdir(tmp_path)  # default name: an MP3 in the working folder
+    assert main(["metronome", "--spm", "176", "--duration", "5"]) == 0
+    assert 0 < (tmp_path / "metronome_176spm.mp3").stat().st_size < 5 * 22050
 
 
 def test_output_closed_by_its_reader_ends_quietly_with_141(monkeypatch, capsys):

@@ -296,3 +296,23 @@ def test_rear_view_start_up_or_cool_down_is_left_out(order):
     assert running[0] <= r["segment_s"][0] <= running[0] + 0.5
     assert running[1] - 1.0 <= r["segment_s"][1] <= running[1]
     assert any("stride rhythm changed" in w for w in r["warnings"])
+
+
+def test_rear_short_analysis_warning_gives_the_analysed_part_not_the_clip():
+    """5 s of walking then 8 s of running from behind: 13 s filmed, about 8 s analysed."""
+    from gait.track import PoseTrack
+
+    fps = 30
+    walk = rear_track(SynthParams(view="rear", fps=fps, gait="walking", cadence_spm=100,
+                                  duty_factor=0.64, belt_speed_kmh=4.5, overstride_m=0.25,
+                                  vertical_oscillation_m=0.04, duration_s=5, seed=1))[0]
+    run = rear_track(SynthParams(view="rear", fps=fps, cadence_spm=172, belt_speed_kmh=11.0,
+                                 duration_s=8, seed=3))[0]
+    xy = np.concatenate([walk.xy_px, run.xy_px])
+    track = PoseTrack(t_s=np.arange(xy.shape[0]) / fps, xy_px=xy,
+                      visibility=np.concatenate([walk.visibility, run.visibility]), fps=fps,
+                      size_px=walk.size_px, source="rear start-up")
+    r = analyze_track(track).to_dict()
+    analysed = r["segment_s"][1] - r["segment_s"][0]
+    short = [w for w in r["warnings"] if w.startswith("short analysis")]
+    assert analysed < 8.5 and short and f"{analysed:.1f} s analysed" in short[0]

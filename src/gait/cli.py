@@ -75,11 +75,34 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the system tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _cap_processes(args: argparse.Namespace) -> None:
+    """Lower --workers and --jobs above the usable cores to that number, with a note.
+
+    Each process runs its own pose model (a few hundred MB); more processes than
+    cores only add memory and start-up time.
+    """
+    cores = _usable_cores()
+    for option in ("workers", "jobs"):
+        asked = getattr(args, option, None)
+        if asked is not None and asked > cores:
+            print(f"gait: note: --{option} {asked} is more than the {cores} cores this machine "
+                  f"gives gait; using {cores}", file=sys.stderr)
+            setattr(args, option, cores)
+
+
 def _add_workers_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=_positive_int, metavar="N", default=1,
                         help="pose estimation processes (default 1: the clip is tracked in one "
                              "run, exact); more is faster on long clips but contacts can move "
-                             f"by a few frames (this machine has {os.cpu_count()} cores)")
+                             f"by a few frames (this machine has {_usable_cores()} cores; more are "
+                             "not used)")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -175,10 +198,10 @@ def _build_parser() -> argparse.ArgumentParser:
     ba.add_argument("--force", action="store_true",
                     help="re-analyse clips that already have results, replacing them")
     ba.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    ba.add_argument("--jobs", type=_positive_int, metavar="N", default=os.cpu_count() or 1,
+    ba.add_argument("--jobs", type=_positive_int, metavar="N", default=_usable_cores(),
                     help="clips analysed at once, one process each (default: all "
-                         f"{os.cpu_count()} cores); each clip is still tracked in one run, so "
-                         "its results equal those of gait analyze on it alone")
+                         f"{_usable_cores()} cores, and no more); each clip is still tracked "
+                         "in one run, so its results equal those of gait analyze on it alone")
     _add_workers_option(ba)
 
     sy = sub.add_parser("synth", help="render a synthetic runner video with known truth",
@@ -422,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.getLogger("absl").setLevel(logging.ERROR)
+    _cap_processes(args)
     handlers = {"analyze": _cmd_analyze, "batch": _cmd_batch, "synth": _cmd_synth,
                 "metronome": _cmd_metronome, "serve": _cmd_serve, **history_commands.HANDLERS}
     try:

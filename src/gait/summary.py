@@ -67,8 +67,10 @@ def format_summary(result: GaitResult) -> str:
             continue
         verdict = (not_assessable_reason(key) if a["approximate"] and not a["detectable"]
                    else "detectable" if a["detectable"] else "within measurement error")
+        si = a["symmetry_index_pct"]
+        si = 0.0 if round(si, 1) == 0 else si  # no "-0.0"
         asym.append(f"  {label:30s} L {a['left']:8.2f}  R {a['right']:8.2f}  "
-                    f"SI {a['symmetry_index_pct']:+6.1f} %  ({verdict})")
+                    f"SI {si:+6.1f} %  ({verdict})")
     if r.get("frontal"):
         from .frontal.findings import format_frontal
 

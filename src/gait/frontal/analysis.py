@@ -68,8 +68,9 @@ def analyze_frontal_track(filtered: PoseTrack, *, track: PoseTrack, view: ViewIn
     video : dict, optional
         Facts about the source video.
     capture_warnings : callable, optional
-        ``capture_warnings(cadence_spm, duty_pct) -> list of str`` (the
-        pipeline's frame-rate, clip-length and slow-motion checks).
+        ``capture_warnings(cadence_spm, duty_pct, analysed_s) -> list of str``
+        (the pipeline's frame-rate, analysed-length and slow-motion checks;
+        `analysed_s` is the analysed segment's (start, end), s).
 
     Returns
     -------
@@ -103,7 +104,7 @@ def analyze_frontal_track(filtered: PoseTrack, *, track: PoseTrack, view: ViewIn
                 "angles are not measured from this view; film from the side as well "
                 "(gait analyze SIDE.mp4 --rear REAR.mp4)"]
     if capture_warnings is not None:
-        warnings += capture_warnings(cad, float("nan"))
+        warnings += capture_warnings(cad, float("nan"), events.segment_s)
     warnings += list(metrics.warnings)
     if abs(cad - cad_ic) > 0.02 * cad:
         warnings.append(f"cadence from the heels' motion ({cad:.1f}) and from counted contacts "

@@ -14,6 +14,7 @@ KMH_PER_MS = 3.6
 def _fmt(value: float | None, decimals: int, *, signed: bool = False) -> str:
     if value is None or not math.isfinite(value):
         return "-"
+    value = 0.0 if round(value, decimals) == 0 else value  # no "-0.0"
     return f"{value:+.{decimals}f}" if signed else f"{value:.{decimals}f}"
 
 

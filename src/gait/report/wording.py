@@ -25,7 +25,8 @@ _CHECK_STATUS = {"met": "met", "not met": "not met", "unknown": "ask"}
 
 
 def signed(x: float, decimals: int = 1) -> str:
-    """``+5.0`` / ``−14.0`` with a true minus sign."""
+    """``+5.0`` / ``−14.0`` with a true minus sign (``+0.0``, never ``−0.0``)."""
+    x = 0.0 if round(x, decimals) == 0 else x
     return f"{x:+.{decimals}f}".replace("-", "−")
 
 

@@ -73,6 +73,7 @@ def num(value: float | None, digits: int, unit: str = "", *, signed: bool = Fals
     """A number for a table cell: `digits` decimals, optional unit, en dash when missing."""
     if value is None or not math.isfinite(value):
         return "–"
+    value = 0.0 if round(value, digits) == 0 else value  # no "-0.0"
     text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
     return f"{text} {unit}".strip()
 
