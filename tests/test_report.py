@@ -474,6 +474,27 @@ def test_key_frames_skip_contacts_in_frames_without_the_runner(report_dir):
         assert row["ic_idx"] != typical[side]["ic_idx"] and detected[row["ic_idx"]]
 
 
+def test_left_right_table_compares_angles_by_difference_and_times_by_symmetry_index(report_dir):
+    """A symmetry index of angles near zero is meaningless (-3.6° vs -0.4° is +161 %)."""
+    r = _results(report_dir)
+    page = _html(report_dir)
+    section = page[page.index("<h3>Left and right</h3>"):]
+    section = section[:section.index("</table>")]
+    cells = [[htmllib.unescape(re.sub("<[^>]+>", "", c)).strip()
+              for c in re.findall(r"<td[^>]*>(.*?)</td>", row)] for row in section.split("<tr")]
+    rows = {c[0]: c for c in cells if c}
+    shin, step = r["asymmetry"]["shin_angle_deg"], r["asymmetry"]["step_time_ms"]
+    shin_row, step_row = rows["Shin angle at contact"], rows["Step time"]
+    assert float(shin_row[4].replace("−", "-")) == pytest.approx(shin["difference"], abs=0.05)
+    assert shin_row[5] == "—"
+    assert float(step_row[4].replace("−", "-")) == pytest.approx(step["difference"], abs=0.5)
+    assert float(step_row[5].replace("−", "-")) == pytest.approx(step["symmetry_index_pct"],
+                                                                 abs=0.05)
+    pdf = " ".join(" ".join(p.extract_text().split())
+                   for p in pypdf.PdfReader(report_dir / "report.pdf").pages)
+    assert "compared by their difference" in pdf and "Left − right" in pdf
+
+
 def test_metronome_tracks_click_at_the_targets(report_dir):
     r = _results(report_dir)
     cadence = r["summary"]["cadence_spm"]["value"]

@@ -569,6 +569,12 @@ def not_assessable_reason(asymmetry_key: str) -> str:
 #: Vertical oscillation in both units (`gait.oscillation`).
 VO_METRICS = ("vertical_oscillation_cm", "vertical_oscillation_pct_leg")
 BILATERAL = tuple(k for k in _UNITS if k not in ("trunk_lean_deg", *VO_METRICS))
+#: Bilateral metrics whose sides are compared by a symmetry index (durations, lengths and the
+#: duty factor: positive amounts). The others (angles, overstride) can be near zero or change
+#: sign, where a ratio means nothing (a shin angle of -3.6° against -0.4° is an index of
+#: +161 %): they are compared by their left - right difference in their own unit.
+SYMMETRY_INDEX_METRICS = ("step_time_ms", "stride_time_ms", "contact_time_ms", "flight_time_ms",
+                          "duty_factor_pct", "step_length_m", "stride_length_m")
 
 
 def _per_step_error(name: str, err: dict[str, float], stride_ms: float,

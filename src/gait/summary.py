@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .metrics import not_assessable_reason
+from .metrics import SYMMETRY_INDEX_METRICS, not_assessable_reason
 from .result import GaitResult
 
 #: (key in result.summary, label, decimals) in the order a clinician reads them.
@@ -38,6 +38,12 @@ def _fmt(value, decimals: int) -> str:
     return "—" if value is None else f"{value:.{decimals}f}"
 
 
+def _signed(value: float, decimals: int) -> str:
+    """`value` with its sign, "+0.0" for anything that rounds to zero (never "-0.0")."""
+    value = 0.0 if round(value, decimals) == 0 else value
+    return f"{value:+.{decimals}f}"
+
+
 def format_summary(result: GaitResult) -> str:
     """Return a short table: median, ± expected error, IQR and steps per metric."""
     r = result.to_dict()
@@ -60,17 +66,19 @@ def format_summary(result: GaitResult) -> str:
         mark = " ~" if s["approximate"] else ""
         lines.append(f"{label:44s} {_fmt(s['value'], dec):>8s} {_fmt(s['expected_error'], dec):>6s}"
                      f"  {iqr:>17s} {s['n']:>4d}  {s['unit']}{mark}")
-    asym = ["", "left/right (symmetry index, + = left larger)"]
+    asym = ["", "left/right (+ = left larger; angles and overstride by their difference)"]
     for key, label in ASYMMETRY_ROWS:
         a = r["asymmetry"].get(key)
         if not a or a["left"] is None:
             continue
         verdict = (not_assessable_reason(key) if a["approximate"] and not a["detectable"]
                    else "detectable" if a["detectable"] else "within measurement error")
-        si = a["symmetry_index_pct"]
-        si = 0.0 if round(si, 1) == 0 else si  # no "-0.0"
+        if key in SYMMETRY_INDEX_METRICS:
+            compared = f"SI {_signed(a['symmetry_index_pct'], 1):>6s} %"
+        else:
+            compared = f"L-R {_signed(a['difference'], 1):>5s} {a['unit']}"
         asym.append(f"  {label:30s} L {a['left']:8.2f}  R {a['right']:8.2f}  "
-                    f"SI {si:+6.1f} %  ({verdict})")
+                    f"{compared}  ({verdict})")
     if r.get("frontal"):
         from .frontal.findings import format_frontal
 

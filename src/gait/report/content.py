@@ -23,7 +23,7 @@ from ..advice import (METRICS, CadencePrescription, ChecklistItem, Finding, Meas
                       return_to_run_checklist)
 from ..errors import InvalidOptionError
 from ..evidence import Statement, statement
-from ..metrics import foot_strike_pattern, not_assessable_reason
+from ..metrics import SYMMETRY_INDEX_METRICS, foot_strike_pattern, not_assessable_reason
 from ..pipeline import KMH_PER_MS
 from ..result import GaitResult
 
@@ -369,7 +369,8 @@ def _bilateral(r: dict) -> tuple[dict, ...]:
                 "within measurement error"
         rows.append({"key": key, "label": label, "decimals": dec, "left": a["left"],
                      "right": a["right"], "unit": a["unit"], "difference": a["difference"],
-                     "si_pct": a["symmetry_index_pct"], "verdict": verdict,
+                     "si_pct": (a["symmetry_index_pct"] if key in SYMMETRY_INDEX_METRICS
+                                else None), "verdict": verdict,
                      "n_left": a["n_left"], "n_right": a["n_right"]})
     return tuple(rows)
 

@@ -15,8 +15,8 @@ from .citations import CitationIndex
 from .content import ReportContent
 from .html import (Section, audio, bullet_list, esc, figure, paragraph, render_page,
                    status_badge, table, tile, video)
-from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text,
-                      finding_groups, frontal_facts, frontal_intro, headline_tiles,
+from .wording import (BILATERAL_NOTE, GROUP_TITLES, NO_BELT_SPEED, bilateral_comparison,
+                      checklist_status, clip_footer, effect_text, finding_groups, frontal_facts, frontal_intro, headline_tiles,
                       measurement_notes, overlay_note, target_rows)
 
 
@@ -123,13 +123,12 @@ def _findings(c: ReportContent, refs: CitationIndex) -> Section:
                              "What it means"], trs, col_widths_pct=(17, 13, 19, 10, 41)))
     if c.bilateral:
         rows = [[esc(b["label"]), f"{b['left']:.{b['decimals']}f}",
-                 f"{b['right']:.{b['decimals']}f}", esc(b["unit"]), f"{b['si_pct']:+.1f}",
-                 esc(b["verdict"])] for b in c.bilateral]
+                 f"{b['right']:.{b['decimals']}f}", esc(b["unit"]),
+                 *bilateral_comparison(b), esc(b["verdict"])] for b in c.bilateral]
         body.append("<h3>Left and right</h3>" + table(
-            ["Measure", "Left", "Right", "Unit", "Symmetry index (%)", "Difference"], rows,
-            numeric_cols=(1, 2, 4)))
-        body.append(paragraph("Symmetry index = (left − right) / mean × 100; positive when the "
-                              "left value is larger.", cls="small"))
+            ["Measure", "Left", "Right", "Unit", "Left − right", "Symmetry index (%)", "Verdict"],
+            rows, numeric_cols=(1, 2, 4, 5)))
+        body.append(paragraph(BILATERAL_NOTE, cls="small"))
         body.append(_cited_list(c.asymmetry_caveat, refs))
     return Section("Form findings", "".join(body), anchor="findings", page_break_before=True)
 

@@ -19,8 +19,8 @@ from .citations import CitationIndex
 from .content import ReportContent
 from .pdf import (FRAME_WIDTH_PT, PdfSection, ShrinkToFit, bullets, image, markup, para,
                   render_pdf, table, text, tiles)
-from .wording import (GROUP_TITLES, NO_BELT_SPEED, checklist_status, clip_footer, effect_text,
-                      finding_groups, frontal_facts, frontal_intro, headline_tiles,
+from .wording import (BILATERAL_NOTE, GROUP_TITLES, NO_BELT_SPEED, bilateral_comparison,
+                      checklist_status, clip_footer, effect_text, finding_groups, frontal_facts, frontal_intro, headline_tiles,
                       measurement_notes, overlay_note, page_footer, target_rows)
 
 
@@ -136,13 +136,14 @@ def _findings(c: ReportContent, refs: CitationIndex) -> PdfSection:
                          col_widths_frac=(0.17, 0.13, 0.2, 0.09, 0.41)))
     if c.bilateral:
         rows = [[b["label"], f"{b['left']:.{b['decimals']}f}", f"{b['right']:.{b['decimals']}f}",
-                 b["unit"], f"{b['si_pct']:+.1f}", b["verdict"]] for b in c.bilateral]
+                 b["unit"], *bilateral_comparison(b), b["verdict"]] for b in c.bilateral]
         out.append(KeepTogether([
             para("Left and right", style="h3"),
-            table(["Measure", "Left", "Right", "Unit", "Symmetry index (%)", "Difference"], rows,
-                  col_widths_frac=(0.27, 0.1, 0.1, 0.08, 0.13, 0.32), numeric_cols=(1, 2, 4)),
-            para("Symmetry index = (left − right) / mean × 100; positive when the left value is "
-                 "larger.", style="small")]))
+            table(["Measure", "Left", "Right", "Unit", "Left − right", "Symmetry index (%)",
+                   "Verdict"], rows,
+                  col_widths_frac=(0.25, 0.08, 0.08, 0.06, 0.1, 0.12, 0.31),
+                  numeric_cols=(1, 2, 4, 5)),
+            para(BILATERAL_NOTE, style="small")]))
         out += bullets([cited(s, refs) for s in c.asymmetry_caveat])
     return PdfSection("Form findings", out, page_break_before=True)
 

@@ -30,6 +30,23 @@ def signed(x: float, decimals: int = 1) -> str:
     return f"{x:+.{decimals}f}".replace("-", "−")
 
 
+#: Under the left/right table: how the two sides are compared.
+BILATERAL_NOTE = ("Symmetry index = (left − right) / mean × 100, positive when the left value is "
+                  "larger; given for times and lengths. Angles and overstride can be near zero "
+                  "or change sign, where a ratio means nothing: they are compared by their "
+                  "difference alone.")
+
+
+def bilateral_comparison(row: dict) -> tuple[str, str]:
+    """(left − right difference, symmetry index) cells of a left/right table row.
+
+    The difference carries the row's decimals; the symmetry index is "—" for
+    metrics compared by difference only (``row["si_pct"]`` None).
+    """
+    si = "—" if row["si_pct"] is None else signed(row["si_pct"])
+    return signed(row["difference"], row["decimals"]), si
+
+
 def unit_text(unit: str) -> str:
     """Unit as printed: degrees as "°", others unchanged."""
     return "°" if unit == "deg" else unit
