@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .number_text import fixed
 from .metrics import SYMMETRY_INDEX_METRICS, not_assessable_reason
 from .result import GaitResult
 
@@ -38,12 +39,6 @@ def _fmt(value, decimals: int) -> str:
     return "—" if value is None else f"{value:.{decimals}f}"
 
 
-def _signed(value: float, decimals: int) -> str:
-    """`value` with its sign, "+0.0" for anything that rounds to zero (never "-0.0")."""
-    value = 0.0 if round(value, decimals) == 0 else value
-    return f"{value:+.{decimals}f}"
-
-
 def format_summary(result: GaitResult) -> str:
     """Return a short table: median, ± expected error, IQR and steps per metric."""
     r = result.to_dict()
@@ -74,9 +69,9 @@ def format_summary(result: GaitResult) -> str:
         verdict = (not_assessable_reason(key) if a["approximate"] and not a["detectable"]
                    else "detectable" if a["detectable"] else "within measurement error")
         if key in SYMMETRY_INDEX_METRICS:
-            compared = f"SI {_signed(a['symmetry_index_pct'], 1):>6s} %"
+            compared = f"SI {fixed(a['symmetry_index_pct'], 1, signed=True):>6s} %"
         else:
-            compared = f"L-R {_signed(a['difference'], 1):>5s} {a['unit']}"
+            compared = f"L-R {fixed(a['difference'], 1, signed=True):>5s} {a['unit']}"
         asym.append(f"  {label:30s} L {a['left']:8.2f}  R {a['right']:8.2f}  "
                     f"{compared}  ({verdict})")
     if r.get("frontal"):

@@ -20,6 +20,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import OutputExistsError
 from ..evidence import Statement
+from ..number_text import fixed
 from ..output_paths import check_writable_folder, replacing
 from ..report import html as H
 from ..report import pdf as P
@@ -47,9 +48,7 @@ class KeyFramePair:
 def _fmt(v: float, decimals: int, *, signed: bool = False) -> str:
     if not math.isfinite(v):
         return "—"
-    v = 0.0 if round(v, decimals) == 0 else v  # no "−0.0"
-    text = f"{v:+.{decimals}f}" if signed else f"{v:.{decimals}f}"
-    return text.replace("-", "−")
+    return fixed(v, decimals, signed=signed).replace("-", "−")
 
 
 def _unit(r: MetricChange) -> str:

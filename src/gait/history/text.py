@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ..number_text import fixed
 from .compare import NOT_COMPARED, REAL, Comparison
 from .store import SessionRecord
 
@@ -14,8 +15,7 @@ KMH_PER_MS = 3.6
 def _fmt(value: float | None, decimals: int, *, signed: bool = False) -> str:
     if value is None or not math.isfinite(value):
         return "-"
-    value = 0.0 if round(value, decimals) == 0 else value  # no "-0.0"
-    return f"{value:+.{decimals}f}" if signed else f"{value:.{decimals}f}"
+    return fixed(value, decimals, signed=signed)
 
 
 def _grid(header: Sequence[str], rows: Sequence[Sequence[str]], *, right: set[int]) -> str:

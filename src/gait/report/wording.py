@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..advice import LoadEffect
 from ..frontal.findings import VIEW_PHRASE
+from ..number_text import fixed
 from ..summary import ROWS as SUMMARY_ROWS
 from .assets import ReportAssets
 from .content import FindingRow, ReportContent
@@ -26,8 +27,7 @@ _CHECK_STATUS = {"met": "met", "not met": "not met", "unknown": "ask"}
 
 def signed(x: float, decimals: int = 1) -> str:
     """``+5.0`` / ``−14.0`` with a true minus sign (``+0.0``, never ``−0.0``)."""
-    x = 0.0 if round(x, decimals) == 0 else x
-    return f"{x:+.{decimals}f}".replace("-", "−")
+    return fixed(x, decimals, signed=True).replace("-", "−")
 
 
 #: Under the left/right table: how the two sides are compared.

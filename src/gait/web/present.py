@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..number_text import fixed
 from ..output_paths import is_temporary
 from ..report.overlay import FINGERPRINT_SUFFIX
 
@@ -73,9 +74,7 @@ def num(value: float | None, digits: int, unit: str = "", *, signed: bool = Fals
     """A number for a table cell: `digits` decimals, optional unit, en dash when missing."""
     if value is None or not math.isfinite(value):
         return "–"
-    value = 0.0 if round(value, digits) == 0 else value  # no "-0.0"
-    text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
-    return f"{text} {unit}".strip()
+    return f"{fixed(value, digits, signed=signed)} {unit}".strip()
 
 
 @dataclass(frozen=True)

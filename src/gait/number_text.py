@@ -1,0 +1,15 @@
+"""Numbers as text, one rule for every output: fixed decimals, never "-0.0"."""
+
+from __future__ import annotations
+
+
+def fixed(value: float, decimals: int, *, signed: bool = False) -> str:
+    """`value` with `decimals` decimals, and a "+" before positive values if `signed`.
+
+    A value that rounds to zero prints as "0.0" ("+0.0"), never "-0.0": a
+    perfectly symmetric runner must not read as slightly asymmetric. ASCII
+    hyphen-minus; callers that print a true minus sign replace it.
+    """
+    if round(value, decimals) == 0:
+        value = 0.0
+    return f"{value:+.{decimals}f}" if signed else f"{value:.{decimals}f}"
