@@ -305,12 +305,15 @@ def _round_half(x: float) -> float:
     return math.floor(x * 2.0 + 0.5) / 2.0
 
 
+#: Cadence increases the load studies tested (running-science.md), percent: the default targets.
+STUDIED_INCREASES_PCT = (5.0, 7.5, 10.0)
+
+
 def _load_effects(increase_pct: float) -> tuple[tuple[LoadEffect, ...], tuple[Statement, ...]]:
     """Load effects studied at (or nearest to) one increase, and caveats."""
     effects: list[LoadEffect] = []
     notes: list[Statement] = []
-    studied = (5.0, 7.5, 10.0)
-    nearest = min(studied, key=lambda s: (abs(s - increase_pct), s))
+    nearest = min(STUDIED_INCREASES_PCT, key=lambda s: (abs(s - increase_pct), s))
     if abs(nearest - increase_pct) > 1e-9:
         notes.append(
             _sd(
@@ -429,7 +432,7 @@ def cadence_prescription(
     cadence_spm: float,
     *,
     belt_speed_ms: float | None = None,
-    increases_pct: tuple[float, ...] = (5.0, 7.5, 10.0),
+    increases_pct: tuple[float, ...] = STUDIED_INCREASES_PCT,
 ) -> CadencePrescription:
     """Cadence targets, their evidence, a retraining plan and questions for the clinician.
 
@@ -440,7 +443,7 @@ def cadence_prescription(
     belt_speed_ms : float, optional
         Belt speed during filming, m/s. Needed for step lengths and steps per km
         and to judge cadence against speed.
-    increases_pct : tuple of float, default (5.0, 7.5, 10.0)
+    increases_pct : tuple of float, default `STUDIED_INCREASES_PCT` (5, 7.5 and 10)
         Cadence increases to prescribe, percent; each in (0, 15].
 
     Returns

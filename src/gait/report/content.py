@@ -18,9 +18,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from ..advice import (METRICS, CadencePrescription, ChecklistItem, Finding, Measurement,
-                      cadence_prescription, form_findings, listening_rules,
-                      return_to_run_checklist)
+from ..advice import (METRICS, STUDIED_INCREASES_PCT, CadencePrescription, ChecklistItem,
+                      Finding, Measurement, cadence_prescription, form_findings,
+                      listening_rules, return_to_run_checklist)
 from ..errors import InvalidOptionError
 from ..evidence import Statement, statement
 from ..metrics import SYMMETRY_INDEX_METRICS, foot_strike_pattern, not_assessable_reason
@@ -376,7 +376,7 @@ def _bilateral(r: dict) -> tuple[dict, ...]:
 
 
 def build_content(result: GaitResult, *, inputs: RunnerInputs = RunnerInputs(),
-                  increases_pct: tuple[float, ...] = (5.0, 7.5, 10.0)) -> ReportContent:
+                  increases_pct: tuple[float, ...] = STUDIED_INCREASES_PCT) -> ReportContent:
     """Decide what the report says about one result.
 
     Parameters

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..advice import CadenceTarget
+from ..advice import STUDIED_INCREASES_PCT, CadenceTarget
 from ..errors import OutputExistsError
 from ..metronome import write_metronome
 from ..output_paths import remove_if_empty, replacing
@@ -21,8 +21,9 @@ from .wording import signed
 #: The metronome tracks of reports written before they became MP3s are among them, so a
 #: re-analysis removes them.
 REPORT_FILES = ("report.html", "report.pdf", "overlay.mp4", "overlay.fingerprint.json",
-                *(metronome_file_name(p) for p in (5.0, 7.5, 10.0)),
-                *(Path(metronome_file_name(p)).with_suffix(".wav").name for p in (5.0, 7.5, 10.0)))
+                *(metronome_file_name(p) for p in STUDIED_INCREASES_PCT),
+                *(Path(metronome_file_name(p)).with_suffix(".wav").name
+                  for p in STUDIED_INCREASES_PCT))
 FIGURES_DIR = "figures"
 #: Default length of the metronome tracks, s.
 METRONOME_DURATION_S = 300.0
