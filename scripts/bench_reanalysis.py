@@ -45,7 +45,7 @@ PARTS = (
     ("    foot_trajectories", "report/figures.py", ("foot_trajectories",)),
     ("    figures to PNG", "report/figures.py", ("to_png",)),
     ("    initial_contact_frames", "report/keyframes.py", ("initial_contact_frames",)),
-    ("  metronome tracks", "gait/metronome.py", ("write_metronome", "write_metronome_wav")),
+    ("  metronome tracks", "gait/metronome.py", ("write_metronome",)),
     ("  write_overlay", "report/overlay.py", ("write_overlay",)),
     ("    draw_overlay", "report/overlay.py", ("draw_overlay",)),
     ("    PoseTrack.detected", "gait/track.py", ("detected",)),
