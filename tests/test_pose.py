@@ -253,3 +253,18 @@ def test_mediapipe_on_real_treadmill_slice(real_track, shared_videos):
     assert y[11] < y[23] < y[27]
     # the shared fixture computes each track once per run
     assert real_track("treadmill_side_30fps.mp4", stop=60) is track
+
+
+def test_a_fresh_track_equals_the_same_track_read_from_the_cache(clip, tmp_path):
+    """The backend's doubles are rounded as the cache stores them: a first analysis and a
+    re-analysis from the cache see the same numbers (and keep the same overlay)."""
+    cache = tmp_path / "cache"
+    backend = CountingBackend(offset_px=10.1)  # not a single-precision number
+    fresh = estimate_pose(probe_video(clip), backend=backend, cache_dir=cache, progress=False)
+    cached = estimate_pose(probe_video(clip), backend=backend, cache_dir=cache, progress=False)
+    assert len(backend.calls) == 10  # the second came from the cache
+    for name in ("xy_px", "visibility", "world_m"):
+        np.testing.assert_array_equal(getattr(cached, name), getattr(fresh, name), err_msg=name)
+    assert fresh.xy_px[0, 0, 0] == np.float32(10.1)
+    uncached = estimate_pose(probe_video(clip), backend=backend, use_cache=False, progress=False)
+    np.testing.assert_array_equal(uncached.xy_px, fresh.xy_px)

@@ -132,6 +132,8 @@ def estimate_pose(
             video_track = _run_backend(info, backend, start=start, stop=stop, progress=progress,
                                        on_progress=on_progress, workers=workers,
                                        chunk_s=chunk_s, overlap_s=overlap_s)
+        # as the cache will return it: a first analysis and its re-analyses agree exactly
+        video_track = video_track.at_stored_precision()
         if path is not None:
             store(video_track, path)
     else:
