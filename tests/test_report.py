@@ -322,7 +322,8 @@ def test_an_unchanged_overlay_is_kept_not_encoded_again(report_dir, tmp_path, mo
 
     result = GaitResult.load_json(report_dir / "results.json")
     run = dict(video_path=report_dir / "clip.mp4", metronome_duration_s=2.0, overwrite=True)
-    write_report(tmp_path / "report", result, track=synthetic_track(PARAMS)[0], **run)
+    first = write_report(tmp_path / "report", result, track=synthetic_track(PARAMS)[0], **run)
+    assert first.kept == frozenset()
     video = (tmp_path / "report" / "overlay.mp4").read_bytes()
 
     def encode(*args, **kwargs):
@@ -335,11 +336,46 @@ def test_an_unchanged_overlay_is_kept_not_encoded_again(report_dir, tmp_path, mo
                            inputs=RunnerInputs(pain_0_10=5.0), **run)
     assert (out / "overlay.mp4").read_bytes() == video
     assert {"overlay.mp4", "overlay.fingerprint.json"} <= set(written)
+    assert written.kept == {"overlay.mp4", "overlay.fingerprint.json"}
     assert '<video controls preload="metadata" src="overlay.mp4"' in _html(out)
     assert overlay.fingerprint_path(out / "overlay.mp4").name in REPORT_FILES
     write_report(out, again, track=synthetic_track(PARAMS)[0], overlay=False, **run)
     assert not (out / "overlay.mp4").exists()
     assert not (out / "overlay.fingerprint.json").exists()
+
+
+def test_cli_says_whether_it_wrote_or_kept_the_overlay(report_dir, tmp_path, monkeypatch,
+                                                       capsys):
+    """Analysing the same clip again into the same folder (--force), from the same cached
+    landmarks, keeps the overlay, and the command line says so rather than "wrote"."""
+    import gait.pipeline
+
+    result = GaitResult.load_json(report_dir / "results.json")
+    track, _ = synthetic_track(PARAMS)
+    # the pose cache's part: the same landmarks, hence the same result, on every run
+    monkeypatch.setattr(gait.pipeline, "analyze", lambda video, **kwargs: (result, track))
+    out = tmp_path / "out"
+    argv = ["analyze", str(report_dir / "clip.mp4"), "-o", str(out), "--force"]
+    printed, made_ns = [], []
+    for _ in range(2):
+        assert main(argv) == 0
+        printed.append(capsys.readouterr().out.splitlines()[-1])
+        made_ns.append((out / "overlay.mp4").stat().st_mtime_ns)
+    assert printed[0] == (f"wrote {out / 'report.html'}, report.pdf, figures/, "
+                          "metronome_+*pct.mp3 and overlay.mp4")
+    assert printed[1] == (f"wrote {out / 'report.html'}, report.pdf, figures/ and "
+                          "metronome_+*pct.mp3; kept overlay.mp4 (made from the same inputs)")
+    assert made_ns[1] == made_ns[0]
+
+
+def test_the_report_line_names_metronome_tracks_only_when_there_are_some(tmp_path):
+    from gait.cli import _report_line
+    from gait.report import ReportFiles
+
+    names = {"report.html", "report.pdf", "figures/cadence.png"}
+    files = ReportFiles({n: tmp_path / n for n in names})  # e.g. a walking clip
+    assert _report_line(tmp_path, files) == (f"wrote {tmp_path / 'report.html'}, report.pdf "
+                                             "and figures/")
 
 
 def _refilmed(folder, result, track, monkeypatch):

@@ -26,7 +26,7 @@ from .output_paths import check_writable_file, ensure_writable_folder, remove_if
 
 if TYPE_CHECKING:
     from .pipeline import AnalysisOptions
-    from .report import RunnerInputs
+    from .report import ReportFiles, RunnerInputs
 
 EXIT_CODES_HELP = """exit codes:
   0  success
@@ -343,16 +343,31 @@ def _analyze_into(args: argparse.Namespace, options: AnalysisOptions,
     if args.no_report:
         remove_report_files(args.outdir)  # of an earlier run replaced with --force
     else:
-        write_report(args.outdir, result, track=track, video_path=args.video, inputs=inputs,
-                     overlay=not args.no_overlay, progress=not args.quiet, overwrite=True)
+        files = write_report(args.outdir, result, track=track, video_path=args.video,
+                             inputs=inputs, overlay=not args.no_overlay,
+                             progress=not args.quiet, overwrite=True)
         if not args.quiet:
-            print(f"wrote {args.outdir / 'report.html'}, report.pdf, figures/, "
-                  "metronome_+*pct.mp3" + ("" if args.no_overlay else " and overlay.mp4"))
+            print(_report_line(args.outdir, files))
     if args.athlete is not None:
         message = history_commands.record_analysis(args, result)
         if not args.quiet:
             print(message)
     return 0
+
+
+def _report_line(outdir: Path, files: ReportFiles) -> str:
+    """What `gait analyze` says of its report: the files written (metronome tracks only when
+    there is a cadence target), and the overlay as kept when the one an earlier run left in
+    `outdir` was made from the same inputs and not encoded again."""
+    written = [f"{outdir / 'report.html'}", "report.pdf", "figures/"]
+    if any(name.startswith("metronome") for name in files):
+        written.append("metronome_+*pct.mp3")
+    if "overlay.mp4" in files and "overlay.mp4" not in files.kept:
+        written.append("overlay.mp4")
+    line = "wrote " + ", ".join(written[:-1]) + " and " + written[-1]
+    if "overlay.mp4" in files.kept:
+        line += "; kept overlay.mp4 (made from the same inputs)"
+    return line
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ One module per job:
 """
 
 from .content import RunnerInputs, build_content
-from .write import REPORT_FILES, remove_report_files, write_report
+from .write import REPORT_FILES, ReportFiles, remove_report_files, write_report
 
-__all__ = ["REPORT_FILES", "RunnerInputs", "build_content", "remove_report_files", "write_report"]
+__all__ = ["REPORT_FILES", "ReportFiles", "RunnerInputs", "build_content", "remove_report_files",
+           "write_report"]

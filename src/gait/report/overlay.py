@@ -277,7 +277,7 @@ def _is_current(path: Path, fingerprint: dict[str, str]) -> bool:
 
 def write_overlay(path: str | Path, result: GaitResult, track: PoseTrack,
                   video_path: str | Path, *, filtered: PoseTrack | None = None,
-                  progress: bool = False, overwrite: bool = False) -> Path:
+                  progress: bool = False, overwrite: bool = False) -> bool:
     """Write the overlay video as H.264 MP4, unless the file there was made from the same inputs.
 
     The overlay's fingerprint file (`fingerprint_path`) is written beside it.
@@ -304,8 +304,8 @@ def write_overlay(path: str | Path, result: GaitResult, track: PoseTrack,
 
     Returns
     -------
-    Path
-        The written (or kept) file.
+    bool
+        True if the overlay was encoded, False if the file at `path` was kept.
 
     Raises
     ------
@@ -321,14 +321,14 @@ def write_overlay(path: str | Path, result: GaitResult, track: PoseTrack,
     info = probe_video(video_path, capture_fps=result.options.get("capture_fps"))
     fingerprint = overlay_fingerprint(result, track, filtered, info)
     if _is_current(path, fingerprint):
-        return path
+        return False
     with replacing(path) as tmp:
         encode_overlay(tmp, result, track, filtered, info, progress=progress)
     record = {"inputs": fingerprint, "overlay_bytes": path.stat().st_size,
               "overlay_sha256": file_sha256(path)}
     with replacing(fingerprint_path(path)) as tmp:
         tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-    return path
+    return True
 
 
 def encode_overlay(path: Path, result: GaitResult, track: PoseTrack, filtered: PoseTrack,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,6 +27,32 @@ REPORT_FILES = ("report.html", "report.pdf", "overlay.mp4", "overlay.fingerprint
 FIGURES_DIR = "figures"
 #: Default length of the metronome tracks, s.
 METRONOME_DURATION_S = 300.0
+
+
+class ReportFiles(dict[str, Path]):
+    """Every file of a report by name, as `write_report` returns them, and which were kept.
+
+    A dict of file name ("figures/<name>.png" for figures) to path; `kept`
+    names the files an earlier run left there that this run did not write again.
+
+    Parameters
+    ----------
+    files : mapping of str to Path
+        Every file of the report, the kept ones included.
+    kept : iterable of str
+        Names of files that were already there, made from the same inputs, and
+        not written again.
+
+    Attributes
+    ----------
+    kept : frozenset of str
+        ``overlay.mp4`` and its fingerprint file when the overlay was not
+        encoded again (`gait.report.overlay.write_overlay`); otherwise empty.
+    """
+
+    def __init__(self, files: Mapping[str, Path], *, kept: Iterable[str] = ()) -> None:
+        super().__init__(files)
+        self.kept = frozenset(kept)
 
 
 def _side_view(result: GaitResult) -> bool:
@@ -169,7 +195,7 @@ def remove_report_files(outdir: str | Path, *, keep: tuple[str, ...] = ()) -> li
 def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | None = None,
                  video_path: str | Path | None = None, inputs: RunnerInputs = RunnerInputs(),
                  overlay: bool = True, metronome_duration_s: float = METRONOME_DURATION_S,
-                 progress: bool = False, overwrite: bool = False) -> dict[str, Path]:
+                 progress: bool = False, overwrite: bool = False) -> ReportFiles:
     """Write report.html, report.pdf, figures, metronome tracks and overlay.mp4.
 
     Parameters
@@ -199,8 +225,9 @@ def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | N
 
     Returns
     -------
-    dict of str to Path
-        What was written, by file name ("figures/<name>.png" for figures).
+    ReportFiles
+        Every file of the report by name ("figures/<name>.png" for figures); its
+        `kept` names the overlay and its fingerprint file when they were kept.
 
     Raises
     ------
@@ -217,6 +244,7 @@ def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | N
                                 "folder or pass overwrite=True (--force)")
     outdir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
+    kept: tuple[str, ...] = ()
     content = build_content(result, inputs=inputs)
     # cleaned once for the foot trajectories, key frames and overlay, which all draw it
     drawn = track is not None and (video_path is not None or _side_view(result))
@@ -235,11 +263,12 @@ def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | N
     if overlay and track is not None and video_path is not None:
         from .overlay import fingerprint_path, write_overlay
 
-        written["overlay.mp4"] = write_overlay(outdir / "overlay.mp4", result, track, video_path,
-                                               filtered=filtered, progress=progress,
-                                               overwrite=True)
-        fingerprint = fingerprint_path(written["overlay.mp4"])
-        written[fingerprint.name] = fingerprint
+        video_out = outdir / "overlay.mp4"
+        fingerprint = fingerprint_path(video_out)
+        encoded = write_overlay(video_out, result, track, video_path, filtered=filtered,
+                                progress=progress, overwrite=True)
+        written.update({video_out.name: video_out, fingerprint.name: fingerprint})
+        kept = () if encoded else (video_out.name, fingerprint.name)
         assets = ReportAssets(assets.figures, assets.keyframes, "overlay.mp4",
                               assets.keyframes_note)
     html_path = outdir / "report.html"
@@ -248,4 +277,4 @@ def write_report(outdir: str | Path, result: GaitResult, *, track: PoseTrack | N
     written["report.html"] = html_path
     written["report.pdf"] = report_pdf(outdir / "report.pdf", content, assets)
     remove_report_files(outdir, keep=tuple(written))
-    return written
+    return ReportFiles(written, kept=kept)
