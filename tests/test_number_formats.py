@@ -6,7 +6,7 @@ import pytest
 
 from gait.history.compare_report import _fmt as compare_number
 from gait.history.text import _fmt as history_number
-from gait.number_text import fixed
+from gait.number_text import MINUS, fixed, typeset
 from gait.report.wording import signed
 from gait.web.present import num
 
@@ -22,5 +22,31 @@ def test_values_that_round_to_zero_print_as_zero(value):
 
 def test_other_values_keep_their_sign():
     assert signed(-0.05) == "−0.1" and signed(0.05) == "+0.1"
-    assert num(-0.06, 1) == "-0.1" and history_number(-0.06, 1, signed=True) == "-0.1"
+    assert num(-0.06, 1) == "−0.1" and history_number(-0.06, 1, signed=True) == "-0.1"
     assert compare_number(-0.06, 1) == "−0.1" and fixed(-0.06, 2, signed=True) == "-0.06"
+
+
+def test_typeset_outputs_use_a_true_minus_and_plain_text_the_hyphen():
+    assert typeset(-3.64, 1) == f"{MINUS}3.6" and typeset(-0.04, 1, signed=True) == "+0.0"
+    assert fixed(-3.64, 1) == "-3.6"
+    assert num(-3.64, 1, "deg") == f"{MINUS}3.6 deg"  # web pages are typeset
+
+
+def test_the_text_summary_never_prints_a_negative_zero():
+    from dataclasses import replace
+
+    from gait.pipeline import AnalysisOptions, analyze_track
+    from gait.summary import format_summary
+    from gait.synth import SynthParams, synthetic_track
+
+    result = analyze_track(synthetic_track(SynthParams(duration_s=6.0, fps=60))[0],
+                           options=AnalysisOptions(belt_speed_ms=10 / 3.6))
+    shin = {**result.asymmetry["shin_angle_deg"], "left": -0.001, "right": -0.004}
+    summary = {**result.summary,
+               "shin_angle_deg": {**result.summary["shin_angle_deg"], "value": -0.01}}
+    text = format_summary(replace(result, asymmetry={**result.asymmetry, "shin_angle_deg": shin},
+                                  summary=summary))
+    assert "-0.0" not in text
+    line = next(t for t in text.splitlines() if t.strip().startswith("Shin angle at contact")
+                and " L " in t)
+    assert "L     0.00  R     0.00" in line

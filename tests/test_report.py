@@ -510,15 +510,19 @@ def test_key_frames_skip_contacts_in_frames_without_the_runner(report_dir):
         assert row["ic_idx"] != typical[side]["ic_idx"] and detected[row["ic_idx"]]
 
 
-def test_left_right_table_compares_angles_by_difference_and_times_by_symmetry_index(report_dir):
-    """A symmetry index of angles near zero is meaningless (-3.6° vs -0.4° is +161 %)."""
-    r = _results(report_dir)
-    page = _html(report_dir)
+def _left_right_rows(page: str) -> dict[str, list[str]]:
+    """Cells of the HTML left/right table by measure (visible text)."""
     section = page[page.index("<h3>Left and right</h3>"):]
     section = section[:section.index("</table>")]
     cells = [[htmllib.unescape(re.sub("<[^>]+>", "", c)).strip()
               for c in re.findall(r"<td[^>]*>(.*?)</td>", row)] for row in section.split("<tr")]
-    rows = {c[0]: c for c in cells if c}
+    return {c[0]: c for c in cells if c}
+
+
+def test_left_right_table_compares_angles_by_difference_and_times_by_symmetry_index(report_dir):
+    """A symmetry index of angles near zero is meaningless (-3.6° vs -0.4° is +161 %)."""
+    r = _results(report_dir)
+    rows = _left_right_rows(_html(report_dir))
     shin, step = r["asymmetry"]["shin_angle_deg"], r["asymmetry"]["step_time_ms"]
     shin_row, step_row = rows["Shin angle at contact"], rows["Step time"]
     assert float(shin_row[4].replace("−", "-")) == pytest.approx(shin["difference"], abs=0.05)
@@ -529,6 +533,20 @@ def test_left_right_table_compares_angles_by_difference_and_times_by_symmetry_in
     pdf = " ".join(" ".join(p.extract_text().split())
                    for p in pypdf.PdfReader(report_dir / "report.pdf").pages)
     assert "compared by their difference" in pdf and "Left − right" in pdf
+
+
+def test_left_right_table_prints_negative_values_with_a_true_minus_sign(report_dir):
+    """Left and right print a negative angle as the difference beside them does: "−", not "-",
+    in the HTML and the PDF alike."""
+    shin = _results(report_dir)["asymmetry"]["shin_angle_deg"]
+    assert shin["left"] < -0.05 and shin["right"] < -0.05  # the synthetic runner's shins
+    left, right = (f"{shin[side]:.1f}".replace("-", "−") for side in ("left", "right"))
+    rows = _left_right_rows(_html(report_dir))
+    assert rows["Shin angle at contact"][1:3] == [left, right]
+    assert not any("-" in cell for row in rows.values() for cell in row[1:3])
+    pdf = " ".join(" ".join(p.extract_text().split())
+                   for p in pypdf.PdfReader(report_dir / "report.pdf").pages)
+    assert f"Shin angle at contact {left} {right} deg" in pdf
 
 
 def test_metronome_tracks_click_at_the_targets(report_dir):

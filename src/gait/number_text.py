@@ -1,4 +1,9 @@
-"""Numbers as text, one rule for every output: fixed decimals, never "-0.0"."""
+"""Numbers as text, one rule for every output: fixed decimals, never "-0.0".
+
+Plain-text outputs (the terminal summary, CSV, history tables) use `fixed`,
+with the ASCII hyphen-minus; typeset outputs (the HTML and PDF reports, the
+web pages) use `typeset`, with a true minus sign.
+"""
 
 from __future__ import annotations
 
@@ -13,3 +18,12 @@ def fixed(value: float, decimals: int, *, signed: bool = False) -> str:
     if round(value, decimals) == 0:
         value = 0.0
     return f"{value:+.{decimals}f}" if signed else f"{value:.{decimals}f}"
+
+
+#: The minus sign of typeset numbers (U+2212), as wide as "+".
+MINUS = "\u2212"
+
+
+def typeset(value: float, decimals: int, *, signed: bool = False) -> str:
+    """`fixed` with a true minus sign: ``−3.6``, ``+0.0``, for HTML, PDF and web pages."""
+    return fixed(value, decimals, signed=signed).replace("-", MINUS)

@@ -36,7 +36,7 @@ ASYMMETRY_ROWS = (
 
 
 def _fmt(value, decimals: int) -> str:
-    return "—" if value is None else f"{value:.{decimals}f}"
+    return "—" if value is None else fixed(value, decimals)
 
 
 def format_summary(result: GaitResult) -> str:
@@ -72,7 +72,7 @@ def format_summary(result: GaitResult) -> str:
             compared = f"SI {fixed(a['symmetry_index_pct'], 1, signed=True):>6s} %"
         else:
             compared = f"L-R {fixed(a['difference'], 1, signed=True):>5s} {a['unit']}"
-        asym.append(f"  {label:30s} L {a['left']:8.2f}  R {a['right']:8.2f}  "
+        asym.append(f"  {label:30s} L {fixed(a['left'], 2):>8s}  R {fixed(a['right'], 2):>8s}  "
                     f"{compared}  ({verdict})")
     if r.get("frontal"):
         from .frontal.findings import format_frontal

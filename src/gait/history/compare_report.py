@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import OutputExistsError
 from ..evidence import Statement
-from ..number_text import fixed
+from ..number_text import typeset
 from ..output_paths import check_writable_folder, replacing
 from ..report import html as H
 from ..report import pdf as P
@@ -48,7 +48,7 @@ class KeyFramePair:
 def _fmt(v: float, decimals: int, *, signed: bool = False) -> str:
     if not math.isfinite(v):
         return "—"
-    return fixed(v, decimals, signed=signed).replace("-", "−")
+    return typeset(v, decimals, signed=signed)
 
 
 def _unit(r: MetricChange) -> str:

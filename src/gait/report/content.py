@@ -24,6 +24,7 @@ from ..advice import (METRICS, STUDIED_INCREASES_PCT, CadencePrescription, Check
 from ..errors import InvalidOptionError
 from ..evidence import Statement, statement
 from ..metrics import SYMMETRY_INDEX_METRICS, foot_strike_pattern, not_assessable_reason
+from ..number_text import typeset
 from ..pipeline import KMH_PER_MS
 from ..result import GaitResult
 
@@ -139,7 +140,7 @@ class HeadlineMetric:
 
     def fmt(self, x: float | None) -> str:
         """Number at this metric's precision, "—" if missing."""
-        return "—" if x is None or not math.isfinite(x) else f"{x:.{self.decimals}f}"
+        return "—" if x is None or not math.isfinite(x) else typeset(x, self.decimals)
 
 
 @dataclass(frozen=True)
@@ -334,7 +335,8 @@ def _finding_rows(r: dict) -> tuple[FindingRow, ...]:
     for advice_key, a in blocked_asym:
         rows.append(FindingRow(
             None, METRICS[advice_key].label,
-            f"{a['symmetry_index_pct']:+.1f}% (L {a['left']:.3g}, R {a['right']:.3g} {a['unit']})",
+            f"{typeset(a['symmetry_index_pct'], 1, signed=True)}% "
+            f"(L {a['left']:.3g}, R {a['right']:.3g} {a['unit']})",
             "not assessed",
             (Statement("Not assessed: " + a["note"], ("measurement.frame_rate",)),
              statement("asymmetry.not_predictor")),
@@ -349,7 +351,7 @@ def _row(f: Finding) -> FindingRow:
     else:
         dec = 0 if f.unit == "ms" else 1
         unit = "°" if f.unit == "deg" else f" {f.unit}"
-        value = f"{m.value:.{dec}f}{unit}".strip()
+        value = f"{typeset(m.value, dec)}{unit}".strip()
         if m.detectable_change:
             value += f" (± {m.detectable_change:.{dec}f})"
     ref = None if f.reference is None else Statement(f.reference.text, f.reference.claims)

@@ -16,8 +16,9 @@ from .content import ReportContent
 from .html import (Section, audio, bullet_list, esc, figure, paragraph, render_page,
                    status_badge, table, tile, video)
 from .wording import (BILATERAL_NOTE, GROUP_TITLES, NO_BELT_SPEED, bilateral_comparison,
-                      checklist_status, clip_footer, effect_text, finding_groups, frontal_facts, frontal_intro, headline_tiles,
-                      measurement_notes, overlay_note, target_rows)
+                      bilateral_values, checklist_status, clip_footer, effect_text, finding_groups,
+                      frontal_facts, frontal_intro, headline_tiles, measurement_notes,
+                      overlay_note, target_rows)
 
 
 def cited(statement: Statement, refs: CitationIndex) -> str:
@@ -122,8 +123,7 @@ def _findings(c: ReportContent, refs: CitationIndex) -> Section:
                     + table(["Measure", "Measured (± detectable change)", "Reference", "Status",
                              "What it means"], trs, col_widths_pct=(17, 13, 19, 10, 41)))
     if c.bilateral:
-        rows = [[esc(b["label"]), f"{b['left']:.{b['decimals']}f}",
-                 f"{b['right']:.{b['decimals']}f}", esc(b["unit"]),
+        rows = [[esc(b["label"]), *bilateral_values(b), esc(b["unit"]),
                  *bilateral_comparison(b), esc(b["verdict"])] for b in c.bilateral]
         body.append("<h3>Left and right</h3>" + table(
             ["Measure", "Left", "Right", "Unit", "Left − right", "Symmetry index (%)", "Verdict"],

@@ -20,8 +20,9 @@ from .content import ReportContent
 from .pdf import (FRAME_WIDTH_PT, PdfSection, ShrinkToFit, bullets, image, markup, para,
                   render_pdf, table, text, tiles)
 from .wording import (BILATERAL_NOTE, GROUP_TITLES, NO_BELT_SPEED, bilateral_comparison,
-                      checklist_status, clip_footer, effect_text, finding_groups, frontal_facts, frontal_intro, headline_tiles,
-                      measurement_notes, overlay_note, page_footer, target_rows)
+                      bilateral_values, checklist_status, clip_footer, effect_text, finding_groups,
+                      frontal_facts, frontal_intro, headline_tiles, measurement_notes,
+                      overlay_note, page_footer, target_rows)
 
 
 def cited(statement: Statement, refs: CitationIndex, *, style: str = "body"):
@@ -135,8 +136,8 @@ def _findings(c: ReportContent, refs: CitationIndex) -> PdfSection:
                           "What it means"], trs,
                          col_widths_frac=(0.17, 0.13, 0.2, 0.09, 0.41)))
     if c.bilateral:
-        rows = [[b["label"], f"{b['left']:.{b['decimals']}f}", f"{b['right']:.{b['decimals']}f}",
-                 b["unit"], *bilateral_comparison(b), b["verdict"]] for b in c.bilateral]
+        rows = [[b["label"], *bilateral_values(b), b["unit"], *bilateral_comparison(b),
+                 b["verdict"]] for b in c.bilateral]
         out.append(KeepTogether([
             para("Left and right", style="h3"),
             table(["Measure", "Left", "Right", "Unit", "Left − right", "Symmetry index (%)",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..advice import LoadEffect
 from ..frontal.findings import VIEW_PHRASE
-from ..number_text import fixed
+from ..number_text import typeset
 from ..summary import ROWS as SUMMARY_ROWS
 from .assets import ReportAssets
 from .content import FindingRow, ReportContent
@@ -27,7 +27,7 @@ _CHECK_STATUS = {"met": "met", "not met": "not met", "unknown": "ask"}
 
 def signed(x: float, decimals: int = 1) -> str:
     """``+5.0`` / ``−14.0`` with a true minus sign (``+0.0``, never ``−0.0``)."""
-    return fixed(x, decimals, signed=True).replace("-", "−")
+    return typeset(x, decimals, signed=True)
 
 
 #: Under the left/right table: how the two sides are compared.
@@ -35,6 +35,15 @@ BILATERAL_NOTE = ("Symmetry index = (left − right) / mean × 100, positive whe
                   "larger; given for times and lengths. Angles and overstride can be near zero "
                   "or change sign, where a ratio means nothing: they are compared by their "
                   "difference alone.")
+
+
+def bilateral_values(row: dict) -> tuple[str, str]:
+    """(left, right) cells of a left/right table row, at the row's decimals.
+
+    Negative values (angles) carry a true minus sign, as the difference does
+    (`bilateral_comparison`).
+    """
+    return typeset(row["left"], row["decimals"]), typeset(row["right"], row["decimals"])
 
 
 def bilateral_comparison(row: dict) -> tuple[str, str]:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..number_text import fixed
+from ..number_text import typeset
 from ..output_paths import is_temporary
 from ..report.overlay import FINGERPRINT_SUFFIX
 
@@ -71,10 +71,11 @@ def headline(result: dict) -> list[Metric]:
 
 
 def num(value: float | None, digits: int, unit: str = "", *, signed: bool = False) -> str:
-    """A number for a table cell: `digits` decimals, optional unit, en dash when missing."""
+    """A number for a table cell: `digits` decimals, true minus sign, optional unit, en dash
+    when missing."""
     if value is None or not math.isfinite(value):
         return "–"
-    return f"{fixed(value, digits, signed=signed)} {unit}".strip()
+    return f"{typeset(value, digits, signed=signed)} {unit}".strip()
 
 
 @dataclass(frozen=True)
