@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from gait.pipeline import AnalysisOptions, analyze_track  # noqa: E402
 from gait.synth import SynthParams, render_video, synthetic_track  # noqa: E402
 from gait.web import WebConfig, create_app  # noqa: E402
+from web_helpers import fake_analysis  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -41,26 +40,6 @@ def synthetic_result():
     params = SynthParams(cadence_spm=172.0, duration_s=8.0, fps=60)
     track, _ = synthetic_track(params)
     return analyze_track(track, options=AnalysisOptions(belt_speed_ms=10 / 3.6))
-
-
-def fake_analysis(result):
-    """An `analyse` for the worker that writes `result` like the real one, without a video."""
-
-    def analyse(video: Path, outdir: Path, *, options, checklist, display_name, cache_dir,
-                on_progress):
-        outdir.mkdir(parents=True, exist_ok=True)
-        for stage in ("probe", "pose", "analysis", "report"):
-            on_progress(stage, 1.0)
-        sha256 = hashlib.sha256(video.read_bytes()).hexdigest()
-        done = replace(result, source=display_name,
-                       video={"file": display_name, "sha256": sha256})
-        done.save_json(outdir / "results.json")
-        done.save_steps_csv(outdir / "steps.csv")
-        (outdir / "figures").mkdir(exist_ok=True)
-        (outdir / "figures" / "cadence.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
-        (outdir / "overlay.fingerprint.json").write_text("{}")  # the report's working file
-
-    return analyse
 
 
 @pytest.fixture()

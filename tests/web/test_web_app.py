@@ -11,13 +11,7 @@ import pytest
 from gait.cli import main
 from gait.errors import InvalidOptionError
 from gait.web import WebConfig
-
-
-def job_id_of(response) -> str:
-    assert response.status_code == 303, response.text[:500]
-    location = response.headers["location"]
-    assert location.startswith("/jobs/")
-    return location.rsplit("/", 1)[1]
+from web_helpers import job_id_of
 
 
 def test_upload_queues_a_job_and_the_report_shows_results_json(make_client, upload, tiny_video,

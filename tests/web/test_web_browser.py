@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import os
 import socket
 import threading
 import time
@@ -196,12 +197,32 @@ def test_upload_progress_report_history_compare_delete(browser, live_server, cli
                            .evaluate("a => a.href"))
     assert csv.ok and csv.text().startswith("index,foot,ic_s")
 
+    # the belt was faster than typed: analyse the stored video again, nothing to upload
+    first_job = page.url.rsplit("/", 1)[1]
+    page.click("#reanalyse")
+    assert page.locator("input[name=belt_speed]").input_value() == "10"
+    assert page.locator("input[name=label]").input_value() == "before retraining"
+    assert page.locator("input[name=weekly_distance_km]").input_value() == "25"
+    page.fill("input[name=belt_speed]", "12")
+    page.click("#submit")
+    wait_for_report(page)
+    again_job = page.url.rsplit("/", 1)[1]
+    assert again_job != first_job
+    again = results_json(page)
+    assert again["summary"]["cadence_spm"] == before["summary"]["cadence_spm"]
+    assert again["summary"]["step_length_m"]["value"] == pytest.approx(
+        1.2 * before["summary"]["step_length_m"]["value"], rel=1e-9)
+    assert "belt 12.0 km/h" in page.locator("#clip-facts").inner_text()
+    # the steps drawn are the same, so the earlier overlay was kept, not encoded again
+    assert os.path.samefile(data / "jobs" / first_job / "out" / "overlay.mp4",
+                            data / "jobs" / again_job / "out" / "overlay.mp4")
+
     # second session: drag and drop
     page.click("text=Ada Runner")
     page.click("text=Upload a video")
     drop_file(page, "#dropzone", clips["after.mp4"])
     assert "after.mp4" in page.locator("#chosen").inner_text()
-    page.fill("input[name=belt_speed]", "10")
+    page.fill("input[name=belt_speed]", "12")  # the same belt as the corrected first session
     page.fill("input[name=label]", "after 4 weeks")
     page.click("#submit")
     wait_for_report(page)
@@ -214,6 +235,7 @@ def test_upload_progress_report_history_compare_delete(browser, live_server, cli
     rows = page.locator("table.sessions tbody tr")
     assert rows.count() == 2
     assert "before retraining" in rows.nth(0).inner_text()
+    assert "analysed 2 times" in rows.nth(0).inner_text()  # the re-analysis is a version
     assert f"{cadence_before} steps/min" in rows.nth(0).inner_text()
     assert f"{cadence_after} steps/min" in rows.nth(1).inner_text()
 

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from gait.errors import InvalidOptionError
-from gait.web.forms import parse_upload_form
+from gait.web.forms import form_values, parse_upload_form
 from gait.web.uploads import check_video
 
 
@@ -57,3 +57,30 @@ def test_a_capture_rate_below_the_clip_names_the_users_file(tiny_video, tmp_path
     with pytest.raises(InvalidOptionError) as exc:
         check_video(stored, original_name="patient run.mp4", capture_fps=5.0)
     assert "patient run.mp4" in str(exc.value) and "video.mp4" not in str(exc.value)
+
+
+@pytest.mark.parametrize("fields", [
+    {},
+    {"belt_speed": "10", "speed_unit": "kmh", "label": "before retraining"},
+    {"belt_speed": "6.5", "speed_unit": "mph", "height_cm": "172.5", "view": "side-left"},
+    {"capture_fps": "239.76", "weekly_distance_km": "32.5", "pain_0_10": "3",
+     "pain_settled_next_morning": "no", "two_week_distance_increase_pct": "-20",
+     "strength_sessions_per_week": "2"},
+    {"pain_settled_next_morning": "yes", "belt_speed": "43.2"},
+])
+def test_the_form_filled_from_a_job_gives_the_same_job_again(fields):
+    parsed = parse_upload_form(fields)
+    again = parse_upload_form(form_values(parsed))
+    assert again.label == parsed.label and again.checklist == parsed.checklist
+    assert again.options.keys() == parsed.options.keys()
+    for name, value in parsed.options.items():
+        assert again.options[name] == (pytest.approx(value, abs=1e-3 / 3.6)
+                                       if isinstance(value, float) else value), name
+
+
+def test_the_refilled_form_reads_as_typed():
+    values = form_values(parse_upload_form({"belt_speed": "10", "height_cm": "180",
+                                            "pain_settled_next_morning": "yes"}))
+    assert values["belt_speed"] == "10" and values["speed_unit"] == "kmh"
+    assert values["height_cm"] == "180" and values["pain_settled_next_morning"] == "yes"
+    assert values["capture_fps"] == "" and values["view"] == "auto"

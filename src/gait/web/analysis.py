@@ -9,8 +9,50 @@ from typing import Callable
 
 from ..pipeline import AnalysisOptions, analyze
 from ..report import RunnerInputs, write_report
+from .uploads import link_or_copy
 
 ProgressCallback = Callable[[str, float], None]
+#: Outputs an analysis may reuse from its folder, or from an earlier analysis of the same
+#: video: the overlay video and its fingerprint. The report keeps the overlay only when the
+#: fingerprint shows it was made from the same inputs (`gait.report.overlay.write_overlay`),
+#: and encodes it again otherwise.
+REUSABLE_OUTPUTS = ("overlay.mp4", "overlay.fingerprint.json")
+
+
+def empty_output_folder(outdir: Path) -> None:
+    """Create `outdir`, or remove everything in it except the `REUSABLE_OUTPUTS`."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    for path in outdir.iterdir():
+        if path.name in REUSABLE_OUTPUTS and path.is_file() and not path.is_symlink():
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def seed_reusable_outputs(earlier_outdir: Path, outdir: Path) -> list[str]:
+    """Link the `REUSABLE_OUTPUTS` of an earlier analysis of the same video into `outdir`.
+
+    Parameters
+    ----------
+    earlier_outdir : Path
+        Output folder of a finished analysis of the same video.
+    outdir : Path
+        The new analysis's output folder (created if missing).
+
+    Returns
+    -------
+    list of str
+        Names of the files linked (or copied: `gait.web.uploads.link_or_copy`).
+    """
+    outdir.mkdir(parents=True, exist_ok=True)
+    seeded = []
+    for name in REUSABLE_OUTPUTS:
+        if (earlier_outdir / name).is_file() and not (outdir / name).exists():
+            link_or_copy(earlier_outdir / name, outdir / name)
+            seeded.append(name)
+    return seeded
 
 
 def run_analysis(video: Path, outdir: Path, *, options: dict, checklist: dict,
@@ -19,7 +61,10 @@ def run_analysis(video: Path, outdir: Path, *, options: dict, checklist: dict,
 
     Writes what ``gait analyze`` writes, with the same functions: results.json,
     steps.csv, pose_track.npz and the report (`gait.report.write_report`:
-    report.html, report.pdf, figures/, metronome tracks, overlay.mp4).
+    report.html, report.pdf, figures/, metronome tracks, overlay.mp4). An
+    overlay already in `outdir` (`REUSABLE_OUTPUTS`: left by an interrupted
+    run, or seeded from an earlier analysis of the video) is kept if it was
+    made from the same inputs.
 
     Parameters
     ----------
@@ -46,9 +91,7 @@ def run_analysis(video: Path, outdir: Path, *, options: dict, checklist: dict,
     GaitError
         The video cannot be analysed (the message says why).
     """
-    if outdir.exists():
-        shutil.rmtree(outdir)
-    outdir.mkdir(parents=True)
+    empty_output_folder(outdir)
     result, track = analyze(video, options=AnalysisOptions(**options), cache_dir=cache_dir,
                             progress=False, on_progress=lambda s, f: on_progress(s, f)
                             if s != "done" else None)

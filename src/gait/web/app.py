@@ -8,6 +8,7 @@ generated id):
 - ``/upload?name=``: the upload form (drag and drop or file picker)
 - ``/jobs/{id}``: progress while queued or running, the report when done
 - ``/jobs/{id}/status``: progress as JSON (polled by the progress page)
+- ``/jobs/{id}/reanalyse``: the stored video analysed again with other settings (a new job)
 - ``/jobs/{id}/files/{path}``: a file of the job's output folder
 - ``/compare?name=&a=&b=``: two recorded sessions (history session ids) compared
 - ``/comparisons/{folder}/{name}``: a file of a comparison report
@@ -34,14 +35,15 @@ from ..errors import GaitError, InvalidOptionError
 from ..history.compare import REAL
 from .athletes import AthleteStore
 from .config import LOCAL_HOSTS, WebConfig
-from .forms import SPEED_UNITS, VIEW_CHOICES, parse_upload_form
+from .forms import SPEED_UNITS, VIEW_CHOICES, UploadForm, form_values, parse_upload_form
 from .jobs import AnalysisRunningError, AthleteDeletedError, JobStore, is_job_id, new_job_id
 from .present import audio_label, clip_facts, headline, list_outputs, load_result, num
 from .security import REPORT_CSP, TOKEN_COOKIE, GuardMiddleware, safe_next, token_matches
 from .sessions import Sessions
 from .uploads import (StorageFullError, UploadTooLargeError, check_free_space, check_video,
-                      display_name, no_room_error, remove_tree, save_upload, stored_name)
-from .analysis import run_analysis
+                      display_name, link_or_copy, no_room_error, remove_tree, save_upload,
+                      stored_name)
+from .analysis import run_analysis, seed_reusable_outputs
 from .worker import Analyse, Worker
 
 log = logging.getLogger("gait.web")
@@ -371,6 +373,82 @@ def create_app(config: WebConfig, *, analyse: Analyse = run_analysis) -> FastAPI
                               "finished session is part of the athlete's history, which is "
                               "erased with the athlete.")
         return RedirectResponse(athlete_url(job.athlete), status_code=303)
+
+    # -- analyse again ----------------------------------------------------------------------
+
+    def reanalyse_page(request: Request, job, status: int = 200, error: str | None = None,
+                       values: dict | None = None) -> HTMLResponse:
+        return page(request, "reanalyse.html", status, job=job, error=error,
+                    values=values or {}, views=VIEW_CHOICES, units=SPEED_UNITS)
+
+    @app.get("/jobs/{job_id}/reanalyse", response_class=HTMLResponse)
+    def reanalyse_form(request: Request, job_id: str):
+        job = job_or_none(job_id)
+        if job is None:
+            return not_found(request, "No analysis with that id (it may have been deleted).")
+        if job.status not in ("done", "failed"):  # still queued or running: follow it
+            return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+        return reanalyse_page(request, job, values=form_values(
+            UploadForm(options=job.options, checklist=job.checklist, label=job.label)))
+
+    @app.post("/jobs/{job_id}/reanalyse")
+    async def reanalyse(request: Request, job_id: str):
+        job = await run_in_threadpool(job_or_none, job_id)
+        if job is None:
+            return message(request, 404, "Not found",
+                           "No analysis with that id (it may have been deleted).")
+        if job.status not in ("done", "failed"):
+            return message(request, 409, "Not finished yet",
+                           "This analysis has not finished; analyse it again once it has.",
+                           back=f"/jobs/{job.id}")
+        form = await request.form(max_part_size=64 * 1024)
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        try:
+            new_job = await run_in_threadpool(_store_reanalysis, job, parse_upload_form(values))
+            if job.status == "failed":  # retried: the new job replaces it, video and all
+                await run_in_threadpool(sessions.delete_job, job,
+                                        pose_cache_dir=config.pose_cache_dir)
+        except AthleteDeletedError as exc:
+            return message(request, 410, "Athlete deleted", str(exc))
+        except GaitError as exc:
+            status = 507 if isinstance(exc, StorageFullError) else 400
+            if wants_json(request):
+                return JSONResponse({"error": str(exc)}, status_code=status)
+            return reanalyse_page(request, job, status, str(exc), values)
+        worker.wake()
+        return RedirectResponse(f"/jobs/{new_job.id}", status_code=303)
+
+    def _store_reanalysis(source, parsed: UploadForm):
+        """Queue a new job for the stored video of the finished job `source`.
+
+        The video is linked into the new job's folder (copied where links are
+        impossible); a finished job's overlay is seeded into the new output
+        folder, to be kept if the new analysis draws the same. Nothing is kept
+        when any step fails.
+        """
+        video = config.jobs_dir / source.id / source.video_file
+        athlete = find_athlete(source.athlete)
+        if athlete is None:
+            raise AthleteDeletedError(f"{source.athlete} was deleted; nothing was queued")
+        if not video.is_file():
+            raise InvalidOptionError(f"the stored video of this analysis is gone; upload "
+                                     f"{source.original_name!r} again")
+        job_id = new_job_id()
+        folder = config.jobs_dir / job_id
+        folder.mkdir(parents=True)
+        try:
+            link_or_copy(video, folder / source.video_file)
+            info = check_video(folder / source.video_file, original_name=source.original_name,
+                               capture_fps=parsed.options["capture_fps"])
+            if source.status == "done":
+                seed_reusable_outputs(config.jobs_dir / source.id / "out", folder / "out")
+            return jobs.add(job_id=job_id, athlete=athlete.name, athlete_id=athlete.id,
+                            options=parsed.options, checklist=parsed.checklist,
+                            label=parsed.label, original_name=source.original_name,
+                            video_file=source.video_file, video_sha256=info.content_sha256)
+        except BaseException:
+            remove_tree(folder)
+            raise
 
     # -- compare ----------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from ..errors import InvalidOptionError
-from ..pipeline import (BELT_SPEED_RANGE_MS, MAX_CAPTURE_FPS, AnalysisOptions,
+from ..pipeline import (BELT_SPEED_RANGE_MS, KMH_PER_MS, MAX_CAPTURE_FPS, AnalysisOptions,
                         speed_to_ms)
 from ..report import RunnerInputs
 
@@ -118,3 +118,44 @@ def parse_upload_form(fields: dict[str, str | None]) -> UploadForm:
         options={"belt_speed_ms": options.belt_speed_ms, "height_m": options.height_m,
                  "capture_fps": options.capture_fps, "view": options.view},
         checklist=checklist, label=label)
+
+
+def _decimal_text(value: float, decimals: int) -> str:
+    """`value` to at most `decimals` places, without trailing zeros (``10``, ``10.5``)."""
+    return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def form_values(parsed: UploadForm) -> dict[str, str]:
+    """The form's text fields that give `parsed` again: to fill in the form for a re-analysis.
+
+    The inverse of `parse_upload_form`: a belt speed is given in km/h (to
+    0.001 km/h), a height in cm; answers not given stay empty.
+
+    Parameters
+    ----------
+    parsed : UploadForm
+        A job's stored options, checklist answers and label.
+
+    Returns
+    -------
+    dict of str to str
+        Field name to text, as `parse_upload_form` reads them.
+    """
+    options, checklist = parsed.options, parsed.checklist
+    speed_ms, height_m = options.get("belt_speed_ms"), options.get("height_m")
+    capture_fps = options.get("capture_fps")
+    values = {
+        "belt_speed": "" if speed_ms is None else _decimal_text(speed_ms * KMH_PER_MS, 3),
+        "speed_unit": "kmh",
+        "height_cm": "" if height_m is None else _decimal_text(height_m * 100, 1),
+        "capture_fps": "" if capture_fps is None else _decimal_text(capture_fps, 3),
+        "view": options.get("view") or "auto",
+        "label": parsed.label,
+        "pain_settled_next_morning": {None: "", True: "yes", False: "no"}[
+            checklist.get("pain_settled_next_morning")],
+    }
+    for name in ("weekly_distance_km", "pain_0_10", "two_week_distance_increase_pct",
+                 "strength_sessions_per_week"):
+        value = checklist.get(name)
+        values[name] = "" if value is None else _decimal_text(value, 3)
+    return values

@@ -119,7 +119,8 @@ class Sessions:
         """Record a finished job's result in the history; returns the session id.
 
         Re-analysing a video already recorded for this athlete adds a version
-        to that session (the earlier result is kept by the history). The
+        to that session (the earlier result is kept by the history) and keeps
+        the session's date; a new session is dated by the job's upload. The
         caller stores the session id with the job (`JobStore.finish`).
 
         Raises
@@ -136,8 +137,9 @@ class Sessions:
                    if p.is_file()}
         result = json.loads((outdir / "results.json").read_text())
         with self._store() as store:
+            recorded = store.sessions_for_video(result["video"]["sha256"], athlete=job.athlete)
             done = store.record(job.athlete, result, label=job.label or None,
-                                session_date=job.created_utc[:10],
+                                session_date=None if recorded else job.created_utc[:10],
                                 video_path=self.jobs_dir / job.id / job.video_file,
                                 outputs=outputs)
         return done.session.id

@@ -8,6 +8,7 @@ browser sent is kept only as display text. The type is checked by content:
 from __future__ import annotations
 
 import errno
+import os
 import re
 import shutil
 from pathlib import Path
@@ -156,6 +157,37 @@ def check_video(path: Path, *, original_name: str, capture_fps: float | None) ->
     except InvalidOptionError as exc:
         raise InvalidOptionError(with_original_name(str(exc), path,
                                                     original_name=original_name)) from None
+
+
+def link_or_copy(source: Path, dest: Path) -> None:
+    """Make `dest` a hard link to `source`, or a copy where links are not possible.
+
+    A link takes no room and no time, and is safe here because stored files
+    are never written in place: outputs are replaced by renaming a new file
+    over them, and deleting one name leaves the other.
+
+    Raises
+    ------
+    StorageFullError
+        A copy was needed and the disk has no room (nothing is left at `dest`).
+    FileExistsError
+        `dest` exists.
+    """
+    try:
+        os.link(source, dest)
+        return
+    except FileExistsError:
+        raise
+    except OSError:  # e.g. a file system without hard links, or another disk
+        pass
+    try:
+        with source.open("rb") as src, dest.open("xb") as out:
+            shutil.copyfileobj(src, out, _CHUNK_BYTES)
+    except OSError as exc:
+        dest.unlink(missing_ok=True)
+        if (error := no_room_error(exc)) is None:
+            raise
+        raise error from exc
 
 
 def remove_tree(path: Path) -> None:
