@@ -534,9 +534,9 @@ def test_an_upload_finishing_after_its_athlete_was_deleted_is_refused(make_clien
                                                                      tiny_video, tmp_path,
                                                                      monkeypatch):
     client = make_client()
-    from gait.web import app as app_module
+    from gait.web.routes import upload as upload_routes
 
-    real_check = app_module.check_video
+    real_check = upload_routes.check_video
     deletions = []
 
     def check_while_deleted(*args, **kwargs):  # the body is read; meanwhile, in another tab:
@@ -544,7 +544,7 @@ def test_an_upload_finishing_after_its_athlete_was_deleted_is_refused(make_clien
                                      data={"confirm_name": "Ghost"}))
         return real_check(*args, **kwargs)
 
-    monkeypatch.setattr(app_module, "check_video", check_while_deleted)
+    monkeypatch.setattr(upload_routes, "check_video", check_while_deleted)
     response = upload(client, tiny_video, athlete="Ghost")
     assert [d.status_code for d in deletions] == [303]
     assert response.status_code == 410

@@ -20,6 +20,8 @@ VIEW_CHOICES = (("auto", "Detect automatically"), ("side", "Side (either directi
                 ("side-right", "Side, running to the right"))
 SPEED_UNITS = (("kmh", "km/h"), ("mph", "mph"))
 MAX_LABEL_CHARS = 80
+#: The largest text field of the upload and re-analysis forms, in bytes (the video aside).
+MAX_FIELD_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)

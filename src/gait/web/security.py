@@ -51,12 +51,13 @@ def too_large_message(body_bytes: int, limit_bytes: int) -> str:
             "a larger --max-upload-mb")
 
 
-def _wants_json(conn: HTTPConnection) -> bool:
+def wants_json(conn: HTTPConnection) -> bool:
+    """Whether the client asks for JSON (its ``Accept`` header names it)."""
     return "application/json" in conn.headers.get("accept", "")
 
 
 def _error(conn: HTTPConnection, status: int, message: str):
-    if _wants_json(conn):
+    if wants_json(conn):
         return JSONResponse({"error": message}, status_code=status)
     page = ("<!doctype html><meta charset=utf-8><title>gait: error</title>"
             "<link rel=stylesheet href=/static/style.css><main class=narrow>"
@@ -149,7 +150,7 @@ class GuardMiddleware:
         if self.token and not self._authorised(conn):
             path = scope["path"]
             if not path.startswith(_PUBLIC_PREFIXES):
-                if method == "GET" and not _wants_json(conn):
+                if method == "GET" and not wants_json(conn):
                     target = path + (f"?{scope['query_string'].decode()}"
                                      if scope.get("query_string") else "")
                     return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
