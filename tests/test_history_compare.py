@@ -220,3 +220,18 @@ def test_trend_figure_is_a_png_of_every_session(base):
     assert image is not None and image.shape[0] > 600 and image.shape[1] > 800
     single = trend_figure_png(sessions[:1], athlete="Ann")
     assert single[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_trend_sessions_of_one_day_get_their_own_places_in_date_order(base):
+    from gait.history.trend import session_axis
+
+    with HistoryStore() as store:
+        store.record("Ann", base, session_date="2026-03-02")  # after the cue, same day ...
+        store.record("Ann", with_video_hash(synthetic_result(170.0 * 1.08, seed=3), "a" * 64),
+                     session_date="2026-03-02")
+        store.record("Ann", with_video_hash(synthetic_result(170.0, seed=4), "b" * 64),
+                     session_date="2026-01-10")  # ... and an earlier baseline recorded last
+        sessions = store.sessions("Ann")
+    ordered, labels = session_axis(sessions)
+    assert [s.id for s in ordered] == [3, 1, 2]
+    assert labels == ["#3\n2026-01-10", "#1\n2026-03-02", "#2\n2026-03-02"]

@@ -609,3 +609,26 @@ def test_pages_read_during_a_deletion_do_not_bring_the_athlete_back(make_client,
     monkeypatch.setattr(sessions_module.shutil, "rmtree", real_rmtree)
     assert readers
     assert_gone(client, tmp_path, "Ghost")
+
+
+def test_the_athlete_page_shows_the_history_trend_from_two_sessions(
+        make_client, upload, tiny_video, other_tiny_video, tmp_path):
+    from gait.history import HistoryStore
+    from gait.history.trend import trend_figure_png
+
+    client = make_client()
+    job_id_of(upload(client, tiny_video, label="before"))
+    client.app.state.worker.run_pending()
+    assert 'id="trend"' not in client.get("/athlete", params={"name": "Jane Doe"}).text
+    assert client.get("/athlete/trend.png", params={"name": "Jane Doe"}).status_code == 404
+    job_id_of(upload(client, other_tiny_video, label="after"))
+    client.app.state.worker.run_pending()
+    page = client.get("/athlete", params={"name": "jane doe"}).text
+    assert '<img id="trend" src="/athlete/trend.png?name=Jane%20Doe"' in page
+    response = client.get("/athlete/trend.png", params={"name": "Jane Doe"})
+    assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+    with HistoryStore(tmp_path / "data" / "history.sqlite") as store:
+        sessions = store.sessions("Jane Doe")
+    assert len(sessions) == 2  # the figure of `gait history`, of both sessions
+    assert response.content == trend_figure_png(sessions, athlete="Jane Doe")
+    assert client.get("/athlete/trend.png", params={"name": "Nobody"}).status_code == 404

@@ -5,15 +5,18 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import InvalidOptionError
+from ...history.trend import trend_figure_png
 from ..athletes import Athlete
 from ..context import NO_SUCH_ATHLETE, AppContext, athlete_url
 from ..jobs import AnalysisRunningError
 
 log = logging.getLogger("gait.web")
+#: Sessions an athlete needs before their page shows the trend figure.
+MIN_TREND_SESSIONS = 2
 
 
 def delete_athlete_page(request: Request, *, context: AppContext, athlete: Athlete,
@@ -49,9 +52,22 @@ def add_routes(app: FastAPI, *, context: AppContext) -> None:
         athlete = context.find_athlete(name)
         if athlete is None:
             return context.not_found(request, NO_SUCH_ATHLETE)
-        return context.page(request, "athlete.html", athlete=athlete,
-                            items=context.sessions.sessions(athlete.name),
-                            pending=context.sessions.pending(athlete.name))
+        items = context.sessions.sessions(athlete.name)
+        return context.page(request, "athlete.html", athlete=athlete, items=items,
+                            pending=context.sessions.pending(athlete.name),
+                            show_trend=len(items) >= MIN_TREND_SESSIONS)
+
+    @app.get("/athlete/trend.png")
+    def athlete_trend(name: str = ""):
+        """The trend figure of ``gait history``: cadence, step length and step-time asymmetry
+        of every session, each with its 95 % interval."""
+        athlete = context.find_athlete(name)
+        items = [] if athlete is None else context.sessions.sessions(athlete.name)
+        if len(items) < MIN_TREND_SESSIONS:
+            return JSONResponse({"error": f"no trend: fewer than {MIN_TREND_SESSIONS} "
+                                          "recorded sessions"}, status_code=404)
+        png = trend_figure_png([item.record for item in items], athlete=athlete.name)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
     @app.get("/athlete/delete", response_class=HTMLResponse)
     def confirm_delete_athlete(request: Request, name: str = ""):
