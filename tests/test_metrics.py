@@ -223,7 +223,7 @@ def test_a_real_time_clip_taken_for_slow_motion_fails_naming_the_option():
 
     track, _ = synthetic_track(SynthParams(fps=30, duration_s=12, noise_px=1.0, seed=1))
     fast = track.with_changes("read as 240 fps", t_s=track.t_s / 8, fps=track.fps * 8)
-    with pytest.raises(TooFewStepsError, match=r"8× faster.*leave --capture-fps out"):
+    with pytest.raises(TooFewStepsError, match=r"8× faster.*leave the capture frame rate out"):
         analyze_track(fast, options=AnalysisOptions(capture_fps=240.0),
                       video={"time_scale": 30 / 240})
 
@@ -235,4 +235,5 @@ def test_a_capture_rate_still_too_low_suggests_a_faster_one():
     result = analyze_track(read, options=AnalysisOptions(capture_fps=60.0)).to_dict()
     assert result["summary"]["cadence_spm"]["value"] == pytest.approx(170 / 4, abs=0.5)
     warning = [w for w in result["warnings"] if "capture rate too low" in w]
-    assert warning and "--capture-fps 60 (about 240 fps here)" in warning[0], result["warnings"]
+    assert warning and ("the 60 fps given as capture frame rate (--capture-fps), about 240 fps "
+                        "here") in warning[0], result["warnings"]

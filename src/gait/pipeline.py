@@ -209,17 +209,18 @@ def _slow_motion_hint(track: PoseTrack, view: ViewInfo, segment: tuple[int, int]
         return ""
     if options.capture_fps is None:
         return (f"; the feet move at about {cadence:.0f} steps/min, too slow for human running "
-                "or walking: probable slow motion, pass --capture-fps (the rate the camera "
-                "recorded at, e.g. 120 or 240)")
+                "or walking: probable slow motion; give the capture frame rate (--capture-fps), "
+                "the rate the camera recorded at, e.g. 120 or 240")
     running_fps = options.capture_fps * 170.0 / cadence
-    return (f"; at --capture-fps {options.capture_fps:g} the feet still move at only about "
+    return (f"; at a capture frame rate of {options.capture_fps:g} fps (--capture-fps) the feet "
+            f"still move at only about "
             f"{cadence:.0f} steps/min, too slow for human running or walking: the camera "
             f"recorded faster (about {running_fps:.0f} fps would give a runner 170 steps/min; "
             "phones use 120, 240 or 960)")
 
 
 def _capture_fps_hint(options: AnalysisOptions, video: dict | None) -> str:
-    """"; ... leave out --capture-fps ..." when a capture rate was given, else "".
+    """"; ... leave the capture frame rate out" when a capture rate was given, else "".
 
     A capture rate that is too high (a real-time clip taken for slow motion)
     speeds every movement up by the same factor; the failure then shows as
@@ -229,8 +230,9 @@ def _capture_fps_hint(options: AnalysisOptions, video: dict | None) -> str:
         return ""
     scale = (video or {}).get("time_scale")
     faster = f", its movements {1 / scale:.3g}× faster than they play" if scale else ""
-    return (f"; with --capture-fps {options.capture_fps:g} the clip is read as slow "
-            f"motion{faster}: if it is real-time video, leave --capture-fps out")
+    return (f"; with a capture frame rate of {options.capture_fps:g} fps (--capture-fps) the "
+            f"clip is read as slow motion{faster}: if it is real-time video, leave the capture "
+            "frame rate out")
 
 
 def _check_belt_speed(scale: Scale, options: AnalysisOptions) -> None:
@@ -296,15 +298,16 @@ def _capture_warnings(track: PoseTrack, cadence_spm: float, duty_pct: float,
         if options.capture_fps is None:
             out.append(
                 f"probable slow motion: {too_slow}; if the camera recorded faster than the file "
-                f"plays, pass --capture-fps (about {fps * factor:.0f} here, e.g. 120 or 240 as "
-                "set on the phone)")
+                f"plays, give the capture frame rate (--capture-fps), about {fps * factor:.0f} "
+                "fps here (120 or 240 as set on the phone)")
         else:
             out.append(
-                f"capture rate too low: {too_slow}; the camera recorded faster than "
-                f"--capture-fps {options.capture_fps:g} (about {fps * factor:.0f} fps here)")
+                f"capture rate too low: {too_slow}; the camera recorded faster than the "
+                f"{options.capture_fps:g} fps given as capture frame rate (--capture-fps), "
+                f"about {fps * factor:.0f} fps here")
     elif np.isfinite(cadence_spm) and cadence_spm > hi:
         out.append(f"implausible cadence {cadence_spm:.0f} steps/min: is the clip sped up or is "
-                   "--capture-fps too high?")
+                   "the capture frame rate (--capture-fps) too high?")
     return out
 
 

@@ -203,3 +203,27 @@ def test_seeding_links_what_exists_and_overwrites_nothing(tmp_path):
     (new / "overlay.fingerprint.json").write_text("mine")
     assert seed_reusable_outputs(earlier, new) == []
     assert (new / "overlay.fingerprint.json").read_text() == "mine"
+
+
+def test_pages_name_settings_in_words_not_as_command_line_options(make_client, upload,
+                                                                  tiny_video):
+    from gait.web.present import web_wording
+
+    assert web_wording("probable slow motion; give the capture frame rate (--capture-fps), "
+                       "e.g. 240") == "probable slow motion; give the capture frame rate, e.g. 240"
+    assert web_wording("check the belt speed and its unit (--speed-unit kmh|mph|ms)") == (
+        "check the belt speed and its unit")
+    assert web_wording("knee bend (± 5.0) (left)") == "knee bend (± 5.0) (left)"
+
+    def slow_motion(video, outdir, **kwargs):
+        raise GaitError("the feet move at about 18 steps/min: probable slow motion; give the "
+                        "capture frame rate (--capture-fps), the rate the camera recorded at")
+
+    client = make_client(analyse=slow_motion)
+    failed = job_id_of(upload(client, tiny_video))
+    client.app.state.worker.run_pending()
+    for page in (client.get(f"/jobs/{failed}").text,
+                 client.get("/athlete", params={"name": "Jane Doe"}).text):
+        assert "give the capture frame rate, the rate the camera recorded at" in page
+        assert "--capture-fps" not in page
+    assert "--capture-fps" in client.get(f"/jobs/{failed}/status").json()["error"]  # for scripts

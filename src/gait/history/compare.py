@@ -193,7 +193,7 @@ def _speed_check(before: SessionFacts, after: SessionFacts) -> tuple[bool, str]:
         missing = " and ".join(f.name for f, v in ((before, a), (after, b)) if v is None)
         return False, (f"Belt speed not given for {missing}: cadence, step length and contact "
                        "timing are compared only at a known, equal belt speed, so no change in "
-                       "them is called real. Re-analyse with --belt-speed.")
+                       "them is called real. Analyse again with the belt speed (--belt-speed).")
     if abs(a - b) <= SAME_SPEED_REL_TOL * 0.5 * (a + b):
         return True, ""
     return False, (f"Belt speeds differ: {a:.1f} km/h before, {b:.1f} km/h after. Cadence, "

@@ -19,8 +19,8 @@ GROUP_TITLES = {
     "info": "Shown for information: no validated reference, or not assessable from this clip",
 }
 
-NO_BELT_SPEED = ("Step lengths and steps per km need the belt speed: analyse again with "
-                 "--belt-speed (the targets themselves do not depend on it).")
+NO_BELT_SPEED = ("Step lengths and steps per km need the belt speed: analyse again with the "
+                 "belt speed (--belt-speed); the targets themselves do not depend on it.")
 
 _CHECK_STATUS = {"met": "met", "not met": "not met", "unknown": "ask"}
 

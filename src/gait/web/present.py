@@ -49,6 +49,17 @@ class Metric:
     approximate: bool
 
 
+#: A parenthetical naming a command-line option (" (--capture-fps)", " (--speed-unit kmh|mph)"):
+#: messages name each setting in words and add the option for the command line; the pages'
+#: forms name the settings in words only.
+_OPTION_NOTE = re.compile(r" \(--[^()]*\)")
+
+
+def web_wording(text: str) -> str:
+    """`text` without the parentheticals naming command-line options, for a web page."""
+    return _OPTION_NOTE.sub("", text)
+
+
 def load_result(outdir: Path) -> dict | None:
     """The job's ``results.json`` as a dict, or None when absent."""
     path = outdir / "results.json"
