@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .number_text import fixed
 from .metrics import SYMMETRY_INDEX_METRICS, not_assessable_reason
+from .number_text import fixed
 from .result import GaitResult
 
 #: (key in result.summary, label, decimals) in the order a clinician reads them.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -104,6 +105,28 @@ class AppContext:
             return JSONResponse({"error": text}, status_code=status)
         return self.page(request, "message.html", status=status, title=title, message=text,
                          back=back)
+
+    def refused(self, request: Request, error: str, *, status: int,
+                form: Callable[..., HTMLResponse], **form_values) -> HTMLResponse | JSONResponse:
+        """A form posted with a problem: `form` again saying `error`, or ``{"error": error}``
+        for a client asking for JSON.
+
+        Parameters
+        ----------
+        request : Request
+        error : str
+            Why the post was refused.
+        status : int
+            HTTP status of the answer.
+        form : callable
+            ``form(request, context=..., status=..., error=..., **form_values)``
+            renders the form page.
+        **form_values
+            The rest of `form`'s arguments (e.g. what the user typed).
+        """
+        if wants_json(request):
+            return JSONResponse({"error": error}, status_code=status)
+        return form(request, context=self, status=status, error=error, **form_values)
 
     def not_found(self, request: Request, text: str) -> HTMLResponse:
         """The 404 message page saying `text`."""

@@ -98,6 +98,11 @@ class Job:
     session_id: int | None
 
     @property
+    def finished(self) -> bool:
+        """True once the job is done or has failed (it will not change by itself)."""
+        return self.status in ("done", "failed")
+
+    @property
     def percent(self) -> int:
         """Overall progress 0-100 (pose estimation is most of the work)."""
         return overall_percent(self.status, self.stage, self.fraction)

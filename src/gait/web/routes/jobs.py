@@ -60,14 +60,14 @@ def add_routes(app: FastAPI, *, context: AppContext) -> None:
     def confirm_delete_job(request: Request, job_id: str):
         job = context.find_job(job_id)
         if job is None:
-            return context.not_found(request, "No analysis with that id.")
+            return context.not_found(request, NO_SUCH_JOB)
         return context.page(request, "delete_job.html", job=job, error=None)
 
     @app.post("/jobs/{job_id}/delete")
     def delete_job(request: Request, job_id: str):
         job = context.find_job(job_id)
         if job is None:
-            return context.not_found(request, "No analysis with that id.")
+            return context.not_found(request, NO_SUCH_JOB)
         # refused as well when the worker has just started or finished it
         if not context.sessions.delete_job(job, pose_cache_dir=context.config.pose_cache_dir):
             return context.page(

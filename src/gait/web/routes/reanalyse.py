@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import GaitError, InvalidOptionError
@@ -12,7 +12,6 @@ from ..context import NO_SUCH_JOB, AppContext
 from ..forms import (MAX_FIELD_BYTES, SPEED_UNITS, VIEW_CHOICES, UploadForm, form_values,
                      parse_upload_form)
 from ..jobs import AthleteDeletedError, Job, new_job_id
-from ..security import wants_json
 from ..uploads import StorageFullError, check_video, link_or_copy, remove_tree
 
 
@@ -69,7 +68,7 @@ def add_routes(app: FastAPI, *, context: AppContext) -> None:
         job = context.find_job(job_id)
         if job is None:
             return context.not_found(request, NO_SUCH_JOB)
-        if job.status not in ("done", "failed"):  # still queued or running: follow it
+        if not job.finished:  # still queued or running: follow it
             return RedirectResponse(f"/jobs/{job.id}", status_code=303)
         return reanalyse_page(request, context=context, job=job, values=form_values(
             UploadForm(options=job.options, checklist=job.checklist, label=job.label)))
@@ -79,7 +78,7 @@ def add_routes(app: FastAPI, *, context: AppContext) -> None:
         job = await run_in_threadpool(context.find_job, job_id)
         if job is None:
             return context.message(request, NO_SUCH_JOB, status=404, title="Not found")
-        if job.status not in ("done", "failed"):
+        if not job.finished:
             return context.message(
                 request, "This analysis has not finished; analyse it again once it has.",
                 status=409, title="Not finished yet", back=f"/jobs/{job.id}")
@@ -94,10 +93,8 @@ def add_routes(app: FastAPI, *, context: AppContext) -> None:
         except AthleteDeletedError as exc:
             return context.message(request, str(exc), status=410, title="Athlete deleted")
         except GaitError as exc:
-            status = 507 if isinstance(exc, StorageFullError) else 400
-            if wants_json(request):
-                return JSONResponse({"error": str(exc)}, status_code=status)
-            return reanalyse_page(request, context=context, job=job, status=status,
-                                  error=str(exc), values=values)
+            return context.refused(request, str(exc),
+                                   status=507 if isinstance(exc, StorageFullError) else 400,
+                                   form=reanalyse_page, job=job, values=values)
         context.worker.wake()
         return RedirectResponse(f"/jobs/{new_job.id}", status_code=303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -14,7 +14,6 @@ from ..athletes import Athlete
 from ..context import AppContext
 from ..forms import MAX_FIELD_BYTES, SPEED_UNITS, VIEW_CHOICES, UploadForm, parse_upload_form
 from ..jobs import AthleteDeletedError, Job, new_job_id
-from ..security import wants_json
 from ..uploads import (StorageFullError, UploadTooLargeError, check_free_space, check_video,
                        display_name, no_room_error, remove_tree, save_upload, stored_name)
 
@@ -27,15 +26,6 @@ def upload_page(request: Request, *, context: AppContext, athlete: Athlete, stat
     return context.page(request, "upload.html", status=status, athlete=athlete, error=error,
                         values=values or {}, views=VIEW_CHOICES, units=SPEED_UNITS,
                         max_upload_mb=context.config.max_upload_mb)
-
-
-def upload_refused(request: Request, error: str, *, context: AppContext, athlete: Athlete,
-                   status: int, values: dict) -> HTMLResponse | JSONResponse:
-    """The upload form again with the reason, or ``{"error": ...}`` for JSON clients."""
-    if wants_json(request):
-        return JSONResponse({"error": error}, status_code=status)
-    return upload_page(request, context=context, athlete=athlete, status=status, error=error,
-                       values=values)
 
 
 async def store_upload(video: UploadFile, *, context: AppContext, athlete: Athlete,
@@ -94,21 +84,21 @@ def add_routes(app: FastAPI, *, context: AppContext) -> None:
         except AthleteDeletedError as exc:  # while the video was on its way
             return context.message(request, str(exc), status=410, title="Athlete deleted")
         except UploadTooLargeError as exc:
-            return upload_refused(request, str(exc), context=context, athlete=athlete,
-                                  status=413, values=values)
+            return context.refused(request, str(exc), status=413, form=upload_page,
+                                   athlete=athlete, values=values)
         except StorageFullError as exc:
             log.warning("upload refused: %s", exc)
-            return upload_refused(request, str(exc), context=context, athlete=athlete,
-                                  status=507, values=values)
+            return context.refused(request, str(exc), status=507, form=upload_page,
+                                   athlete=athlete, values=values)
         except GaitError as exc:
-            return upload_refused(request, str(exc), context=context, athlete=athlete,
-                                  status=400, values=values)
+            return context.refused(request, str(exc), status=400, form=upload_page,
+                                   athlete=athlete, values=values)
         except OSError as exc:  # no room to spool the form or to make the job's folder
             if (error := no_room_error(exc)) is None:
                 raise
             log.warning("upload refused: %s", exc)
-            return upload_refused(request, str(error), context=context, athlete=athlete,
-                                  status=507, values=values)
+            return context.refused(request, str(error), status=507, form=upload_page,
+                                   athlete=athlete, values=values)
         finally:
             if isinstance(video, UploadFile):
                 await video.close()
