@@ -49,4 +49,4 @@ def test_the_text_summary_never_prints_a_negative_zero():
     assert "-0.0" not in text
     line = next(t for t in text.splitlines() if t.strip().startswith("Shin angle at contact")
                 and " L " in t)
-    assert "L     0.00  R     0.00" in line
+    assert "L    0.0 deg  R    0.0 deg" in line

@@ -209,6 +209,26 @@ def test_not_detectable_is_not_called_a_finding(report_dir):
         assert "not" in sentence, sentence
 
 
+def test_the_plus_minus_shown_is_the_change_the_status_was_judged_by(report_dir):
+    """± after a value is the detectable change used, the published SDD where that is larger."""
+    from gait.advice import METRICS
+
+    content = build_content(GaitResult.load_json(report_dir / "results.json"))
+    checked = 0
+    for row in content.findings:
+        f = row.finding
+        if f is None or not f.detectable_change_used:
+            continue
+        shown = float(re.search(r"\(± ([\d.]+)\)", row.value_text).group(1))
+        decimals = 0 if f.unit == "ms" else 1
+        assert shown == round(f.detectable_change_used, decimals)
+        sdd = METRICS[f.metric].literature_sdd if f.metric in METRICS else None
+        if sdd is not None:
+            assert f.detectable_change_used >= sdd
+            checked += 1
+    assert checked >= 2  # the knee angles carry a published SDD (3.8°)
+
+
 def test_checklist_uses_the_runners_answers(report_dir):
     text = " ".join(_text(_section(_html(report_dir), "return-to-run")).split())
     assert "stated 20 km a week with pain 2/10" in text

@@ -26,12 +26,13 @@ ROWS = (
     ("trunk_lean_deg", "Trunk lean", 1),
 )
 
+#: (key in result.asymmetry, label, decimals of the left and right values).
 ASYMMETRY_ROWS = (
-    ("step_time_ms", "Step time"),
-    ("contact_time_ms", "Contact time"),
-    ("step_length_m", "Step length"),
-    ("knee_flexion_ic_deg", "Knee flexion at contact"),
-    ("shin_angle_deg", "Shin angle at contact"),
+    ("step_time_ms", "Step time", 0),
+    ("contact_time_ms", "Contact time", 0),
+    ("step_length_m", "Step length", 2),
+    ("knee_flexion_ic_deg", "Knee flexion at contact", 1),
+    ("shin_angle_deg", "Shin angle at contact", 1),
 )
 
 
@@ -62,7 +63,7 @@ def format_summary(result: GaitResult) -> str:
         lines.append(f"{label:44s} {_fmt(s['value'], dec):>8s} {_fmt(s['expected_error'], dec):>6s}"
                      f"  {iqr:>17s} {s['n']:>4d}  {s['unit']}{mark}")
     asym = ["", "left/right (+ = left larger; angles and overstride by their difference)"]
-    for key, label in ASYMMETRY_ROWS:
+    for key, label, dec in ASYMMETRY_ROWS:
         a = r["asymmetry"].get(key)
         if not a or a["left"] is None:
             continue
@@ -72,8 +73,9 @@ def format_summary(result: GaitResult) -> str:
             compared = f"SI {fixed(a['symmetry_index_pct'], 1, signed=True):>6s} %"
         else:
             compared = f"L-R {fixed(a['difference'], 1, signed=True):>5s} {a['unit']}"
-        asym.append(f"  {label:30s} L {fixed(a['left'], 2):>8s}  R {fixed(a['right'], 2):>8s}  "
-                    f"{compared}  ({verdict})")
+        unit = a["unit"]
+        asym.append(f"  {label:26s} L {fixed(a['left'], dec):>6s} {unit:3s}  "
+                    f"R {fixed(a['right'], dec):>6s} {unit:3s}  {compared}  ({verdict})")
     if r.get("frontal"):
         from .frontal.findings import format_frontal
 

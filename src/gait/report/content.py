@@ -352,8 +352,8 @@ def _row(f: Finding) -> FindingRow:
         dec = 0 if f.unit == "ms" else 1
         unit = "°" if f.unit == "deg" else f" {f.unit}"
         value = f"{typeset(m.value, dec)}{unit}".strip()
-        if m.detectable_change:
-            value += f" (± {m.detectable_change:.{dec}f})"
+        if f.detectable_change_used:
+            value += f" (± {f.detectable_change_used:.{dec}f})"
     ref = None if f.reference is None else Statement(f.reference.text, f.reference.claims)
     return FindingRow(f, f.label, value, f.status, f.meaning, f.cue, ref)
 

@@ -15,7 +15,7 @@ from .citations import CitationIndex
 from .content import ReportContent
 from .html import (Section, audio, bullet_list, esc, figure, paragraph, render_page,
                    status_badge, table, tile, video)
-from .wording import (BILATERAL_NOTE, GROUP_TITLES, NO_BELT_SPEED, bilateral_comparison,
+from .wording import (BILATERAL_NOTE, DETECTABLE_NOTE, GROUP_TITLES, NO_BELT_SPEED, bilateral_comparison,
                       bilateral_values, checklist_status, clip_footer, effect_text, finding_groups,
                       frontal_facts, frontal_intro, headline_tiles, measurement_notes,
                       overlay_note, target_rows)
@@ -43,7 +43,8 @@ def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> Se
     if found:
         items = [f"<b>{esc(r.label)}</b>: {esc(r.value_text)} {status_badge(r.status)} "
                  + " ".join(cited(s, refs) for s in r.meaning[:1]) for r in found]
-        body.append("<h3>Findings beyond measurement error</h3>" + bullet_list(items))
+        body.append("<h3>Findings beyond measurement error</h3>" + bullet_list(items)
+                    + paragraph(DETECTABLE_NOTE, cls="small"))
     elif c.findings:
         body.append(paragraph("No measure differs from its reference by more than the "
                               "measurement can detect.", cls="small"))
@@ -102,9 +103,8 @@ def _prescription(c: ReportContent, refs: CitationIndex) -> Section:
 
 
 def _findings(c: ReportContent, refs: CitationIndex) -> Section:
-    body = [paragraph("Each measure is read against a reference range from the evidence. A "
-                      "difference smaller than what the measurement can detect (± shown after "
-                      "the value) is not called a finding.", cls="small")]
+    body = [paragraph("Each measure is read against a reference range from the evidence. "
+                      + DETECTABLE_NOTE, cls="small")]
     for group, rows in finding_groups(c):
         if not rows:
             continue

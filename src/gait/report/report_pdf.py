@@ -19,7 +19,7 @@ from .citations import CitationIndex
 from .content import ReportContent
 from .pdf import (FRAME_WIDTH_PT, PdfSection, ShrinkToFit, bullets, image, markup, para,
                   render_pdf, table, text, tiles)
-from .wording import (BILATERAL_NOTE, GROUP_TITLES, NO_BELT_SPEED, bilateral_comparison,
+from .wording import (BILATERAL_NOTE, DETECTABLE_NOTE, GROUP_TITLES, NO_BELT_SPEED, bilateral_comparison,
                       bilateral_values, checklist_status, clip_footer, effect_text, finding_groups,
                       frontal_facts, frontal_intro, headline_tiles, measurement_notes,
                       overlay_note, page_footer, target_rows)
@@ -51,6 +51,7 @@ def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> Pd
                                    text(s.text) + f' <font size="7" color="#1f4e79">'
                                    f'{refs.marker(s)}</font>' for s in r.meaning[:1]))
                         for r in found])
+        out.append(para(DETECTABLE_NOTE, style="small"))
     elif c.findings:
         out.append(para("No measure differs from its reference by more than the measurement "
                         "can detect.", style="small"))
@@ -115,9 +116,8 @@ def _prescription(c: ReportContent, refs: CitationIndex) -> PdfSection:
 
 def _findings(c: ReportContent, refs: CitationIndex) -> PdfSection:
     out: list[Flowable] = [para(
-        "Each measure is read against a reference range from the evidence. A difference smaller "
-        "than what the measurement can detect (± shown after the value) is not called a "
-        "finding.", style="small")]
+        "Each measure is read against a reference range from the evidence. " + DETECTABLE_NOTE,
+        style="small")]
     for group, rows in finding_groups(c):
         if not rows:
             continue

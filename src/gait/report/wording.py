@@ -30,6 +30,12 @@ def signed(x: float, decimals: int = 1) -> str:
     return typeset(x, decimals, signed=True)
 
 
+#: Beside the form findings: what the "±" after a value is.
+DETECTABLE_NOTE = ("± after a value is the smallest difference the measurement can detect: twice "
+                   "this clip's expected error, or the published smallest detectable difference "
+                   "where that is larger. A difference from the reference smaller than that is "
+                   "not called a finding.")
+
 #: Under the left/right table: how the two sides are compared.
 BILATERAL_NOTE = ("Symmetry index = (left − right) / mean × 100, positive when the left value is "
                   "larger; given for times and lengths. Angles and overstride can be near zero "
