@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,6 +57,20 @@ def test_truncated_sample_is_refused(tmp_path, capsys):
     cut.write_bytes(SAMPLE.read_bytes()[: SAMPLE.stat().st_size // 3])
     assert main(["analyze", str(cut), "-o", str(tmp_path / "out"), "-q"]) == 3
     assert "truncated" in capsys.readouterr().err
+
+
+def test_a_file_opencv_cannot_open_prints_only_gaits_message(tmp_path):
+    """OpenCV's and FFmpeg's own log lines ('moov atom not found', ...) stay out of the terminal."""
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(SAMPLE.read_bytes()[:300_000])
+    run = subprocess.run([sys.executable, "-c", "import sys; from gait.cli import main; "
+                          "sys.exit(main(sys.argv[1:]))", "analyze", str(cut), "-o",
+                          str(tmp_path / "out")], capture_output=True, text=True, timeout=120,
+                         env={k: v for k, v in os.environ.items() if not k.startswith("OPENCV_")})
+    assert run.returncode == 3
+    assert run.stderr.splitlines() == [
+        f"gait: error: {cut}: file is truncated or corrupt: it ends inside its 'mdat' box; "
+        "re-copy or re-export the video"]
 
 
 def test_invalid_options_exit_2(tmp_path, capsys):

@@ -459,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
     # mediapipe/TensorFlow Lite write C++ log lines to stderr; keep the terminal readable
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # so do OpenCV and its FFmpeg on a file they cannot open; gait explains that itself
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
     logging.getLogger("absl").setLevel(logging.ERROR)
     _cap_processes(args)
     handlers = {"analyze": _cmd_analyze, "batch": _cmd_batch, "synth": _cmd_synth,
