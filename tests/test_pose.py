@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +16,8 @@ from gait.landmarks import N_LANDMARKS
 from gait.pose import MediaPipePoseBackend, PoseBackend, PoseFrame, estimate_pose
 from gait.pose.mediapipe_backend import _mediapipe_dir
 from gait.video import probe_video
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_videos" / "runner_side_30fps.mp4"
 
 
 class CountingBackend:
@@ -268,3 +274,35 @@ def test_a_fresh_track_equals_the_same_track_read_from_the_cache(clip, tmp_path)
     assert fresh.xy_px[0, 0, 0] == np.float32(10.1)
     uncached = estimate_pose(probe_video(clip), backend=backend, use_cache=False, progress=False)
     np.testing.assert_array_equal(uncached.xy_px, fresh.xy_px)
+
+
+def test_native_start_up_lines_are_dropped_and_other_output_kept(capfd):
+    from gait.pose.native_log import quiet_native_log
+
+    with quiet_native_log():
+        os.write(2, b"INFO: Created TensorFlow Lite XNNPACK delegate for CPU.\n"
+                    b"WARNING: All log messages before absl::InitializeLog() is called are "
+                    b"written to STDERR\n"
+                    b"pose clip.mp4:   0%|  | 0/360W0000 00:00:1796454225.601792   12437 "
+                    b"inference_feedback_manager.cc:114] Feedback manager requires a model.\n"
+                    b"E0000 00:00:1796454225.6 12437 calculator_graph.cc:887] real failure\n")
+    assert capfd.readouterr().err == ("pose clip.mp4:   0%|  | 0/360"
+                                      "E0000 00:00:1796454225.6 12437 calculator_graph.cc:887] "
+                                      "real failure\n")
+
+
+def test_mediapipe_writes_nothing_to_the_terminal_when_it_starts(tmp_path):
+    """A fresh process (absl logs its first-use warning once per process) runs two frames."""
+    script = ("import av, sys\nimport numpy as np\n"
+              "from gait.pose import MediaPipePoseBackend\n"
+              "backend = MediaPipePoseBackend()\n"
+              f"with av.open({str(SAMPLE)!r}) as c:\n"
+              "    frames = [f.to_ndarray(format='bgr24') for _, f in zip(range(2), c.decode(video=0))]\n"
+              "found = [bool(np.isfinite(backend.process(f, 0).xy_px).all()) for f in frames]\n"
+              "backend.reset(); backend.process(frames[0], 0)\n"
+              "print(found)\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[True, True]"
+    assert run.stderr == ""

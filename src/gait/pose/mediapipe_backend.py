@@ -31,6 +31,7 @@ import numpy as np
 from ..errors import InvalidOptionError
 from ..landmarks import N_LANDMARKS
 from .base import PoseFrame
+from .native_log import quiet_native_log
 
 _MODEL_FILES = {0: "pose_landmark_lite.tflite", 1: "pose_landmark_full.tflite", 2: "pose_landmark_heavy.tflite"}
 
@@ -101,11 +102,15 @@ class MediaPipePoseBackend:
             "min_tracking_confidence": float(min_tracking_confidence),
         }
         self._pose = None
+        #: True from a graph's start until it first finds a person: the calls that
+        #: make MediaPipe write its start-up log lines (see `gait.pose.native_log`).
+        self._starting = True
 
     def reset(self) -> None:
         """Forget the tracked person; the next frame runs the detector."""
         if self._pose is not None:
             self._pose.reset()
+            self._starting = True
 
     def process(self, frame_bgr: np.ndarray, t_ms: int) -> PoseFrame:
         """Estimate the pose in one BGR frame; see `PoseBackend.process`.
@@ -113,12 +118,17 @@ class MediaPipePoseBackend:
         The legacy solutions API keeps its own clock, so `t_ms` is not used;
         with smoothing off, results do not depend on it.
         """
-        if self._pose is None:
-            self._pose = self._build()
         height_px, width_px = frame_bgr.shape[:2]
         frame_rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)
         frame_rgb.flags.writeable = False
-        result = self._pose.process(frame_rgb)
+        if self._starting:
+            with quiet_native_log():
+                if self._pose is None:
+                    self._pose = self._build()
+                result = self._pose.process(frame_rgb)
+            self._starting = result.pose_landmarks is None
+        else:
+            result = self._pose.process(frame_rgb)
         if result.pose_landmarks is None:
             return PoseFrame.missing()
         image = np.array(
@@ -138,6 +148,7 @@ class MediaPipePoseBackend:
         if self._pose is not None:
             self._pose.close()
             self._pose = None
+            self._starting = True
 
     def __getstate__(self) -> dict:
         """Pickle the settings only (for worker processes); the copy builds its own graph."""
