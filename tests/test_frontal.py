@@ -159,6 +159,11 @@ def test_result_round_trips_and_summary_shows_the_frontal_section(tmp_path):
     assert back.frontal["summary"]["pelvic_drop_deg"]["n"] >= 14
     text = format_summary(result)
     assert "frontal plane (rear view" in text and "Contralateral pelvic drop" in text
+    # the step times are shown once, in the frontal table, at whole milliseconds
+    step_lines = [line for line in text.splitlines() if "step time" in line.lower()]
+    assert len(step_lines) == 1 and step_lines[0].startswith("  step time from the rear: L ")
+    a = result.asymmetry["step_time_ms"]
+    assert f"L {a['left']:.0f} ms  R {a['right']:.0f} ms" in step_lines[0]
     result.save_steps_csv(tmp_path / "steps.csv")
 
 

@@ -205,3 +205,7 @@ def test_frontal_cane_clip_is_analysed_on_the_right_person(real_track):
     assert 70 <= result["summary"]["cadence_spm"]["value"] <= 130
     assert result["frontal"]["summary"]["pelvic_drop_deg"]["n"] >= 4
     assert any("at least 7 steps" in w for w in result["warnings"])
+    assert any("20 s or more of steady walking" in w for w in result["warnings"])
+    assert all("running" not in w for w in result["warnings"]), result["warnings"]
+    note = result["asymmetry"]["step_time_ms"]["note"]
+    assert "nan" not in note and "two-stride block" in note

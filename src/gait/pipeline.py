@@ -128,8 +128,9 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
         return analyze_frontal_track(
             filtered, track=track, view=view, cleaning=cleaning.to_dict(),
             noise_px=cleaning.noise_px, options=asdict(options), height_m=options.height_m,
-            video=video, capture_warnings=lambda cad, duty, analysed_s: _capture_warnings(
-                track, cad, duty, options, analysed_s=analysed_s))
+            video=video, capture_warnings=lambda cad, duty, analysed_s, walking:
+            _capture_warnings(track, cad, duty, options, walking=walking,
+                              analysed_s=analysed_s))
     breaks = identity_breaks(track)
     segment = None
     try:

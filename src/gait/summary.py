@@ -62,20 +62,10 @@ def format_summary(result: GaitResult) -> str:
         mark = " ~" if s["approximate"] else ""
         lines.append(f"{label:44s} {_fmt(s['value'], dec):>8s} {_fmt(s['expected_error'], dec):>6s}"
                      f"  {iqr:>17s} {s['n']:>4d}  {s['unit']}{mark}")
-    asym = ["", "left/right (+ = left larger; angles and overstride by their difference)"]
-    for key, label, dec in ASYMMETRY_ROWS:
-        a = r["asymmetry"].get(key)
-        if not a or a["left"] is None:
-            continue
-        verdict = (not_assessable_reason(key) if a["approximate"] and not a["detectable"]
-                   else "detectable" if a["detectable"] else "within measurement error")
-        if key in SYMMETRY_INDEX_METRICS:
-            compared = f"SI {fixed(a['symmetry_index_pct'], 1, signed=True):>6s} %"
-        else:
-            compared = f"L-R {fixed(a['difference'], 1, signed=True):>5s} {a['unit']}"
-        unit = a["unit"]
-        asym.append(f"  {label:26s} L {fixed(a['left'], dec):>6s} {unit:3s}  "
-                    f"R {fixed(a['right'], dec):>6s} {unit:3s}  {compared}  ({verdict})")
+    asym = []
+    # a rear or front clip's left/right step times are in its frontal table
+    if not (r.get("frontal") and r["view"]["view"] in ("rear", "front")):
+        asym = _asymmetry_lines(r["asymmetry"])
     if r.get("frontal"):
         from .frontal.findings import format_frontal
 
@@ -85,3 +75,21 @@ def format_summary(result: GaitResult) -> str:
         tail += ["", "warnings:"] + [f"  - {w}" for w in r["warnings"]]
     return "\n".join(head + lines + asym + tail)
 
+
+def _asymmetry_lines(asymmetry: dict) -> list[str]:
+    """The left/right table of a side view: values with units, SI or difference, verdict."""
+    lines = ["", "left/right (+ = left larger; angles and overstride by their difference)"]
+    for key, label, dec in ASYMMETRY_ROWS:
+        a = asymmetry.get(key)
+        if not a or a["left"] is None:
+            continue
+        verdict = (not_assessable_reason(key) if a["approximate"] and not a["detectable"]
+                   else "detectable" if a["detectable"] else "within measurement error")
+        if key in SYMMETRY_INDEX_METRICS:
+            compared = f"SI {fixed(a['symmetry_index_pct'], 1, signed=True):>6s} %"
+        else:
+            compared = f"L-R {fixed(a['difference'], 1, signed=True):>5s} {a['unit']}"
+        unit = a["unit"]
+        lines.append(f"  {label:26s} L {fixed(a['left'], dec):>6s} {unit:3s}  "
+                     f"R {fixed(a['right'], dec):>6s} {unit:3s}  {compared}  ({verdict})")
+    return lines

@@ -68,9 +68,10 @@ def analyze_frontal_track(filtered: PoseTrack, *, track: PoseTrack, view: ViewIn
     video : dict, optional
         Facts about the source video.
     capture_warnings : callable, optional
-        ``capture_warnings(cadence_spm, duty_pct, analysed_s) -> list of str``
+        ``capture_warnings(cadence_spm, duty_pct, analysed_s, walking) -> list of str``
         (the pipeline's frame-rate, analysed-length and slow-motion checks;
-        `analysed_s` is the analysed segment's (start, end), s).
+        `analysed_s` is the analysed segment's (start, end), s; `walking` is true
+        at a walking cadence).
 
     Returns
     -------
@@ -103,8 +104,12 @@ def analyze_frontal_track(filtered: PoseTrack, *, track: PoseTrack, view: ViewIn
     warnings = [f"{view.view} view: contact time, flight time, step length and the side-view "
                 "angles are not measured from this view; film from the side as well "
                 "(gait analyze SIDE.mp4 --rear REAR.mp4)"]
+    # without contact times the duty factor is unknown: people walk below and run above
+    # about 140 steps/min (walking 100-125, running 150-190 steps/min typically)
+    gait_mode = "walking" if cad < 140 else "running"
     if capture_warnings is not None:
-        warnings += capture_warnings(cad, float("nan"), events.segment_s)
+        warnings += capture_warnings(cad, float("nan"), events.segment_s,
+                                     gait_mode == "walking")
     warnings += list(metrics.warnings)
     if abs(cad - cad_ic) > 0.02 * cad:
         warnings.append(f"cadence from the heels' motion ({cad:.1f}) and from counted contacts "
@@ -121,9 +126,6 @@ def analyze_frontal_track(filtered: PoseTrack, *, track: PoseTrack, view: ViewIn
     per_side = {s: {k: metrics.per_side[s][k] for k in ("step_time_ms", "stride_time_ms")}
                 for s in ("left", "right")}
     asym = {k: v for k, v in metrics.asymmetry.items() if k == "step_time_ms"}
-    # without contact times the duty factor is unknown: people walk below and run above
-    # about 140 steps/min (walking 100-125, running 150-190 steps/min typically)
-    gait_mode = "walking" if cad < 140 else "running"
     return GaitResult(
         schema=RESULT_SCHEMA,
         gait_version=__version__,

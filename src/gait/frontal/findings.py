@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..evidence import CLAIMS
+from ..number_text import fixed
 
 #: (metric base name, title, what it means) in the order a clinician reads them.
 _FINDINGS = (
@@ -115,9 +116,11 @@ def format_frontal(frontal: dict) -> str:
                      f"{f['n']:>4d}  {f['unit']}  {f['reliability']['level']}")
     a = frontal.get("asymmetry", {}).get("step_time_ms")
     if a and a.get("left") is not None:
-        verdict = "detectable" if a["detectable"] else "within measurement error"
-        lines.append(f"  step time from the {frontal['view']}: L {a['left']:.1f} ms  "
-                     f"R {a['right']:.1f} ms  SI {a['symmetry_index_pct']:+.1f} % ({verdict})")
+        verdict = ("detectable" if a["detectable"] else "error unknown: too few strides"
+                   if a["approximate"] else "within measurement error")
+        lines.append(f"  step time from the {frontal['view']}: L {fixed(a['left'], 0)} ms  "
+                     f"R {fixed(a['right'], 0)} ms  "
+                     f"SI {fixed(a['symmetry_index_pct'], 1, signed=True)} % ({verdict})")
     match = frontal.get("cadence_match")
     if match:
         lines.append(f"  cadence side {match['side_spm']:.1f} vs {frontal['view']} "

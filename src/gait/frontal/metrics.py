@@ -370,8 +370,16 @@ def _phase_asymmetry(phase: PhaseStepTimes, per_side: dict, summary: dict) -> As
         per_side["left"]["step_time_ms"].n, per_side["right"]["step_time_ms"].n, "ms",
         approximate=not np.isfinite(err),
         note=(f"from the phase lag between the two heels' vertical motion over the whole clip "
-              f"(±{err:.1f} % from {phase.n_blocks} two-stride blocks); the single contacts "
-              f"give {symmetry_index_pct(ev_l, ev_r):+.1f} %"))
+              f"({_spread_text(err, phase.n_blocks)}); the single contacts give "
+              f"{symmetry_index_pct(ev_l, ev_r):+.1f} %"))
+
+
+def _spread_text(error_pct: float, n_blocks: int) -> str:
+    """How sure the phase-lag symmetry index is, from its two-stride blocks."""
+    blocks = f"{n_blocks} two-stride block{'' if n_blocks == 1 else 's'}"
+    if np.isfinite(error_pct):
+        return f"±{error_pct:.1f} % from {blocks}"
+    return f"error unknown from {blocks}; a clip with more strides gives it"
 
 
 def frontal_cadence(events: GaitEvents) -> tuple[float, float]:
