@@ -61,6 +61,14 @@ def serve_in_thread(app) -> Iterator[str]:
         thread.join(10)
 
 
+def expect(locator):
+    """Playwright's retrying assertions: text a page script writes after an event is
+    awaited (up to 5 s), not read the instant the event is sent."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
@@ -137,7 +145,7 @@ def test_upload_progress_report_history_compare_delete(browser, live_server, cli
     # upload with the file input, follow the progress page to the report
     page.click("text=Upload a video")
     page.set_input_files("#video", str(clips["before.mp4"]))
-    assert "before.mp4" in page.locator("#chosen").inner_text()
+    expect(page.locator("#chosen")).to_contain_text("before.mp4")
     page.fill("input[name=belt_speed]", "10")
     page.fill("input[name=label]", "before retraining")
     page.fill("input[name=weekly_distance_km]", "25")
@@ -221,7 +229,7 @@ def test_upload_progress_report_history_compare_delete(browser, live_server, cli
     page.click("text=Ada Runner")
     page.click("text=Upload a video")
     drop_file(page, "#dropzone", clips["after.mp4"])
-    assert "after.mp4" in page.locator("#chosen").inner_text()
+    expect(page.locator("#chosen")).to_contain_text("after.mp4")
     page.fill("input[name=belt_speed]", "12")  # the same belt as the corrected first session
     page.fill("input[name=label]", "after 4 weeks")
     page.click("#submit")
@@ -277,8 +285,8 @@ def test_a_renamed_non_video_is_refused_in_the_browser(browser, live_server, tmp
     fake.write_text("not a video at all\n" * 100)
     page.set_input_files("#video", str(fake))
     page.click("#submit")
-    error = page.locator("#form-error").inner_text()
-    assert "'holiday.mp4' is not a video gait can read" in error
+    expect(page.locator("#form-error")).to_contain_text(
+        "'holiday.mp4' is not a video gait can read")
     assert page.locator("input[name=belt_speed]").is_visible()  # the form is still there
     page.close()
 
@@ -295,8 +303,8 @@ def test_a_video_over_the_limit_is_stopped_before_sending(browser, make_client, 
         page.click("text=Upload a video")
         assert "up to 0.2 MB" in page.locator("#dropzone").inner_text()
         page.set_input_files("#video", str(big))
-        message = page.locator("#size-error").inner_text()
-        assert message == "This video is 0.3 MB; the limit is 0.2 MB. Trim the clip to 20-30 s."
+        expect(page.locator("#size-error")).to_have_text(
+            "This video is 0.3 MB; the limit is 0.2 MB. Trim the clip to 20-30 s.")
         page.click("#submit")
         assert page.url.endswith("/upload?name=Cy")  # nothing was sent
         page.close()
