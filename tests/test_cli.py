@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -12,6 +13,8 @@ import pytest
 
 from gait import __version__, cli
 from gait.cli import main
+from gait.number_text import fixed
+from gait.result import csv_decimals
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_videos" / "runner_side_30fps.mp4"
@@ -106,8 +109,19 @@ def test_analyze_bundled_sample_writes_outputs(tmp_path, capsys):
                                                                       abs=0.5)
     assert result["summary"]["stride_length_m"]["value"] == pytest.approx(
         truth["stride_length_m"], rel=0.03)
-    header = (out / "steps.csv").read_text().splitlines()[0]
-    assert header.startswith("index,foot,ic_s,to_s")
+    with (out / "steps.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0])[:4] == ["index", "foot", "ic_s", "to_s"]
+    # every cell is results.json's value at the column's stated resolution
+    assert len(rows) == len(result["steps"]) > 20
+    for row, step in zip(rows, result["steps"]):
+        for column, cell in row.items():
+            value, decimals = step.get(column), csv_decimals(column)
+            if value is None or decimals is None:
+                assert cell == ("" if value is None else value)
+            else:
+                assert cell == fixed(value, decimals), column
+    assert rows[1]["ic_s"] == f"{result['steps'][1]['ic_s']:.4f}"
     assert (out / "pose_track.npz").stat().st_size > 0
     for name in ("report.html", "report.pdf", "overlay.mp4", "metronome_+5pct.mp3"):
         assert (out / name).stat().st_size > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 from dataclasses import replace
 
@@ -165,6 +166,17 @@ def test_result_round_trips_and_summary_shows_the_frontal_section(tmp_path):
     a = result.asymmetry["step_time_ms"]
     assert f"L {a['left']:.0f} ms  R {a['right']:.0f} ms" in step_lines[0]
     result.save_steps_csv(tmp_path / "steps.csv")
+    with (tmp_path / "steps.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    # a rear clip's table holds its frontal measures, not the side view's empty columns;
+    # pelvic drop (not assessable through MediaPipe) is left out
+    assert list(rows[0]) == ["index", "foot", "ic_s", "ic_idx", "heel_rise_s", "confidence",
+                             "step_time_ms", "stride_time_ms", "knee_fppa_deg",
+                             "lateral_trunk_lean_deg", "step_width_cm", "foot_to_midline_cm",
+                             "heel_whip_cm"]
+    assert len(rows) == len(result.steps)
+    assert float(rows[3]["step_width_cm"]) == round(result.steps[3]["step_width_cm"], 2)
+    assert result.save_rear_steps_csv(tmp_path / "steps_rear.csv") is None
 
 
 def test_findings_are_plain_data_with_reliability_and_citations():

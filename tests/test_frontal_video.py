@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import csv
 import json
 from pathlib import Path
 
@@ -48,6 +49,12 @@ def test_combined_run_writes_one_assessment_with_frontal_findings(combined_run):
     assert result["frontal"]["view"] == "rear"
     assert result["frontal"]["cadence_match"]["match"], result["frontal"]["cadence_match"]
     assert (out / "pose_track_rear.npz").is_file() and (out / "pose_track.npz").is_file()
+    with (out / "steps_rear.csv").open(newline="") as fh:
+        rear_rows = list(csv.DictReader(fh))
+    assert len(rear_rows) == len(result["frontal"]["steps"])
+    assert "step_width_cm" in rear_rows[0] and "pelvic_drop_deg" not in rear_rows[0]
+    with (out / "steps.csv").open(newline="") as fh:
+        assert "contact_time_ms" in next(csv.reader(fh))  # the side clip's table
     assert result["frontal"]["video"]["file"] == "rear.mp4"
     html = (out / "report.html").read_text()
     assert 'id="frontal"' in html and "Contralateral pelvic drop" in html

@@ -376,7 +376,8 @@ def _write(result, track, clip_out: Path) -> None:
 
     clip_out.mkdir(parents=True, exist_ok=True)
     remove_report_files(clip_out)
-    (clip_out / "pose_track_rear.npz").unlink(missing_ok=True)
+    for name in ("pose_track_rear.npz", "steps_rear.csv"):
+        (clip_out / name).unlink(missing_ok=True)
     track.save(clip_out / "pose_track.npz")
     result.save_steps_csv(clip_out / "steps.csv")
     result.save_json(clip_out / "results.json")

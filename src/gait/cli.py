@@ -273,8 +273,8 @@ def _prepare_outdir(outdir: Path, *, force: bool, inputs: tuple[Path, ...]) -> b
     """
     from .report.write import FIGURES_DIR, REPORT_FILES
 
-    outputs = ("results.json", "steps.csv", "pose_track.npz", "pose_track_rear.npz",
-               *REPORT_FILES)
+    outputs = ("results.json", "steps.csv", "steps_rear.csv", "pose_track.npz",
+               "pose_track_rear.npz", *REPORT_FILES)
     existing = [n for n in outputs if (outdir / n).exists()]
     if existing and not force:
         raise OutputExistsError(
@@ -329,16 +329,19 @@ def _analyze_into(args: argparse.Namespace, options: AnalysisOptions,
         result, track, rear_track = analyze_side_and_rear(args.video, args.rear, options=options,
                                                           analyze=analyze, **run)
         rear_track.save(args.outdir / "pose_track_rear.npz")
+        result.save_rear_steps_csv(args.outdir / "steps_rear.csv")
     else:
         result, track = analyze(args.video, options=options, **run)
-        # a rear track of an earlier run replaced with --force
-        (args.outdir / "pose_track_rear.npz").unlink(missing_ok=True)
+        # the rear clip's files of an earlier run replaced with --force
+        for name in ("pose_track_rear.npz", "steps_rear.csv"):
+            (args.outdir / name).unlink(missing_ok=True)
     result.save_json(args.outdir / "results.json")
     result.save_steps_csv(args.outdir / "steps.csv")
     track.save(args.outdir / "pose_track.npz")
     if not args.quiet:  # the numbers first: the report takes several seconds more
         print(format_summary(result))
-        print(f"\nwrote {args.outdir / 'results.json'}, steps.csv and pose_track.npz",
+        tables = "steps.csv, steps_rear.csv" if args.rear is not None else "steps.csv"
+        print(f"\nwrote {args.outdir / 'results.json'}, {tables} and pose_track.npz",
               flush=True)
     if args.no_report:
         remove_report_files(args.outdir)  # of an earlier run replaced with --force

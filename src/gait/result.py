@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .number_text import fixed
 from .output_paths import replacing
 
 RESULT_SCHEMA = "gait.result/1"
@@ -22,6 +23,48 @@ STEP_COLUMNS = (
     "knee_flexion_ic_deg", "peak_knee_flexion_stance_deg", "foot_strike_angle_deg",
     "vertical_oscillation_cm", "vertical_oscillation_pct_leg", "trunk_lean_deg",
 )
+
+#: Decimals of the CSV's numbers by column-name ending: 0.1 ms for event times,
+#: 0.1 ms for durations, 1 mm for lengths, 0.01 for angles, percentages and cm;
+#: far below every metric's measurement error. results.json keeps full precision.
+CSV_DECIMALS = (("_idx", 0), ("_s", 4), ("_ms", 1), ("_m", 3), ("_cm", 2), ("_deg", 2),
+                ("_pct", 2), ("_pct_leg", 2), ("confidence", 3), ("index", 0))
+
+
+def csv_decimals(column: str) -> int | None:
+    """Decimals `save_steps_csv` writes for `column` (None: written as is, e.g. ``foot``)."""
+    for ending, decimals in CSV_DECIMALS:
+        if column.endswith(ending):
+            return decimals
+    return None
+
+
+def _csv_cell(value, decimals: int | None) -> str:
+    if value is None:
+        return ""
+    if decimals is None or isinstance(value, str):
+        return str(value)
+    return fixed(value, decimals)
+
+
+def frontal_step_columns(frontal: dict) -> tuple[str, ...]:
+    """CSV columns of a rear/front view's steps, in the order the analysis gives them.
+
+    Measures listed in ``frontal["not_assessable"]`` (pelvic drop through
+    MediaPipe) are left out: a spreadsheet cannot carry the reason.
+    """
+    keys = dict.fromkeys(k for row in frontal.get("steps", ()) for k in row)
+    return tuple(k for k in keys if k not in frontal.get("not_assessable", {}))
+
+
+def _write_csv(path: Path, rows: list[dict], columns: tuple[str, ...]) -> Path:
+    decimals = [csv_decimals(c) for c in columns]
+    with replacing(path) as tmp, tmp.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for row in _clean(rows):
+            writer.writerow([_csv_cell(row.get(c), d) for c, d in zip(columns, decimals)])
+    return path
 
 
 def _clean(value):
@@ -83,14 +126,25 @@ class GaitResult:
         return path
 
     def save_steps_csv(self, path: str | Path) -> Path:
-        """Write the per-step table as CSV (empty cells where not measured)."""
-        path = Path(path)
-        with replacing(path) as tmp, tmp.open("w", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(STEP_COLUMNS)
-            for row in _clean(self.steps):
-                writer.writerow(["" if row.get(c) is None else row.get(c) for c in STEP_COLUMNS])
-        return path
+        """Write the per-step table as CSV (empty cells where not measured).
+
+        A side view has the columns `STEP_COLUMNS`; a rear or front view its
+        frontal measures (`frontal_step_columns`). Numbers are rounded to the
+        resolution `csv_decimals` gives per column (for spreadsheets;
+        results.json keeps full precision).
+        """
+        frontal_view = bool(self.frontal) and self.view.get("view") in ("rear", "front")
+        columns = frontal_step_columns(self.frontal) if frontal_view else STEP_COLUMNS
+        return _write_csv(Path(path), self.steps, columns)
+
+    def save_rear_steps_csv(self, path: str | Path) -> Path | None:
+        """Write the rear (or front) clip's per-step table of a side + rear assessment.
+
+        Returns None, writing nothing, when the result has no second clip.
+        """
+        if not self.frontal or self.view.get("view") in ("rear", "front"):
+            return None
+        return _write_csv(Path(path), self.frontal["steps"], frontal_step_columns(self.frontal))
 
     @classmethod
     def load_json(cls, path: str | Path) -> "GaitResult":
