@@ -51,6 +51,21 @@ def test_history_prints_sessions_and_writes_the_trend_figure(two_sessions, tmp_p
     assert "Ann Lee  (2 sessions)" in capsys.readouterr().out
 
 
+def test_history_marks_timing_filmed_below_120_fps_as_approximate(capsys):
+    with HistoryStore() as store:
+        store.record("Cy", synthetic_result(170.0, seed=1, fps=60.0), session_date="2026-01-05")
+        fast = with_video_hash(synthetic_result(170.0, seed=2, fps=120.0), "b" * 64)
+        fast["video"]["file"] = "a_very_long_treadmill_video_name_at_120fps.mp4"
+        store.record("Cy", fast, session_date="2026-02-05")
+    assert main(["history", "Cy"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    slow = next(line for line in lines if line.startswith("#1 "))
+    quick = next(line for line in lines if line.startswith("#2 "))
+    assert slow.count(" ~") == 2 and " ~" not in quick
+    assert "a_very_long_treadmill_video…" in quick  # 28 characters
+    assert any(line.startswith("~ approximate: filmed below 120 fps") for line in lines)
+
+
 def test_history_of_unknown_athlete_exits_8(two_sessions, capsys):
     assert main(["history", "Zoe"]) == 8
     err = capsys.readouterr().err.strip()

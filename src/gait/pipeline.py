@@ -23,10 +23,9 @@ from .identity import breaks_note, identity_breaks
 from .metrics import TIMING_MIN_FPS, Scale, compute_metrics
 from .result import RESULT_SCHEMA, GaitResult
 from .track import PoseTrack
+from .units import KMH_PER_MS, MPH_PER_MS
 from .walking import detect_gait_events
 
-KMH_PER_MS = 3.6
-MPH_PER_MS = 2.2369362920544
 
 #: Plausible cadence of human running or walking in steps/min; outside it the
 #: clip's time base is probably wrong (slow motion or time-lapse).

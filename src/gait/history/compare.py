@@ -25,10 +25,10 @@ import math
 from dataclasses import asdict, dataclass
 
 from ..metrics import TIMING_MIN_FPS
+from ..units import KMH_PER_MS
 from .sdc import (PUBLISHED_SDD_FLOOR, Estimate, asymmetry_estimate, ic_timing_floor_cm,
                   is_real_change, metric_estimate, smallest_detectable_change)
 
-KMH_PER_MS = 3.6
 #: Belt speeds within this relative difference count as the same speed.
 SAME_SPEED_REL_TOL = 0.005
 #: Frame rates within this relative difference count as the same.

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from ..errors import InvalidOptionError, OutputExistsError
 from ..output_paths import check_writable_file, replacing
+from ..units import KMH_PER_MS
 from .store import HistoryStore
 
 EXPORT_SCHEMA = "gait.history.export/1"
-KMH_PER_MS = 3.6
 
 #: Columns of the CSV export, in order.
 CSV_COLUMNS = ("session_id", "session_date", "label", "video_file", "video_sha256",

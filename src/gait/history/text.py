@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ..metrics import TIMING_MIN_FPS
 from ..number_text import fixed
+from ..units import KMH_PER_MS
 from .compare import NOT_COMPARED, REAL, Comparison
 from .store import SessionRecord
 
-KMH_PER_MS = 3.6
 
 
 def _fmt(value: float | None, decimals: int, *, signed: bool = False) -> str:
@@ -43,14 +44,30 @@ def format_sessions_table(sessions: Sequence[SessionRecord]) -> str:
     header = ("id", "date", "label", "video", "belt km/h", "fps", "cadence spm", "step m",
               "contact ms", "step asym %", "versions")
     rows = []
+    approximate = False
     for s in sessions:
+        # contact timing and its asymmetry are approximate below TIMING_MIN_FPS
+        mark = " ~" if s.fps is not None and s.fps < TIMING_MIN_FPS else ""
+        contact = _fmt(s.contact_time_ms, 0)
+        asym = _fmt(s.step_time_si_pct, 1, signed=True)
+        approximate |= bool(mark) and (contact, asym) != ("-", "-")
         rows.append((
-            f"#{s.id}", s.session_date[:10], (s.label or "")[:28], (s.video_file or "")[:28],
+            f"#{s.id}", s.session_date[:10], _shorten(s.label or ""),
+            _shorten(s.video_file or ""),
             _fmt(s.belt_speed_ms * KMH_PER_MS if s.belt_speed_ms else None, 1),
             _fmt(s.fps, 0), _fmt(s.cadence_spm, 1), _fmt(s.step_length_m, 3),
-            _fmt(s.contact_time_ms, 0), _fmt(s.step_time_si_pct, 1, signed=True),
+            contact + (mark if contact != "-" else ""), asym + (mark if asym != "-" else ""),
             str(s.n_versions)))
-    return _grid(header, rows, right={4, 5, 6, 7, 8, 9, 10})
+    table = _grid(header, rows, right={4, 5, 6, 7, 8, 9, 10})
+    if approximate:
+        table += (f"\n~ approximate: filmed below {TIMING_MIN_FPS:.0f} fps, where contact time "
+                  "and step-time asymmetry are not compared between sessions")
+    return table
+
+
+def _shorten(text: str, width: int = 28) -> str:
+    """`text` cut to `width` characters, an ellipsis marking the cut."""
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def format_comparison(comparison: Comparison) -> str:

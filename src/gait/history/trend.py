@@ -16,10 +16,10 @@ import math
 from collections.abc import Sequence
 
 from ..metrics import TIMING_MIN_FPS
+from ..units import KMH_PER_MS
 from .sdc import Z_95, asymmetry_estimate, metric_estimate
 from .store import SessionRecord
 
-KMH_PER_MS = 3.6
 #: Marker shape and fill per belt-speed group, in order of first appearance.
 _MARKERS = (("o", "black"), ("s", "white"), ("^", "0.55"), ("D", "white"), ("v", "black"))
 _PANELS = (

@@ -25,8 +25,8 @@ from ..errors import InvalidOptionError
 from ..evidence import Statement, statement
 from ..metrics import SYMMETRY_INDEX_METRICS, foot_strike_pattern, not_assessable_reason
 from ..number_text import typeset
-from ..pipeline import KMH_PER_MS
 from ..result import GaitResult
+from ..units import KMH_PER_MS
 
 #: Multiple of a summary's expected error (1 SD) taken as its detectable change.
 DETECTABLE_CHANGE_PER_ERROR = 2.0

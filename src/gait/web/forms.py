@@ -11,9 +11,9 @@ import re
 from dataclasses import asdict, dataclass
 
 from ..errors import InvalidOptionError
-from ..pipeline import (BELT_SPEED_RANGE_MS, KMH_PER_MS, MAX_CAPTURE_FPS, AnalysisOptions,
-                        speed_to_ms)
+from ..pipeline import BELT_SPEED_RANGE_MS, MAX_CAPTURE_FPS, AnalysisOptions, speed_to_ms
 from ..report import RunnerInputs
+from ..units import KMH_PER_MS
 
 VIEW_CHOICES = (("auto", "Detect automatically"), ("side", "Side (either direction)"),
                 ("side-left", "Side, running to the left"),
