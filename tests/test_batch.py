@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 import os
@@ -12,6 +13,7 @@ import pytest
 
 import gait.pipeline
 from gait.batch import BATCH_FAILED_EXIT_CODE, find_videos, format_report, run_batch
+from gait.batch_overview import OVERVIEW_FILE
 from gait.cli import main
 from gait.errors import InvalidOptionError, OutputExistsError
 from gait.pipeline import AnalysisOptions
@@ -168,10 +170,28 @@ def test_cli_batch_exit_codes_and_listing(folder, tmp_path, monkeypatch, capsys)
     assert "batch" in captured.err  # the overall progress bar
     saved = json.loads((out / "a" / "results.json").read_text())
     assert saved["options"]["belt_speed_ms"] == pytest.approx(10 / 3.6)
+    # the overview: one row per clip, the numbers of each clip's results.json
+    with (out / OVERVIEW_FILE).open(newline="") as fh:
+        rows = {row["clip"]: row for row in csv.DictReader(fh)}
+    assert list(rows) == ["a.mp4", "b.avi", "broken.mp4"]
+    assert rows["broken.mp4"]["status"] == "failed" and "truncated" in rows["broken.mp4"]["error"]
+    assert rows["a.mp4"]["status"] == "analysed"
+    assert rows["a.mp4"]["cadence_spm"] == f"{saved['summary']['cadence_spm']['value']:.2f}"
+    assert rows["a.mp4"]["step_length_m"] == f"{saved['summary']['step_length_m']['value']:.3f}"
+    assert rows["a.mp4"]["step_time_si_pct"] == \
+        f"{saved['asymmetry']['step_time_ms']['symmetry_index_pct']:.2f}"
+    assert rows["a.mp4"]["timing_approximate"] == ("yes" if saved["pose"]["fps"] < 120 else "no")
+    table = captured.out.splitlines()
+    assert any(line.startswith("a.mp4 ") and "analysed" in line and
+               f"{saved['summary']['cadence_spm']['value']:.1f}" in line for line in table)
+    assert f"wrote {out / OVERVIEW_FILE}" in captured.out
     (folder / "broken.mp4").unlink()
     assert main(["batch", str(folder), "-o", str(out), "--belt-speed", "10", "-q",
                  "--jobs", "1"]) == 0
     assert "0 analysed, 2 skipped" in capsys.readouterr().out
+    with (out / OVERVIEW_FILE).open(newline="") as fh:  # rebuilt: the skipped clips, no failure
+        assert [(r["clip"], r["status"]) for r in csv.DictReader(fh)] == [
+            ("a.mp4", "skipped"), ("b.avi", "skipped")]
 
 
 def test_cli_batch_bad_folder_and_workers_exit_2(tmp_path, capsys):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gait.history.compare_report import _fmt as compare_number
-from gait.history.text import _fmt as history_number
+from gait.text_table import table_number as history_number
 from gait.number_text import MINUS, fixed, typeset
 from gait.report.wording import signed
 from gait.web.present import num

@@ -20,7 +20,8 @@ from another clip or other options is never overwritten unless ``force``.
 
 Errors: a clip that fails (unreadable, no person, too few steps, ...) is
 recorded with its message and the batch goes on; the CLI lists the failures
-at the end and exits with `BATCH_FAILED_EXIT_CODE`.
+at the end and exits with `BATCH_FAILED_EXIT_CODE`. The one-line-per-clip
+overview (``batch_summary.csv``) is `gait.batch_overview`.
 """
 
 from __future__ import annotations

@@ -179,7 +179,8 @@ def _build_parser() -> argparse.ArgumentParser:
                     "each into OUTDIR/<video name without extension>/. Resumable: clips whose "
                     "results are already there (same video, same options) are skipped. A clip "
                     "that fails does not stop the batch; failures are listed at the end and "
-                    "the exit code is then 10.",
+                    "the exit code is then 10. OUTDIR/batch_summary.csv (rewritten on each run) "
+                    "has one row per clip: its status, headline numbers, warnings or error.",
         epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     ba.add_argument("folder", type=_user_path, help="folder of videos")
     ba.add_argument("-o", "--outdir", type=_user_path, required=True,
@@ -375,6 +376,7 @@ def _report_line(outdir: Path, files: ReportFiles) -> str:
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch import format_report, run_batch
+    from .batch_overview import OVERVIEW_FILE, format_overview, overview_rows, write_overview
     from .pipeline import AnalysisOptions, speed_to_ms
 
     options = AnalysisOptions(
@@ -386,6 +388,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                        cache_dir=args.cache_dir, use_cache=not args.no_cache, force=args.force,
                        progress=not args.quiet)
     print(format_report(report), file=sys.stderr if report.failed else sys.stdout)
+    rows = overview_rows(report, args.outdir)
+    overview = write_overview(rows, args.outdir / OVERVIEW_FILE)
+    if not args.quiet:
+        print(f"\n{format_overview(rows)}\n\nwrote {overview} (every clip, rewritten on each run)")
     return report.exit_code
 
 

@@ -25,10 +25,11 @@ STEP_COLUMNS = (
 )
 
 #: Decimals of the CSV's numbers by column-name ending: 0.1 ms for event times,
-#: 0.1 ms for durations, 1 mm for lengths, 0.01 for angles, percentages and cm;
-#: far below every metric's measurement error. results.json keeps full precision.
+#: 0.1 ms for durations, 1 mm for lengths, 0.01 for angles, percentages, cm and
+#: steps/min; far below every metric's measurement error. results.json keeps
+#: full precision.
 CSV_DECIMALS = (("_idx", 0), ("_s", 4), ("_ms", 1), ("_m", 3), ("_cm", 2), ("_deg", 2),
-                ("_pct", 2), ("_pct_leg", 2), ("confidence", 3), ("index", 0))
+                ("_pct", 2), ("_pct_leg", 2), ("_spm", 2), ("confidence", 3), ("index", 0))
 
 
 def csv_decimals(column: str) -> int | None:
