@@ -52,7 +52,7 @@ def shared_videos() -> Path:
 def real_track(
     shared_videos: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[..., PoseTrack]:
-    """Factory ``real_track(name, *, stop=None, capture_fps=None)`` -> PoseTrack.
+    """Factory ``real_track(name, *, stop=None, capture_fps=None, region=None)`` -> PoseTrack.
 
     Runs MediaPipe pose on ``shared_videos / name`` once per run (per frame
     range) and returns the same track to every caller. Tests using it should
@@ -64,14 +64,16 @@ def real_track(
     cache_dir = Path(os.environ.get("GAIT_TEST_POSE_CACHE") or tmp_path_factory.mktemp("pose"))
     tracks: dict[tuple, PoseTrack] = {}
 
-    def get(name: str, *, stop: int | None = None, capture_fps: float | None = None) -> PoseTrack:
-        key = (name, stop, capture_fps)
+    def get(name: str, *, stop: int | None = None, capture_fps: float | None = None,
+            region: tuple[float, float, float, float] | None = None) -> PoseTrack:
+        key = (name, stop, capture_fps, region)
         if key not in tracks:
             path = shared_videos / name
             if not path.is_file():
                 pytest.skip(f"real clip {name} not found in {shared_videos}")
             info = probe_video(path, capture_fps=capture_fps)
-            tracks[key] = estimate_pose(info, cache_dir=cache_dir, progress=False, stop=stop)
+            tracks[key] = estimate_pose(info, cache_dir=cache_dir, progress=False, stop=stop,
+                                        region=region)
         return tracks[key]
 
     return get

@@ -306,3 +306,57 @@ def test_mediapipe_writes_nothing_to_the_terminal_when_it_starts(tmp_path):
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[True, True]"
     assert run.stderr == ""
+
+
+# --- --region: pose estimation limited to part of the frame ------------------------
+
+
+class FrameSizeBackend(CountingBackend):
+    """Records the size of each frame it is given; pose at (10, 10) of that frame."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shapes: list[tuple[int, ...]] = []
+
+    def process(self, frame_bgr, t_ms):
+        self.shapes.append(frame_bgr.shape)
+        return super().process(frame_bgr, t_ms)
+
+
+def test_a_region_crops_the_frames_and_maps_landmarks_back(make_clip, tmp_path):
+    clip = make_clip("wide.mp4", n_frames=6, size_px=(200, 100))
+    inner = FrameSizeBackend()
+    track = estimate_pose(probe_video(clip), backend=inner, cache_dir=tmp_path,
+                          progress=False, region=(0.25, 0.4, 0.75, 1.0))
+    assert set(inner.shapes) == {(60, 100, 3)}  # rows 40-100, columns 50-150
+    assert np.array_equal(track.xy_px[:, :, 0], np.full((6, N_LANDMARKS), 60.0))
+    assert np.array_equal(track.xy_px[:, :, 1], np.full((6, N_LANDMARKS), 50.0))
+    assert track.size_px == (200, 100)  # the whole frame, as without a region
+    # another region is another pose: not read from the first one's cache entry
+    again = FrameSizeBackend()
+    estimate_pose(probe_video(clip), backend=again, cache_dir=tmp_path, progress=False,
+                  region=(0.0, 0.4, 0.75, 1.0))
+    assert len(again.shapes) == 6
+    same = FrameSizeBackend()
+    estimate_pose(probe_video(clip), backend=same, cache_dir=tmp_path, progress=False,
+                  region=(0.25, 0.4, 0.75, 1.0))
+    assert same.shapes == []  # cache hit
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("0,0.4,1,1", "lower 60"), ("0,0.4,1", "four numbers"), ("a,b,c,d", "four numbers"),
+    ("0,0,1.5,1", "from 0 to 1"), ("0.5,0,0.45,1", "too small"), ("0,0.95,1,1", "too small"),
+])
+def test_region_option_is_checked(text, expected, tmp_path, capsys):
+    from gait.cli import main
+    from gait.frame_region import parse_region
+
+    if expected == "lower 60":
+        assert parse_region(text) == (0.0, 0.4, 1.0, 1.0)
+        return
+    with pytest.raises(InvalidOptionError, match=expected):
+        parse_region(text)
+    with pytest.raises(SystemExit) as exit_:
+        main(["analyze", str(SAMPLE), "-o", str(tmp_path / "out"), "--region", text])
+    assert exit_.value.code == 2 and expected in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -75,3 +75,26 @@ def test_treadmill_runner_is_still_running(real_track):
     result = analyze_track(real_track("treadmill_side_30fps.mp4")).to_dict()
     assert result["gait_mode"] == "running"
     assert result["summary"]["flight_time_ms"]["value"] > 0
+
+
+OUTDOOR = "walk_side_outdoor.mp4"
+#: The lower 55 % of the frame: the park's path, without the man on the roof of the hut.
+OUTDOOR_PATH_REGION = (0.0, 0.45, 1.0, 1.0)
+
+
+def test_outdoor_walker_is_found_when_the_man_on_the_hut_is_left_out(real_track):
+    """On the whole frame MediaPipe follows a man on a hut's roof for 5.6 s and the clip is
+    refused (test_real_footage); limited to the path, it follows the woman walking right to
+    left (entering at about 1.6 s) and the clip is analysed as a side-view walk."""
+    track = real_track(OUTDOOR, region=OUTDOOR_PATH_REGION)
+    result = analyze_track(track).to_dict()
+    assert result["view"]["view"] == "side-left" and result["gait_mode"] == "walking"
+    assert 70 <= result["summary"]["cadence_spm"]["value"] <= 130
+    assert len(result["events"]) >= 6
+    start, end = result["segment_s"]
+    hip_x = 0.5 * (track.xy_px[:, 23, 0] + track.xy_px[:, 24, 0])
+    inside = (track.t_s >= start) & (track.t_s <= end)
+    # she crosses most of the 1768 px frame from right to left within the analysed part
+    assert np.nanmax(hip_x[inside]) - np.nanmin(hip_x[inside]) > 900
+    assert np.polyfit(track.t_s[inside & np.isfinite(hip_x)],
+                      hip_x[inside & np.isfinite(hip_x)], 1)[0] < -150  # px/s, leftwards

@@ -296,6 +296,28 @@ def test_overlay_marks_a_frame_whose_pose_was_filled_in(report_dir):
     assert skeleton[True] < 0.8 * skeleton[False]  # thinner bones
 
 
+def test_overlay_outlines_the_tracked_region_and_the_report_names_it(report_dir):
+    from dataclasses import replace
+
+    from gait.report.overlay import drawn_result
+
+    result = GaitResult.load_json(report_dir / "results.json")
+    regioned = replace(result, options={**result.options, "region": [0.25, 0.5, 1.0, 1.0]})
+    frame = np.full((PARAMS.height_px, PARAMS.width_px, 3), 40, np.uint8)
+    no_pose = np.full_like(synthetic_track(PARAMS)[0].xy_px[0], np.nan)
+    plain, outlined = (draw_overlay(frame, no_pose, result=r, t_s=0.0, cadence_spm=float("nan"))
+                       for r in (result, regioned))
+    changed = (plain != outlined).any(axis=2)
+    rows, cols = np.nonzero(changed)
+    x0, y0 = round(0.25 * PARAMS.width_px), round(0.5 * PARAMS.height_px)
+    assert abs(rows.min() - y0) <= 2 and abs(cols.min() - x0) <= 2  # the region's corner
+    assert not changed[:y0 - 3].any() and not changed[:, :x0 - 3].any()
+    assert drawn_result(regioned) != drawn_result(result)  # a new region draws a new overlay
+    facts = dict(build_content(regioned).clip_facts)
+    assert facts["Part of frame tracked"] == "x 25-100 %, y 50-100 % of the frame (from top left)"
+    assert "Part of frame tracked" not in dict(build_content(result).clip_facts)
+
+
 def test_report_cleans_the_track_once_for_figures_key_frames_and_overlay(report_dir, tmp_path,
                                                                          monkeypatch):
     """Figures, key frames and overlay share one cleaning, and draw what each drew cleaning the

@@ -356,7 +356,10 @@ def _finished(video: Path, clip_out: Path, options: AnalysisOptions) -> bool:
     try:
         saved = json.loads(results.read_text())
         same_clip = saved["video"]["sha256"] == file_sha256(video)
-        same_options = saved["options"] == json.loads(json.dumps(asdict(options)))
+        # options added in later versions of gait count at their defaults
+        defaults = json.loads(json.dumps(asdict(AnalysisOptions())))
+        same_options = ({**defaults, **saved["options"]}
+                        == json.loads(json.dumps(asdict(options))))
     except (OSError, ValueError, KeyError, TypeError):
         same_clip = same_options = False
     if same_clip and same_options:

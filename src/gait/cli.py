@@ -22,6 +22,7 @@ from . import __version__
 from .errors import (FILE_SYSTEM_EXIT_CODE, GaitError, InvalidOptionError,
                      OutputExistsError)
 from .history import commands as history_commands
+from .frame_region import parse_region
 from .output_paths import check_writable_file, ensure_writable_folder, remove_if_empty
 
 if TYPE_CHECKING:
@@ -97,6 +98,21 @@ def _cap_processes(args: argparse.Namespace) -> None:
             setattr(args, option, cores)
 
 
+def _region(text: str) -> tuple[float, float, float, float]:
+    try:
+        return parse_region(text)
+    except InvalidOptionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_region_option(parser: argparse.ArgumentParser, *, what: str) -> None:
+    parser.add_argument("--region", type=_region, metavar="L,T,R,B",
+                        help=f"track only the person inside this part of {what}: left, top, "
+                             "right, bottom as fractions of the frame width and height, e.g. "
+                             "0,0.4,1,1 for the lower 60 %% or 0,0,0.5,1 for the left half "
+                             "(leaves out other people in view)")
+
+
 def _add_workers_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=_positive_int, metavar="N", default=1,
                         help="pose estimation processes (default 1: the clip is tracked in one "
@@ -144,6 +160,7 @@ def _build_parser() -> argparse.ArgumentParser:
     an.add_argument("--view", default="auto",
                     choices=("auto", "side", "side-left", "side-right", "rear", "front"),
                     help="camera view (default: detect)")
+    _add_region_option(an, what="the frame (of the side clip with --rear)")
     an.add_argument("--rear", type=_user_path, metavar="REAR_VIDEO",
                     help="a second clip of the same run filmed from behind (or the front): adds "
                          "frontal-plane findings to the side clip's assessment")
@@ -194,6 +211,7 @@ def _build_parser() -> argparse.ArgumentParser:
                     help="capture frame rate of slow-motion clips")
     ba.add_argument("--view", default="auto",
                     choices=("auto", "side", "side-left", "side-right", "rear", "front"))
+    _add_region_option(ba, what="every clip's frame")
     ba.add_argument("--cache-dir", type=_user_path, help="pose landmark cache")
     ba.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     ba.add_argument("--force", action="store_true",
@@ -298,7 +316,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     options = AnalysisOptions(
         belt_speed_ms=speed_to_ms(args.belt_speed, args.speed_unit) if args.belt_speed else None,
         height_m=args.height_cm / 100 if args.height_cm else None,
-        capture_fps=args.capture_fps, view=args.view)
+        capture_fps=args.capture_fps, view=args.view, region=args.region)
     inputs = RunnerInputs(
         weekly_distance_km=args.weekly_km, pain_0_10=args.pain,
         pain_settled_next_morning=None if args.pain_settled is None else args.pain_settled == "yes",
@@ -382,7 +400,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     options = AnalysisOptions(
         belt_speed_ms=speed_to_ms(args.belt_speed, args.speed_unit) if args.belt_speed else None,
         height_m=args.height_cm / 100 if args.height_cm else None,
-        capture_fps=args.capture_fps, view=args.view)
+        capture_fps=args.capture_fps, view=args.view, region=args.region)
     report = run_batch(args.folder, args.outdir, options=options, jobs=args.jobs,
                        workers=args.workers,
                        cache_dir=args.cache_dir, use_cache=not args.no_cache, force=args.force,

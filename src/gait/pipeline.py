@@ -19,6 +19,7 @@ from .clean import clean_track_both
 from .errors import InvalidOptionError, TooFewStepsError
 from .events import (ViewInfo, clip_stride_period_s, detect_view, select_steady_segment,
                      rhythm_change_note, steady_rhythm_segment)
+from .frame_region import check_region
 from .identity import breaks_note, identity_breaks
 from .metrics import TIMING_MIN_FPS, Scale, compute_metrics
 from .result import RESULT_SCHEMA, GaitResult
@@ -64,6 +65,10 @@ class AnalysisOptions:
         One of "auto", "side", "side-left", "side-right", "rear", "front".
     lowpass_hz : float
         Landmark low-pass filter cut-off in Hz.
+    region : tuple of 4 float, optional
+        Part of the frame where the runner is (LEFT, TOP, RIGHT, BOTTOM as
+        fractions of the upright frame): pose estimation sees only it, to
+        leave out other people (`gait.frame_region`).
     """
 
     belt_speed_ms: float | None = None
@@ -71,8 +76,11 @@ class AnalysisOptions:
     capture_fps: float | None = None
     view: str = "auto"
     lowpass_hz: float = 10.0
+    region: tuple[float, float, float, float] | None = None
 
     def __post_init__(self) -> None:
+        if self.region is not None:  # a list read back from JSON becomes a checked tuple
+            object.__setattr__(self, "region", check_region(self.region))
         low, high = BELT_SPEED_RANGE_MS
         tol = 1e-9  # unit conversion rounding: 43.2 km/h is 12.000000000000002 m/s
         if self.belt_speed_ms is not None and not low - tol <= self.belt_speed_ms <= high + tol:
@@ -361,7 +369,8 @@ def analyze(video_path: str | Path, *, options: AnalysisOptions = AnalysisOption
     report("pose", 0.0)
     track = estimate_pose(info, cache_dir=cache_dir, use_cache=use_cache, progress=progress,
                           on_progress=lambda done, total: report("pose", done / total),
-                          workers=workers, chunk_s=DEFAULT_CHUNK_S if workers > 1 else None)
+                          workers=workers, chunk_s=DEFAULT_CHUNK_S if workers > 1 else None,
+                          region=options.region)
     report("analysis", 0.0)
     video = {
         "file": Path(video_path).name, "sha256": info.content_sha256,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .metrics import SYMMETRY_INDEX_METRICS, not_assessable_reason
+from .frame_region import region_text
 from .number_text import fixed
 from .result import GaitResult
 
@@ -49,7 +50,9 @@ def format_summary(result: GaitResult) -> str:
         f"view {r['view']['view']}, {r['gait_mode']}, {r['pose']['fps']:.1f} fps, "
         f"{r['segment_s'][1] - r['segment_s'][0]:.1f} s analysed, "
         f"{len(r['events'])} contacts"
-        + (f", capture {video['capture_fps']:g} fps" if video.get("capture_fps") else ""),
+        + (f", capture {video['capture_fps']:g} fps" if video.get("capture_fps") else "")
+        + (f"; tracked in {region_text(r['options']['region'])}"
+           if r["options"].get("region") else ""),
         "",
         f"{'metric':44s} {'median':>8s} {'±err':>6s}  {'IQR':>17s} {'n':>4s}  unit",
     ]

@@ -97,7 +97,8 @@ def analyze_side_and_rear(side_video: str | Path, rear_video: str | Path, *, opt
     side_video, rear_video : str or Path
     options : AnalysisOptions
         Used for the side clip; the rear clip gets the same options with its
-        view detected automatically.
+        view detected automatically and the whole frame (a `region` is the
+        side clip's).
     analyze : callable
         `gait.pipeline.analyze`.
     **kwargs
@@ -109,5 +110,6 @@ def analyze_side_and_rear(side_video: str | Path, rear_video: str | Path, *, opt
         The combined result, the side clip's and the rear clip's raw tracks.
     """
     side, side_track = analyze(side_video, options=options, **kwargs)
-    rear, rear_track = analyze(rear_video, options=replace(options, view="auto"), **kwargs)
+    rear, rear_track = analyze(rear_video, options=replace(options, view="auto", region=None),
+                                 **kwargs)
     return combine_results(side, rear), side_track, rear_track

@@ -19,6 +19,7 @@ from .base import PoseBackend
 from .cache import cache_key, cache_path, default_cache_dir, load_cached, store
 from .chunks import DEFAULT_OVERLAP_S, plan_chunks, run_chunks
 from .mediapipe_backend import MediaPipePoseBackend
+from .region import RegionBackend
 
 #: Default minimum fraction of frames with a person. Below half, the runner is
 #: mostly out of frame or hidden and the gait cycles found would be few and
@@ -41,6 +42,7 @@ def estimate_pose(
     workers: int = 1,
     chunk_s: float | None = None,
     overlap_s: float = DEFAULT_OVERLAP_S,
+    region: tuple[float, float, float, float] | None = None,
 ) -> PoseTrack:
     """Estimate the pose in every frame of a video.
 
@@ -79,6 +81,10 @@ def estimate_pose(
         frame-by-frame loop. Part of the cache key.
     overlap_s : float
         Lead-in before each chunk, in seconds, discarded after tracking.
+    region : tuple of 4 float, optional
+        Track only the person inside this part of the frame: LEFT, TOP, RIGHT,
+        BOTTOM as fractions of the upright frame (`gait.pose.region`).
+        Landmarks are still in whole-frame pixels. Part of the cache key.
 
     Returns
     -------
@@ -115,12 +121,13 @@ def estimate_pose(
     owned = backend is None
     if backend is None:
         backend = MediaPipePoseBackend()
+    estimator = backend if region is None else RegionBackend(backend, region)
     path = None
     if use_cache:
         key = cache_key(
             info.content_sha256,
-            backend_name=backend.name,
-            backend_settings={**backend.settings,
+            backend_name=estimator.name,
+            backend_settings={**estimator.settings,
                               "chunking": {"chunk_s": chunk_s, "overlap_s": overlap_s}},
             start=start,
             stop=stop,
@@ -129,7 +136,7 @@ def estimate_pose(
     video_track = None if path is None else _checked(load_cached(path), start, stop)
     if video_track is None:
         with backend if owned else nullcontext():
-            video_track = _run_backend(info, backend, start=start, stop=stop, progress=progress,
+            video_track = _run_backend(info, estimator, start=start, stop=stop, progress=progress,
                                        on_progress=on_progress, workers=workers,
                                        chunk_s=chunk_s, overlap_s=overlap_s)
         # as the cache will return it: a first analysis and its re-analyses agree exactly

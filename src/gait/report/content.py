@@ -23,6 +23,7 @@ from ..advice import (METRICS, STUDIED_INCREASES_PCT, CadencePrescription, Check
                       listening_rules, return_to_run_checklist)
 from ..errors import InvalidOptionError
 from ..evidence import Statement, statement
+from ..frame_region import region_text
 from ..metrics import SYMMETRY_INDEX_METRICS, foot_strike_pattern, not_assessable_reason
 from ..number_text import typeset
 from ..result import GaitResult
@@ -287,6 +288,9 @@ def _clip_facts(r: dict) -> tuple[tuple[str, str], ...]:
         ("Analysed", f"{seg[0]:.1f}-{seg[1]:.1f} s, {len(r['events'])} foot contacts"),
         ("Person found in", f"{r['pose']['detected_fraction']:.0%} of frames"),
     ]
+    region = r["options"].get("region")
+    if region:
+        facts.append(("Part of frame tracked", region_text(region)))
     return tuple(facts)
 
 

@@ -36,6 +36,7 @@ import numpy as np
 
 from .. import __version__, landmarks, video
 from ..errors import OutputExistsError
+from ..frame_region import region_pixels
 from ..landmarks import LEFT_RIGHT_PAIRS, LEG, SKELETON_EDGES
 from ..output_paths import replacing
 from ..result import GaitResult
@@ -134,9 +135,14 @@ def draw_overlay(frame_bgr: np.ndarray, xy_px: np.ndarray, *, result: GaitResult
     ndarray, shape (h, w, 3), uint8
     """
     img = frame_bgr.copy()
-    h = img.shape[0]
+    h, w = img.shape[:2]
     lw = max(2, int(round(h / 240)))
     scale = max(0.45, h / 900)
+    region = result.options.get("region")
+    if region:  # the part of the frame the pose model was given (--region)
+        x0, y0, x1, y1 = region_pixels(region, w, h)
+        cv2.rectangle(img, (x0, y0), (x1 - 1, y1 - 1), (200, 200, 200), max(1, lw // 2),
+                      cv2.LINE_AA)
     bone = max(1, lw // 2) if bridged else lw
     for a, b in SKELETON_EDGES:
         if not np.isfinite(xy_px[[a, b]]).all():
@@ -227,11 +233,13 @@ def overlay_fingerprint(result: GaitResult, track: PoseTrack, filtered: PoseTrac
 def drawn_result(result: GaitResult) -> dict:
     """Everything of `result` the overlay's frames show (`draw_overlay`, `_stance`,
     `running_cadence_spm`): contacts, the foot whose toe-offs were lost, step times and
-    the clip cadence. A new use of the result in drawing must be added here."""
+    the clip cadence, the tracked region. A new use of the result in drawing must be added
+    here."""
     return {"events": [[e["foot"], e["ic_s"], e.get("to_s")] for e in result.events],
             "lost_foot": result.lost_foot,
             "steps": [[s["ic_s"], s.get("step_time_ms")] for s in result.steps],
-            "cadence_spm": result.summary["cadence_spm"]["value"]}
+            "cadence_spm": result.summary["cadence_spm"]["value"],
+            "region": result.options.get("region")}
 
 
 def _digest(*parts) -> str:
