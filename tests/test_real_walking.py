@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gait.pipeline import analyze_track
+from gait.pipeline import AnalysisOptions, analyze_track
 
 pytestmark = [pytest.mark.slow, pytest.mark.real]
 
@@ -98,3 +98,27 @@ def test_outdoor_walker_is_found_when_the_man_on_the_hut_is_left_out(real_track)
     assert np.nanmax(hip_x[inside]) - np.nanmin(hip_x[inside]) > 900
     assert np.polyfit(track.t_s[inside & np.isfinite(hip_x)],
                       hip_x[inside & np.isfinite(hip_x)], 1)[0] < -150  # px/s, leftwards
+
+
+def test_outdoor_walker_step_length_from_her_height_against_the_camera_calibration(
+        real_track, shared_videos):
+    """The clip's truth is a scale: a camera calibration (focal length in pixels, the walker's
+    plane 10 m away) and her height, 1.65 m. Her true step length is the distance her pelvis
+    travels per step in that scale; gait, given only her height, must land within its stated
+    95 % band (twice the expected error) of it."""
+    import tomllib
+
+    calib = tomllib.loads((shared_videos / "walk_side_outdoor.calib.toml").read_text())["demo"]
+    px_per_m = calib["matrix"][0][0] / calib["translation"][2]
+    track = real_track(OUTDOOR, region=OUTDOOR_PATH_REGION)
+    result = analyze_track(track, options=AnalysisOptions(height_m=1.65)).to_dict()
+    ics = [e["ic_idx"] for e in result["events"]]
+    hip_x = 0.5 * (track.xy_px[:, 23, 0] + track.xy_px[:, 24, 0])
+    true_step_m = abs(hip_x[ics[-1]] - hip_x[ics[0]]) / (len(ics) - 1) / px_per_m
+    s = result["summary"]["step_length_m"]
+    print(f"outdoor walker: step length {s['value']:.3f} ± {s['expected_error']:.3f} m "
+          f"(approximate) for {true_step_m:.3f} m from the calibration "
+          f"({100 * (s['value'] / true_step_m - 1):+.1f} %); body-height scale "
+          f"{result['scale']['px_per_m']:.1f} px/m for {px_per_m:.1f}")
+    assert s["approximate"]
+    assert abs(s["value"] - true_step_m) <= 2 * s["expected_error"]

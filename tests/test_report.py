@@ -786,3 +786,16 @@ def test_a_block_shrinks_to_the_space_left_or_moves_whole_to_the_next_page():
     assert block.wrap(400, 41 * mm)[1] == pytest.approx(40 * mm)  # the 2 mm steps
     assert block.wrap(400, 30 * mm)[1] == pytest.approx(64 * mm)  # no room: moved, full size
     assert block.split(400, 30 * mm) == []
+
+
+def test_step_length_scaled_from_body_height_is_marked_approximate_at_a_glance():
+    from gait.report.wording import headline_tiles
+
+    track, truth = synthetic_track(SynthParams(duration_s=6.0))
+    by_height = analyze_track(track, options=AnalysisOptions(height_m=truth["height_m"]))
+    by_belt = analyze_track(track, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]))
+    tiles = {label: spread for label, _, _, spread in headline_tiles(build_content(by_height))}
+    assert "approximate: scaled from body height" in tiles["Step length"]
+    assert "approximate" in tiles["Stride length"] and "approximate" not in tiles["Cadence"]
+    belt_tiles = {label: spread for label, _, _, spread in headline_tiles(build_content(by_belt))}
+    assert "approximate" not in belt_tiles["Step length"]

@@ -62,6 +62,31 @@ def test_clean_walker_events_and_metrics(where, fps, cadence, asymmetry, duty):
         assert s["stride_length_m"]["value"] == pytest.approx(truth["stride_length_m"], rel=0.02)
 
 
+@pytest.mark.parametrize("params", [
+    SynthParams(duration_s=10),  # runner on a treadmill, 30 fps, 170 steps/min
+    SynthParams(duration_s=10, fps=60, cadence_spm=185, facing="right", noise_px=1.0, seed=4),
+    _walker("treadmill", cadence_spm=110, duty_factor=0.62),
+    _walker("overground", cadence_spm=110, duty_factor=0.62),
+    _walker("overground", fps=60, cadence_spm=100, duty_factor=0.64, facing="right"),
+], ids=["run-treadmill", "run-treadmill-60fps-noisy", "walk-treadmill", "walk-overground",
+        "walk-overground-60fps"])
+def test_step_length_without_belt_speed_comes_from_body_height(params):
+    """Issue 3: step length from a body-height scale when no belt speed is given, marked
+    approximate; on exact landmarks the runner's speed over the ground (pelvis plus stance
+    foot) divided by the scale recovers it within 2 %."""
+    track, truth = synthetic_track(params)
+    result = analyze_track(track, options=AnalysisOptions(height_m=truth["height_m"])).to_dict()
+    for key, true in (("step_length_m", truth["stride_length_m"] / 2),
+                      ("stride_length_m", truth["stride_length_m"])):
+        s = result["summary"][key]
+        assert s["value"] == pytest.approx(true, rel=0.02), key
+        assert s["approximate"] and "body-height scale" in s["note"]
+        assert 0.05 * true < s["expected_error"] < 0.15 * true  # scale and speed errors
+    assert result["summary"]["vertical_ratio_pct"]["value"] is None  # needs a belt speed
+    unscaled = analyze_track(track).to_dict()["summary"]["step_length_m"]
+    assert unscaled["value"] is None and unscaled["n"] == 0
+
+
 @pytest.mark.parametrize("where", ["treadmill", "overground"])
 @pytest.mark.parametrize("fps, noise_px", [(30, 1.0), (60, 1.5)])
 def test_noisy_walker_keeps_cadence_and_gait_type(where, fps, noise_px):

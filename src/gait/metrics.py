@@ -294,6 +294,46 @@ def stance_speeds_px_s(track: PoseTrack, events: GaitEvents, foot: str) -> np.nd
     return speeds[np.isfinite(speeds)]
 
 
+#: How step and stride length are got without a belt speed (they are approximate).
+SPEED_FROM_IMAGE_NOTE = ("speed over the ground from the image (pelvis and stance foot) ÷ the "
+                         "body-height scale (approximate)")
+#: Relative error (one SD) of the pelvis's mean forward speed in the image as the
+#: runner's speed in the near leg's plane: the hips lie half a pelvis width
+#: (about 0.1 m) behind that plane, 1-3 % of a 3-10 m camera distance.
+PELVIS_SPEED_REL_ERROR = 0.03
+
+
+def travel_speed_px_s(track: PoseTrack, events: GaitEvents) -> tuple[float, float]:
+    """The runner's speed over the ground in the image, and its error, pixels per second.
+
+    The stance foot rests on the ground, so the runner moves over the ground
+    at the pelvis's mean forward speed plus the near foot's backward speed
+    in stance: on a treadmill the pelvis stays put and the foot moves back at
+    belt speed; overground (fixed camera) the foot stays put and the pelvis
+    crosses the frame. Used for step length when only a body height is given.
+
+    Returns
+    -------
+    (float, float)
+        Speed and its expected error (one SD: `SCALE_POSE_REL_ERROR` "belt
+        speed" of the foot's part, `PELVIS_SPEED_REL_ERROR` of the pelvis's
+        part); NaN when the near foot has no complete stance.
+    """
+    near = events.view.near_side or "left"
+    stance = stance_speeds_px_s(track, events, near)
+    t = track.t_s
+    inside = (t >= events.segment_s[0]) & (t <= events.segment_s[1])
+    hip_x = 0.5 * (track.xy_px[:, lm.LEFT_HIP, 0] + track.xy_px[:, lm.RIGHT_HIP, 0])
+    ok = inside & np.isfinite(hip_x)
+    if stance.size == 0 or ok.sum() < 2:
+        return float("nan"), float("nan")
+    foot = float(np.median(stance))
+    pelvis = events.view.facing * float(np.polyfit(t[ok], hip_x[ok], 1)[0])
+    error = float(np.hypot(SCALE_POSE_REL_ERROR["belt speed"] * abs(foot),
+                           PELVIS_SPEED_REL_ERROR * abs(pelvis)))
+    return pelvis + foot, error
+
+
 #: Relative error (one SD) of each scale from the pose model, measured on
 #: rendered runners against the exact landmarks of the same clips (the bundled
 #: samples and ``scripts/rendered_accuracy.py --render``). Belt speed, eleven
@@ -425,7 +465,7 @@ def _event_stride_time_s(events: GaitEvents) -> tuple[float, float, int]:
 
 
 def _step_rows(track: PoseTrack, events: GaitEvents, scale: Scale,
-               belt_speed_ms: float | None, step_hz: float, *, walking: bool = False
+               speed_ms: float | None, step_hz: float, *, walking: bool = False
                ) -> list[dict]:
     facing = events.view.facing
     contacts = list(events.contacts)
@@ -475,8 +515,8 @@ def _step_rows(track: PoseTrack, events: GaitEvents, scale: Scale,
             "contact_time_ms": 1000 * c.contact_s,
             "flight_time_ms": 1000 * flight_s,
             "duty_factor_pct": 100 * c.contact_s / stride_s if np.isfinite(stride_s) else np.nan,
-            "step_length_m": belt_speed_ms * step_s if belt_speed_ms else np.nan,
-            "stride_length_m": belt_speed_ms * stride_s if belt_speed_ms else np.nan,
+            "step_length_m": speed_ms * step_s if speed_ms else np.nan,
+            "stride_length_m": speed_ms * stride_s if speed_ms else np.nan,
             "overstride_cm": overstride_px / px_per_cm if np.isfinite(px_per_cm) else np.nan,
             "overstride_pct_leg": 100 * overstride_px / leg_px,
             "shin_angle_deg": shin_angle_deg(p["knee"], p["ankle"], facing),
@@ -578,13 +618,13 @@ SYMMETRY_INDEX_METRICS = ("step_time_ms", "stride_time_ms", "contact_time_ms", "
 
 
 def _per_step_error(name: str, err: dict[str, float], stride_ms: float,
-                    belt_speed_ms: float | None) -> float:
+                    speed_ms: float | None) -> float:
     if name.endswith("_ms"):
         return err["time_diff_ms"]
     if name == "duty_factor_pct":
         return 100 * err["time_diff_ms"] / stride_ms
     if name in ("step_length_m", "stride_length_m"):
-        return (belt_speed_ms or np.nan) * err["time_diff_ms"] / 1000
+        return (speed_ms or np.nan) * err["time_diff_ms"] / 1000
     if name.endswith("_deg"):
         return err["angle_deg"]
     if name.endswith("_cm"):
@@ -678,12 +718,12 @@ def _with_pose_error(s: Summary, error: float) -> Summary:
 POSE_STEP_DIFFERENCE_MS = 22.0
 
 
-def _pose_step_difference(name: str, belt_speed_ms: float | None) -> float:
+def _pose_step_difference(name: str, speed_ms: float | None) -> float:
     """`POSE_STEP_DIFFERENCE_MS` in the unit of a step-based asymmetry (0 for strides)."""
     if name == "step_time_ms":
         return POSE_STEP_DIFFERENCE_MS
-    if name == "step_length_m" and belt_speed_ms:
-        return belt_speed_ms * POSE_STEP_DIFFERENCE_MS / 1000.0
+    if name == "step_length_m" and speed_ms:
+        return speed_ms * POSE_STEP_DIFFERENCE_MS / 1000.0
     return 0.0
 
 
@@ -721,7 +761,9 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
         Treadmill belt speed in m/s; gives step and stride length (speed ×
         time) and the pixel scale.
     height_m : float, optional
-        Runner's height in metres; pixel scale when no belt speed is given.
+        Runner's height in metres; pixel scale when no belt speed is given,
+        and then step and stride length from the runner's speed over the
+        ground in the image (`travel_speed_px_s`), marked approximate.
     noise_px : float
         Landmark jitter in pixels (from cleaning), for the expected errors.
     gait_mode : {"running", "walking"}
@@ -732,8 +774,14 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
     GaitMetrics
     """
     scale = estimate_scale(track, events, belt_speed_ms=belt_speed_ms, height_m=height_m)
+    speed_ms, speed_rel_error = belt_speed_ms, 0.0
+    if not belt_speed_ms and scale.method == "body height":
+        speed_px_s, speed_err_px_s = travel_speed_px_s(track, events)
+        if np.isfinite(speed_px_s) and speed_px_s > 0:
+            speed_ms = speed_px_s / scale.px_per_m
+            speed_rel_error = float(np.hypot(speed_err_px_s / speed_px_s, scale.rel_error))
     stride_f_hz = spectral_stride_frequency_hz(track, events)
-    rows = _step_rows(track, events, scale, belt_speed_ms, 2.0 * stride_f_hz,
+    rows = _step_rows(track, events, scale, speed_ms, 2.0 * stride_f_hz,
                       walking=gait_mode == "walking")
     stride_ev_s, stride_ev_se, n_ev = _event_stride_time_s(events)
     cadence_spec = 120.0 * stride_f_hz
@@ -796,7 +844,9 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
                                   "precise contact timing")
         if name.endswith(("_cm",)) and scale.method == "body height":
             approx, note = True, "scaled from body height (approximate)"
-        pse = _per_step_error(name, err, stride_ms, belt_speed_ms)
+        if name in ("step_length_m", "stride_length_m") and speed_rel_error:
+            approx, note = True, SPEED_FROM_IMAGE_NOTE
+        pse = _per_step_error(name, err, stride_ms, speed_ms)
         shared = _shared_timing_error(name, events.common_timing_se_s, stride_ms)
         from_feet = ("left", "right")
         if name in IC_TO_INTERVALS and cut is not None:
@@ -811,15 +861,17 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
             per_side[side][name] = _with_systematic_errors(
                 summarise(side_vals, unit, pse, side_approx, note, shared), name, scale=scale,
                 fps=fps, noise_px=noise_px, step_hz=2.0 * stride_f_hz)
-    if belt_speed_ms:
+    if speed_ms:
         # the mean step and stride over the clip follow from cadence, which is measured far more
         # precisely than any single step: speed × 60 / cadence (running-science.md §6.4, §7)
+        how = ("belt speed × 60 / cadence" if belt_speed_ms else
+               f"{SPEED_FROM_IMAGE_NOTE}: {speed_ms:.2f} m/s × 60 / cadence")
         for name, steps_per in (("step_length_m", 1), ("stride_length_m", 2)):
             per_step = summary[name]
-            mean_len = belt_speed_ms * 60.0 * steps_per / cadence_spec
-            rel_err = cad_err / cadence_spec
+            mean_len = speed_ms * 60.0 * steps_per / cadence_spec
+            rel_err = float(np.hypot(cad_err / cadence_spec, speed_rel_error))
             summary[name] = replace(per_step, value=mean_len, expected_error=mean_len * rel_err,
-                                    note="belt speed × 60 / cadence; IQR from single steps")
+                                    note=f"{how}; IQR from single steps")
     summary["vertical_ratio_pct"] = _vertical_ratio(summary, belt_speed_ms)
 
     asym = {}
@@ -844,7 +896,7 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
                    "a frame or more off, so this left/right difference is not a finding; film "
                    "at 120 fps or more to compare sides")
             # the pose model times the near and far foot's landings with different biases
-            diff_err = float(np.hypot(diff_err, _pose_step_difference(name, belt_speed_ms)))
+            diff_err = float(np.hypot(diff_err, _pose_step_difference(name, speed_ms)))
         else:
             unreliable = True
             why = ("measured from one side: the far leg is partly hidden and the pose model "

@@ -126,6 +126,9 @@ class HeadlineMetric:
         Steps used.
     note : str
         Why it is approximate or how it was measured ("" if nothing to say).
+    approximate : bool
+        Measured with a larger, systematic error (step length scaled from body
+        height instead of the belt speed).
     """
 
     key: str
@@ -138,6 +141,7 @@ class HeadlineMetric:
     q3: float | None
     n: int
     note: str = ""
+    approximate: bool = False
 
     def fmt(self, x: float | None) -> str:
         """Number at this metric's precision, "—" if missing."""
@@ -241,7 +245,8 @@ def _headline(r: dict) -> tuple[HeadlineMetric, ...]:
         s = r["summary"].get(key) or {}
         out.append(HeadlineMetric(key, label, _value(s), s.get("unit", ""), dec,
                                   s.get("expected_error"), s.get("q1"), s.get("q3"),
-                                  int(s.get("n") or 0), s.get("note") or ""))
+                                  int(s.get("n") or 0), s.get("note") or "",
+                                  bool(s.get("approximate")) and _value(s) is not None))
     a = r["asymmetry"].get("step_time_ms")
     if a and a.get("symmetry_index_pct") is not None:
         err = _si_error_pct(r, "step_time_ms")

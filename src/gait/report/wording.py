@@ -96,6 +96,8 @@ def headline_tiles(c: ReportContent) -> list[tuple[str, str, str, str]]:
         if h.q1 is not None and h.q3 is not None and h.q3 - h.q1 > 10 ** -h.decimals:
             spread += f" · IQR {h.fmt(h.q1)}–{h.fmt(h.q3)}"
         spread += f" · {h.n} steps"
+        if h.approximate:
+            spread += " · approximate: scaled from body height (give the belt speed)"
         out.append((h.label, h.fmt(h.value), h.unit, spread))
     return out
 

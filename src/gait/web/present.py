@@ -47,6 +47,8 @@ class Metric:
     spread: str
     n_steps: int
     approximate: bool
+    #: Why it is approximate (the summary's note), shown on hovering the mark.
+    why: str = ""
 
 
 #: A parenthetical naming a command-line option (" (--capture-fps)", " (--speed-unit kmh|mph)"):
@@ -77,7 +79,8 @@ def headline(result: dict) -> list[Metric]:
                   if s.get("q1") is not None else "")
         out.append(Metric(key=key, label=label, value=num(s["value"], digits), unit=s["unit"],
                           spread=spread, n_steps=int(s.get("n") or 0),
-                          approximate=bool(s.get("approximate"))))
+                          approximate=bool(s.get("approximate")),
+                          why=web_wording(s.get("note") or "")))
     return out
 
 
