@@ -115,6 +115,13 @@ def results_json(page) -> dict:
     return json.loads(page.request.get(href).text())
 
 
+def open_upload_form(page) -> None:
+    """Follow "Upload a video" and wait until the page's deferred script has run: a file
+    chosen or dropped before it would be missed (no name shown, no size check)."""
+    page.click("text=Upload a video")
+    page.wait_for_load_state("load")
+
+
 def drop_file(page, selector: str, path: Path) -> None:
     """Drop `path` onto `selector` the way a file dragged from the desktop arrives."""
     data = base64.b64encode(path.read_bytes()).decode()
@@ -143,7 +150,7 @@ def test_upload_progress_report_history_compare_delete(browser, live_server, cli
     assert page.locator("h1").inner_text() == "Ada Runner"
 
     # upload with the file input, follow the progress page to the report
-    page.click("text=Upload a video")
+    open_upload_form(page)
     page.set_input_files("#video", str(clips["before.mp4"]))
     expect(page.locator("#chosen")).to_contain_text("before.mp4")
     page.fill("input[name=belt_speed]", "10")
@@ -227,7 +234,7 @@ def test_upload_progress_report_history_compare_delete(browser, live_server, cli
 
     # second session: drag and drop
     page.click("text=Ada Runner")
-    page.click("text=Upload a video")
+    open_upload_form(page)
     drop_file(page, "#dropzone", clips["after.mp4"])
     expect(page.locator("#chosen")).to_contain_text("after.mp4")
     page.fill("input[name=belt_speed]", "12")  # the same belt as the corrected first session
@@ -280,7 +287,7 @@ def test_a_renamed_non_video_is_refused_in_the_browser(browser, live_server, tmp
     page.goto(url)
     page.fill("input[name=name]", "Bo Tester")
     page.click("text=Create athlete")
-    page.click("text=Upload a video")
+    open_upload_form(page)
     fake = tmp_path / "holiday.mp4"
     fake.write_text("not a video at all\n" * 100)
     page.set_input_files("#video", str(fake))
@@ -300,7 +307,7 @@ def test_a_video_over_the_limit_is_stopped_before_sending(browser, make_client, 
         page.goto(url)
         page.fill("input[name=name]", "Cy")
         page.click("text=Create athlete")
-        page.click("text=Upload a video")
+        open_upload_form(page)
         assert "up to 0.2 MB" in page.locator("#dropzone").inner_text()
         page.set_input_files("#video", str(big))
         expect(page.locator("#size-error")).to_have_text(
@@ -349,7 +356,7 @@ def test_a_new_user_reads_a_correct_report_of_real_footage(browser, live_server,
     page.goto(url)
     page.fill("input[name=name]", "Real Runner")
     page.click("text=Create athlete")
-    page.click("text=Upload a video")
+    open_upload_form(page)
     page.set_input_files("#video", str(shared_videos / "treadmill_side_30fps.mp4"))
     page.fill("input[name=height_cm]", "178")
     page.click("#submit")
