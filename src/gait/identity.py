@@ -65,5 +65,4 @@ def breaks_note(t_s: np.ndarray, breaks: np.ndarray) -> str:
     times = ", ".join(f"{t:.1f}" for t in t_s[breaks][:5]) + (" ..." if n > 5 else "")
     return (f"the pose model jumped between people {n} time{'s' * (n != 1)} (at {times} s): "
             "another person, or a person-like figure such as a statue or poster, is in view; "
-            "film with one person in view (--region limits the analysis to the runner's part "
-            "of the frame)")
+            "say where in the frame the runner is (--region) or film with one person in view")

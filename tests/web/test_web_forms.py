@@ -67,6 +67,8 @@ def test_a_capture_rate_below_the_clip_names_the_users_file(tiny_video, tmp_path
      "pain_settled_next_morning": "no", "two_week_distance_increase_pct": "-20",
      "strength_sessions_per_week": "2"},
     {"pain_settled_next_morning": "yes", "belt_speed": "43.2"},
+    {"region": "0,0.4,1,1", "height_cm": "165"},
+    {"region": "0.05,0.45,0.9,1"},  # a region set on the command line
 ])
 def test_the_form_filled_from_a_job_gives_the_same_job_again(fields):
     parsed = parse_upload_form(fields)
@@ -84,3 +86,20 @@ def test_the_refilled_form_reads_as_typed():
     assert values["belt_speed"] == "10" and values["speed_unit"] == "kmh"
     assert values["height_cm"] == "180" and values["pain_settled_next_morning"] == "yes"
     assert values["capture_fps"] == "" and values["view"] == "auto"
+
+
+def test_the_runners_part_of_the_frame_is_an_analysis_option():
+    from gait.pipeline import AnalysisOptions
+    from gait.web.forms import REGION_CHOICES, region_choices
+
+    for value, _ in REGION_CHOICES:
+        options = parse_upload_form({"region": value}).options
+        assert AnalysisOptions(**options).region == (
+            None if not value else tuple(float(v) for v in value.split(",")))
+    with pytest.raises(InvalidOptionError, match="too small"):
+        parse_upload_form({"region": "0,0.95,1,1"})
+    assert form_values(parse_upload_form({}))["region"] == ""
+    # a region the page does not list (from the command line) is offered again as it was
+    assert region_choices("0.05,0.45,0.9,1")[-1] == ("0.05,0.45,0.9,1", "As before: 0.05,0.45,0.9,1")
+    assert region_choices("0,0.4,1,1") == REGION_CHOICES
+

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from ..errors import InvalidOptionError
 from .athletes import Athlete, AthleteStore
 from .config import WebConfig
+from .forms import region_choices
 from .jobs import Job, JobStore, is_job_id
 from .present import audio_label, clip_facts, num, web_wording
 from .security import REPORT_CSP, wants_json
@@ -61,7 +62,8 @@ def page_templates(config: WebConfig) -> Jinja2Templates:
     """
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     templates.env.globals.update(athlete_url=athlete_url, stage_text=STAGE_TEXT,
-                                 token_required=bool(config.token))
+                                 token_required=bool(config.token),
+                                 region_choices=region_choices)
     templates.env.filters.update(num=num, audio_label=audio_label, clip_facts=clip_facts,
                                  web_wording=web_wording)
     return templates

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 
 from ..errors import InvalidOptionError
 from ..pipeline import BELT_SPEED_RANGE_MS, MAX_CAPTURE_FPS, AnalysisOptions, speed_to_ms
+from ..frame_region import parse_region
 from ..report import RunnerInputs
 from ..units import KMH_PER_MS
 
@@ -19,6 +20,11 @@ VIEW_CHOICES = (("auto", "Detect automatically"), ("side", "Side (either directi
                 ("side-left", "Side, running to the left"),
                 ("side-right", "Side, running to the right"))
 SPEED_UNITS = (("kmh", "km/h"), ("mph", "mph"))
+#: Parts of the frame a page offers for tracking the runner (``--region`` on the command
+#: line takes any): value LEFT,TOP,RIGHT,BOTTOM in fractions of the frame, "" the whole frame.
+REGION_CHOICES = (("", "Whole frame"), ("0,0,0.5,1", "Left half"),
+                  ("0.25,0,0.75,1", "Middle half"), ("0.5,0,1,1", "Right half"),
+                  ("0,0.4,1,1", "Lower 60 %"))
 MAX_LABEL_CHARS = 80
 #: The largest text field of the upload and re-analysis forms, in bytes (the video aside).
 MAX_FIELD_BYTES = 64 * 1024
@@ -70,7 +76,8 @@ def parse_upload_form(fields: dict[str, str | None]) -> UploadForm:
     ----------
     fields : dict
         ``belt_speed``, ``speed_unit``, ``height_cm``, ``capture_fps``,
-        ``view``, ``label`` and the checklist answers ``weekly_distance_km``,
+        ``view``, ``region`` (LEFT,TOP,RIGHT,BOTTOM fractions, see
+        `REGION_CHOICES`), ``label`` and the checklist answers ``weekly_distance_km``,
         ``pain_0_10``, ``pain_settled_next_morning`` ("yes"/"no"),
         ``two_week_distance_increase_pct``, ``strength_sessions_per_week``
         (missing or empty means not given).
@@ -93,10 +100,12 @@ def parse_upload_form(fields: dict[str, str | None]) -> UploadForm:
     if view not in dict(VIEW_CHOICES):
         raise InvalidOptionError(f"view must be one of {', '.join(dict(VIEW_CHOICES))}; "
                                  f"got {view!r}")
+    region_text = (fields.get("region") or "").strip()
     options = AnalysisOptions(
         belt_speed_ms=speed_to_ms(speed, unit) if speed is not None else None,
         height_m=height_cm / 100 if height_cm is not None else None,
-        capture_fps=capture_fps, view=view)
+        capture_fps=capture_fps, view=view,
+        region=parse_region(region_text) if region_text else None)
     settled = fields.get("pain_settled_next_morning") or ""
     if settled not in ("", "yes", "no"):
         raise InvalidOptionError(f"pain settled by the next morning: answer yes or no, got "
@@ -118,8 +127,21 @@ def parse_upload_form(fields: dict[str, str | None]) -> UploadForm:
     label = " ".join((fields.get("label") or "").split())[:MAX_LABEL_CHARS]
     return UploadForm(
         options={"belt_speed_ms": options.belt_speed_ms, "height_m": options.height_m,
-                 "capture_fps": options.capture_fps, "view": options.view},
+                 "capture_fps": options.capture_fps, "view": options.view,
+                 "region": None if options.region is None else list(options.region)},
         checklist=checklist, label=label)
+
+
+def region_value(region) -> str:
+    """The form's text for a stored region: ``"0,0.4,1,1"``, "" for the whole frame."""
+    return "" if not region else ",".join(f"{v:g}" for v in region)
+
+
+def region_choices(current: str) -> tuple[tuple[str, str], ...]:
+    """`REGION_CHOICES`, with `current` added when it is none of them (set on the command line)."""
+    if current in dict(REGION_CHOICES):
+        return REGION_CHOICES
+    return (*REGION_CHOICES, (current, f"As before: {current}"))
 
 
 def _decimal_text(value: float, decimals: int) -> str:
@@ -152,6 +174,7 @@ def form_values(parsed: UploadForm) -> dict[str, str]:
         "height_cm": "" if height_m is None else _decimal_text(height_m * 100, 1),
         "capture_fps": "" if capture_fps is None else _decimal_text(capture_fps, 3),
         "view": options.get("view") or "auto",
+        "region": region_value(options.get("region")),
         "label": parsed.label,
         "pain_settled_next_morning": {None: "", True: "yes", False: "no"}[
             checklist.get("pain_settled_next_morning")],
