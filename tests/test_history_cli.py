@@ -64,6 +64,7 @@ def test_history_marks_timing_filmed_below_120_fps_as_approximate(capsys):
     assert slow.count(" ~") == 2 and " ~" not in quick
     assert "a_very_long_treadmill_video…" in quick  # 28 characters
     assert any(line.startswith("~ approximate: filmed below 120 fps") for line in lines)
+    assert not any(line.startswith("~ step length") for line in lines)  # both at 10 km/h
 
 
 def test_history_of_unknown_athlete_exits_8(two_sessions, capsys):
@@ -343,3 +344,17 @@ def test_interrupted_figure_leaves_no_temporary_file(two_sessions, tmp_path, mon
     assert figure.read_bytes() == b"earlier figure"
     assert [p.name for p in tmp_path.iterdir()
             if not p.name.startswith("gait-history.sqlite")] == ["trend.png"]
+
+
+def test_history_marks_step_length_scaled_from_body_height(capsys):
+    with HistoryStore() as store:
+        by_height = synthetic_result(170.0, seed=1, fps=120.0, belt_speed_kmh=None)
+        assert by_height["summary"]["step_length_m"]["value"] is not None  # scaled from height
+        store.record("Dee", by_height, session_date="2026-03-01")
+    assert main(["history", "Dee"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    row = next(line for line in lines if line.startswith("#1 "))
+    step = f"{by_height['summary']['step_length_m']['value']:.3f} ~"
+    assert step in row and row.count(" ~") == 1
+    assert any(line.startswith("~ step length without a belt speed") for line in lines)
+

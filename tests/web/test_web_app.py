@@ -292,6 +292,27 @@ def test_sessions_recorded_from_the_cli_are_listed(make_client, synthetic_result
     assert "from the CLI" in page and "recorded with gait analyze" in page
 
 
+def test_step_length_scaled_from_body_height_is_marked_on_the_athlete_page(make_client, tmp_path):
+    from gait.history import HistoryStore
+    from gait.pipeline import AnalysisOptions, analyze_track
+    from gait.synth import SynthParams, synthetic_track
+
+    client = make_client()
+    track, truth = synthetic_track(SynthParams(duration_s=8.0, fps=60))
+    with HistoryStore(tmp_path / "data" / "history.sqlite") as store:
+        for file, options in (("belt.mp4", AnalysisOptions(belt_speed_ms=10 / 3.6)),
+                              ("height.mp4", AnalysisOptions(height_m=truth["height_m"]))):
+            data = analyze_track(track, options=options).to_dict()
+            data["video"] = {"file": file, "sha256": file[0] * 64}
+            store.record("Bo", data, label=file)
+    page = client.get("/athlete", params={"name": "Bo"}).text
+    rows = {name: row for row in page.split("<tr data-session=")[1:]
+            for name in ("belt.mp4", "height.mp4") if f">{name}<" in row}
+    assert "scaled from body height" in rows["height.mp4"]
+    assert "scaled from body height" not in rows["belt.mp4"]
+    assert "step length without a belt speed is scaled from body height" in page
+
+
 def test_a_restarted_server_keeps_finished_results_and_requeues_running_jobs(
         make_client, upload, tiny_video, tmp_path):
     first = make_client()

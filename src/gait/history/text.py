@@ -27,22 +27,28 @@ def format_sessions_table(sessions: Sequence[SessionRecord]) -> str:
     header = ("id", "date", "label", "video", "belt km/h", "fps", "cadence spm", "step m",
               "contact ms", "step asym %", "versions")
     rows = []
-    approximate = False
+    rough_timing = rough_length = False
     for s in sessions:
-        # contact timing and its asymmetry are approximate below TIMING_MIN_FPS
+        # contact timing and its asymmetry are approximate below TIMING_MIN_FPS; step length
+        # without a belt speed is scaled from body height
         mark = " ~" if s.fps is not None and s.fps < TIMING_MIN_FPS else ""
         contact = marked(table_number(s.contact_time_ms, 0), mark)
         asym = marked(table_number(s.step_time_si_pct, 1, signed=True), mark)
-        approximate |= contact.endswith(" ~") or asym.endswith(" ~")
+        step = marked(table_number(s.step_length_m, 3), "" if s.belt_speed_ms else " ~")
+        rough_timing |= contact.endswith(" ~") or asym.endswith(" ~")
+        rough_length |= step.endswith(" ~")
         rows.append((
             f"#{s.id}", s.session_date[:10], _shorten(s.label or ""), _shorten(s.video_file or ""),
             table_number(s.belt_speed_ms * KMH_PER_MS if s.belt_speed_ms else None, 1),
-            table_number(s.fps, 0), table_number(s.cadence_spm, 1),
-            table_number(s.step_length_m, 3), contact, asym, str(s.n_versions)))
+            table_number(s.fps, 0), table_number(s.cadence_spm, 1), step, contact, asym,
+            str(s.n_versions)))
     table = text_table(header, rows, right={4, 5, 6, 7, 8, 9, 10})
-    if approximate:
+    if rough_timing:
         table += (f"\n~ approximate: filmed below {TIMING_MIN_FPS:.0f} fps, where contact time "
                   "and step-time asymmetry are not compared between sessions")
+    if rough_length:
+        table += ("\n~ step length without a belt speed: scaled from body height (about 11 %), "
+                  "not compared between sessions")
     return table
 
 
