@@ -176,6 +176,7 @@ def test_cli_batch_exit_codes_and_listing(folder, tmp_path, monkeypatch, capsys)
     assert list(rows) == ["a.mp4", "b.avi", "broken.mp4"]
     assert rows["broken.mp4"]["status"] == "failed" and "truncated" in rows["broken.mp4"]["error"]
     assert rows["a.mp4"]["status"] == "analysed"
+    assert rows["a.mp4"]["belt_speed_kmh"] == "10.00"
     assert rows["a.mp4"]["cadence_spm"] == f"{saved['summary']['cadence_spm']['value']:.2f}"
     assert rows["a.mp4"]["step_length_m"] == f"{saved['summary']['step_length_m']['value']:.3f}"
     assert rows["a.mp4"]["step_time_si_pct"] == \

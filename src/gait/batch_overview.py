@@ -19,6 +19,7 @@ from .number_text import fixed
 from .output_paths import replacing
 from .result import GaitResult, csv_decimals
 from .text_table import marked, table_number, text_table
+from .units import KMH_PER_MS
 
 #: File name of the overview in the batch's OUTDIR.
 OVERVIEW_FILE = "batch_summary.csv"
@@ -29,8 +30,8 @@ METRIC_COLUMNS = (
     "overstride_cm", "overstride_pct_leg", "shin_angle_deg", "knee_flexion_ic_deg",
 )
 #: Columns of ``batch_summary.csv``, in order.
-OVERVIEW_COLUMNS = ("clip", "status", "view", "gait", "fps", "analysed_s", "contacts",
-                    *METRIC_COLUMNS, "timing_approximate", "warnings", "error")
+OVERVIEW_COLUMNS = ("clip", "status", "view", "gait", "fps", "analysed_s", "belt_speed_kmh",
+                    "contacts", *METRIC_COLUMNS, "timing_approximate", "warnings", "error")
 
 
 def overview_rows(report: BatchReport, outdir: str | Path) -> list[dict]:
@@ -64,8 +65,10 @@ def _result_row(clip: str, status: str, results_json: Path) -> dict:
     row = {**dict.fromkeys(OVERVIEW_COLUMNS), "clip": clip, "status": status}
     r = GaitResult.load_json(results_json).to_dict()
     fps = r["pose"]["fps"]
+    belt_ms = r["options"].get("belt_speed_ms")
     row.update(view=r["view"]["view"], gait=r["gait_mode"], fps=fps,
-               analysed_s=r["segment_s"][1] - r["segment_s"][0], contacts=len(r["events"]),
+               analysed_s=r["segment_s"][1] - r["segment_s"][0],
+               belt_speed_kmh=belt_ms * KMH_PER_MS if belt_ms else None, contacts=len(r["events"]),
                timing_approximate=fps < TIMING_MIN_FPS, warnings=" | ".join(r["warnings"]))
     for column in METRIC_COLUMNS:
         if column == "step_time_si_pct":
@@ -92,7 +95,7 @@ def _cell(value, column: str) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if column in ("fps", "analysed_s"):
+    if column in ("fps", "analysed_s", "belt_speed_kmh"):
         return fixed(value, 2)
     decimals = csv_decimals(column)
     return str(value) if decimals is None or isinstance(value, str) else fixed(value, decimals)
@@ -101,7 +104,8 @@ def _cell(value, column: str) -> str:
 def format_overview(rows: list[dict]) -> str:
     """Terminal table: clip, status, cadence, step length, contact time, step-time asymmetry.
 
-    Timing values filmed below 120 fps carry "~" (approximate); failed clips
+    Timing values filmed below 120 fps, and step lengths without a belt
+    speed (scaled from body height), carry "~" (approximate); failed clips
     show their reason in the summary printed before the table, not here.
     """
     header = ("clip", "status", "fps", "cadence spm", "step m", "contact ms", "step asym %")
@@ -111,12 +115,14 @@ def format_overview(rows: list[dict]) -> str:
         mark = " ~" if row["timing_approximate"] else ""
         contact = marked(table_number(row["contact_time_ms"], 0), mark)
         asym = marked(table_number(row["step_time_si_pct"], 1, signed=True), mark)
-        any_rough |= contact.endswith(" ~") or asym.endswith(" ~")
+        step = marked(table_number(row["step_length_m"], 2),
+                      "" if row["belt_speed_kmh"] else " ~")
+        any_rough |= any(cell.endswith(" ~") for cell in (contact, asym, step))
         lines.append((row["clip"], row["status"], table_number(row["fps"], 0),
-                      table_number(row["cadence_spm"], 1), table_number(row["step_length_m"], 2),
-                      contact, asym))
+                      table_number(row["cadence_spm"], 1), step, contact, asym))
     out = text_table(header, lines, right={2, 3, 4, 5, 6})
     if any_rough:
-        out += f"\n~ approximate: filmed below {TIMING_MIN_FPS:.0f} fps"
+        out += (f"\n~ approximate: contact time and asymmetry filmed below {TIMING_MIN_FPS:.0f} "
+                "fps; step length without a belt speed (scaled from body height)")
     return out
 
