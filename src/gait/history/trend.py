@@ -107,6 +107,13 @@ def trend_figure_png(sessions: Sequence[SessionRecord], *, athlete: str, dpi: in
                 ax.text(0.01, 0.04, f"filmed below {TIMING_MIN_FPS:.0f} fps ({', '.join(slow)}): "
                         "timing asymmetry is approximate, not a finding", transform=ax.transAxes,
                         fontsize=7.5, color="0.25")
+        if key == "step_length_m":
+            scaled = [f"#{s.id}" for s in ordered
+                      if not s.belt_speed_ms and s.step_length_m is not None]
+            if scaled:
+                ax.text(0.01, 0.04, f"no belt speed ({', '.join(scaled)}): step length scaled "
+                        "from body height, approximate (about 11 %)", transform=ax.transAxes,
+                        fontsize=7.5, color="0.25")
         ax.set_ylabel(ylabel, fontsize=9)
         ax.grid(True, color="0.88", linewidth=0.8)
         ax.tick_params(labelsize=8)
