@@ -110,7 +110,8 @@ def _add_region_option(parser: argparse.ArgumentParser, *, what: str) -> None:
                         help=f"track only the person inside this part of {what}: left, top, "
                              "right, bottom as fractions of the frame width and height, e.g. "
                              "0,0.4,1,1 for the lower 60 %% or 0,0,0.5,1 for the left half "
-                             "(leaves out other people in view)")
+                             "(leaves out other people in view; the runner's whole body, feet "
+                             "included, must stay inside it)")
 
 
 def _add_workers_option(parser: argparse.ArgumentParser) -> None:
