@@ -23,8 +23,8 @@ from .units import KMH_PER_MS
 
 #: File name of the overview in the batch's OUTDIR.
 OVERVIEW_FILE = "batch_summary.csv"
-#: Headline metrics of the overview: (column, key in result.summary, or
-#: "step_time_si_pct" for the step-time symmetry index).
+#: Headline metrics of the overview: keys of result.summary, and "step_time_si_pct" for
+#: the step-time symmetry index of result.asymmetry.
 METRIC_COLUMNS = (
     "cadence_spm", "step_length_m", "contact_time_ms", "duty_factor_pct", "step_time_si_pct",
     "overstride_cm", "overstride_pct_leg", "shin_angle_deg", "knee_flexion_ic_deg",

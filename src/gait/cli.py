@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .errors import (FILE_SYSTEM_EXIT_CODE, GaitError, InvalidOptionError,
                      OutputExistsError)
-from .history import commands as history_commands
 from .frame_region import parse_region
+from .history import commands as history_commands
 from .output_paths import check_writable_file, ensure_writable_folder, remove_if_empty
 
 if TYPE_CHECKING:

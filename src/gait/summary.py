@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .metrics import SYMMETRY_INDEX_METRICS, not_assessable_reason
 from .frame_region import region_text
+from .metrics import SYMMETRY_INDEX_METRICS, not_assessable_reason
 from .number_text import fixed
 from .result import GaitResult
 

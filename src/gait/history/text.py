@@ -11,7 +11,6 @@ from .compare import NOT_COMPARED, REAL, Comparison
 from .store import SessionRecord
 
 
-
 def format_sessions_table(sessions: Sequence[SessionRecord]) -> str:
     """One line per session with its headline metrics (current analysis).
 
@@ -79,8 +78,10 @@ def format_comparison(comparison: Comparison) -> str:
         if r.status == NOT_COMPARED:
             verdict += f" ({r.reason})"
         unit = f" ({r.unit})" if r.unit else ""
-        rows.append((r.label + unit, table_number(r.before, r.decimals), table_number(r.after, r.decimals),
-                     table_number(r.change, r.decimals, signed=True), table_number(r.sdc, r.decimals), verdict))
+        rows.append((r.label + unit, table_number(r.before, r.decimals),
+                     table_number(r.after, r.decimals),
+                     table_number(r.change, r.decimals, signed=True),
+                     table_number(r.sdc, r.decimals), verdict))
     lines.append(text_table(header, rows, right={1, 2, 3, 4}))
     lines += [""] + [f"note: {n}" for n in c.notes]
     lines.append("A change is called real only when it exceeds the smallest detectable change "

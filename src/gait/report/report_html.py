@@ -15,8 +15,8 @@ from .citations import CitationIndex
 from .content import ReportContent
 from .html import (Section, audio, bullet_list, esc, figure, paragraph, render_page,
                    status_badge, table, tile, video)
-from .wording import (BILATERAL_NOTE, DETECTABLE_NOTE, GROUP_TITLES, NO_BELT_SPEED, bilateral_comparison,
-                      bilateral_values, checklist_status, clip_footer, effect_text, finding_groups,
+from .wording import (BILATERAL_NOTE, DETECTABLE_NOTE, GROUP_TITLES, NO_BELT_SPEED,
+                      bilateral_comparison, bilateral_values, checklist_status, clip_footer, effect_text, finding_groups,
                       frontal_facts, frontal_intro, headline_tiles, measurement_notes,
                       overlay_note, target_rows)
 

@@ -19,8 +19,8 @@ from .citations import CitationIndex
 from .content import ReportContent
 from .pdf import (FRAME_WIDTH_PT, PdfSection, ShrinkToFit, bullets, image, markup, para,
                   render_pdf, table, text, tiles)
-from .wording import (BILATERAL_NOTE, DETECTABLE_NOTE, GROUP_TITLES, NO_BELT_SPEED, bilateral_comparison,
-                      bilateral_values, checklist_status, clip_footer, effect_text, finding_groups,
+from .wording import (BILATERAL_NOTE, DETECTABLE_NOTE, GROUP_TITLES, NO_BELT_SPEED,
+                      bilateral_comparison, bilateral_values, checklist_status, clip_footer, effect_text, finding_groups,
                       frontal_facts, frontal_intro, headline_tiles, measurement_notes,
                       overlay_note, page_footer, target_rows)
 

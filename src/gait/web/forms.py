@@ -11,8 +11,8 @@ import re
 from dataclasses import asdict, dataclass
 
 from ..errors import InvalidOptionError
-from ..pipeline import BELT_SPEED_RANGE_MS, MAX_CAPTURE_FPS, AnalysisOptions, speed_to_ms
 from ..frame_region import parse_region
+from ..pipeline import BELT_SPEED_RANGE_MS, MAX_CAPTURE_FPS, AnalysisOptions, speed_to_ms
 from ..report import RunnerInputs
 from ..units import KMH_PER_MS
 
