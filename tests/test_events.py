@@ -82,13 +82,25 @@ def test_cadence_and_stride_length_with_noise_dropouts_and_swaps(fps, cadence, a
 NOISY_CONDITIONS = ((30, 150, 0.0, 1.0, 0.05), (30, 200, 15.0, 1.5, 0.05),
                     (60, 170, 5.0, 1.0, 0.05), (60, 185, -10.0, 2.0, 0.03),
                     (120, 160, 10.0, 1.0, 0.05), (240, 175, 15.0, 1.5, 0.05))
-#: Seeds of noise, dropouts and swaps: one draw can pass by luck, six show the spread.
-NOISY_SEEDS = (7, 1, 2, 3, 4, 5)
-#: Measured shortfalls, by (fps, cadence, seed). The Cramér-Rao bounds are in
-#: scripts/event_timing_bound.py.
+#: Seeds of noise, dropouts and swaps: one draw can pass or fail by luck; twenty show
+#: how often each condition meets the bar (``scripts/event_accuracy.py --draws 20``).
+NOISY_SEEDS = tuple(range(20))
+#: Measured shortfalls, by (fps, cadence, seed): share of toe-offs within one frame and
+#: the mean toe-off error. They are all in the toe-offs' common timing, which comes from
+#: weak evidence at lift-off (Cramér-Rao bounds in scripts/event_timing_bound.py): at 120
+#: and 240 fps the pooled kink stays near its start, first guesses that a noise threshold
+#: makes 13-22 ms late.
 NOISY_SHORTFALL = {
-    (240, 175, 7): "TO within one frame 10 %: every lift-off 5 ms early (common timing; "
-                   "bound 1.4 ms, best case 91 %)",
+    (fps, cadence, seed): f"TO within one frame {share} %: lift-offs {bias_ms:+.1f} ms off "
+                          "in common"
+    for fps, cadence, seed, share, bias_ms in (
+        (60, 185, 19, 13, 18.4),
+        (120, 160, 6, 77, -7.7), (120, 160, 8, 0, 20.2), (120, 160, 10, 81, 7.6),
+        (120, 160, 16, 0, 19.6),
+        (240, 175, 0, 38, 4.3), (240, 175, 6, 11, 5.1), (240, 175, 7, 10, -5.0),
+        (240, 175, 11, 0, 13.0), (240, 175, 14, 0, 8.7), (240, 175, 15, 0, 23.8),
+        (240, 175, 18, 0, 8.7), (240, 175, 19, 0, 9.0),
+    )
 }
 
 
