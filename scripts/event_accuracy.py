@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from accuracy import match_events  # noqa: E402
+from accuracy import (CADENCE_TOL_SPM, EVENT_SHARE_MIN, SI_TOL_POINTS,  # noqa: E402
+                      STRIDE_TOL_REL, match_events)
 from gait.pipeline import AnalysisOptions, analyze_track  # noqa: E402
 from gait.synth import SynthParams, synthetic_track  # noqa: E402
 
@@ -77,11 +78,11 @@ def many_draws(n: int) -> None:
         for cond in CONDITIONS:
             draws = pool.starmap(run, [(cond, seed) for seed in range(n)])
             ok = {
-                "IC": [d["ic_ok"] >= 0.9 for d in draws],
-                "TO": [d["to_ok"] >= 0.9 for d in draws],
-                "cad": [abs(d["d_cad"]) <= 0.2 for d in draws],
-                "SI": [abs(d["d_si"]) <= 1.5 for d in draws],
-                "SL": [abs(d["d_sl"]) <= 2.0 for d in draws],
+                "IC": [d["ic_ok"] >= EVENT_SHARE_MIN for d in draws],
+                "TO": [d["to_ok"] >= EVENT_SHARE_MIN for d in draws],
+                "cad": [abs(d["d_cad"]) <= CADENCE_TOL_SPM for d in draws],
+                "SI": [abs(d["d_si"]) <= SI_TOL_POINTS for d in draws],
+                "SL": [abs(d["d_sl"]) <= 100 * STRIDE_TOL_REL for d in draws],
             }
             every = np.all([ok[k] for k in ok], axis=0)
             to_mean = np.array([1e3 * np.nanmean(d["to_s"]) for d in draws])

@@ -7,6 +7,15 @@ from dataclasses import dataclass
 import numpy as np
 
 
+#: Issue 3 outcome 6, the bar on synthetic tracks and rendered videos: cadence
+#: within this many steps/min, this share of true IC and TO found within the
+#: event tolerance, step-time SI within this many points, stride length within
+#: this fraction.
+CADENCE_TOL_SPM = 0.2
+EVENT_SHARE_MIN = 0.9
+SI_TOL_POINTS = 1.5
+STRIDE_TOL_REL = 0.02
+
 #: Issue 3, rendered videos through the whole pipeline: events count as found
 #: within the larger of one frame and this many seconds.
 RENDERED_EVENT_TOL_MIN_S = 0.015

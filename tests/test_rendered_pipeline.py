@@ -21,19 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from accuracy import match_events, rendered_event_tolerance_s
+from accuracy import (CADENCE_TOL_SPM, EVENT_SHARE_MIN, SI_TOL_POINTS, STRIDE_TOL_REL,
+                      match_events, rendered_event_tolerance_s)
 
 pytestmark = pytest.mark.slow
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 CLIP_30 = "runner_side_30fps"
 CLIP_60 = "runner_side_60fps_asymmetric"
-
-#: Issue 3 outcome 6 (rendered videos).
-CADENCE_TOL_SPM = 0.2
-EVENT_SHARE_MIN = 0.9
-SI_TOL_POINTS = 1.5
-STRIDE_TOL_REL = 0.02
 
 #: Measured shortfalls, by (clip, bar item). MediaPipe's vertical foot
 #: coordinates are misshapen near the belt (heel and toe never settle on it,
