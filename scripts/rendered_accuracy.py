@@ -7,8 +7,8 @@ step-time asymmetry (SI), and the IC / TO timing error (bias, SD and share of
 true events within the larger of one frame and 15 ms), for all events and for
 the near and far foot separately.
 
-``--render`` adds clips rendered now with `gait.synth.render_video` (30, 60
-and 120 fps, both facing directions, several seeds), to tell a systematic
+``--render`` adds clips rendered now with `gait.synth.render_video` (30, 60,
+120 and 240 fps, both facing directions, several seeds), to tell a systematic
 near/far-foot bias from chance. ``--diagnose`` compares MediaPipe's foot
 landmarks with the exact ones (`gait.synth.synthetic_track`) and re-times the
 events with some of MediaPipe's coordinates replaced by the exact ones, to
@@ -40,8 +40,8 @@ from gait.track import PoseTrack  # noqa: E402
 
 FOOT_POINTS = ("heel", "ankle", "foot_index")
 #: Clips rendered by ``--render``: a symmetric recreational runner (as in the
-#: 30 fps sample) at 30, 60 and 120 fps (the 120 fps ones 6 s long), facing
-#: either way, with other seeds (start phase) and a smaller frame.
+#: 30 fps sample) at 30, 60, 120 and 240 fps (the 120 fps ones 6 s long, the 240 fps
+#: ones 5 s), facing either way, with other seeds (start phase) and a smaller frame.
 _RUNNER = dict(cadence_spm=166.0, belt_speed_kmh=10.0, duty_factor=0.37, overstride_m=0.12,
                trunk_lean_deg=6.0, foot_strike="rear", duration_s=10.0)
 RENDERED = {
@@ -56,6 +56,10 @@ RENDERED = {
     "r120_left_s1": SynthParams(**{**_RUNNER, "duration_s": 6.0}, fps=120.0, facing="left",
                                 seed=1),
     "r120_right_s2": SynthParams(**{**_RUNNER, "duration_s": 6.0}, fps=120.0, facing="right",
+                                 seed=2),
+    "r240_left_s1": SynthParams(**{**_RUNNER, "duration_s": 5.0}, fps=240.0, facing="left",
+                                seed=1),
+    "r240_right_s2": SynthParams(**{**_RUNNER, "duration_s": 5.0}, fps=240.0, facing="right",
                                  seed=2),
 }
 

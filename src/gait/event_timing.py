@@ -154,13 +154,14 @@ class _Windows:
         return t, y, owner
 
 
-def _fit_template(win: _Windows, instants_s: np.ndarray, use: np.ndarray, degree: int
-                  ) -> tuple[np.ndarray, float]:
+def _fit_template(win: _Windows, instants_s: np.ndarray, use: np.ndarray, degree: int,
+                  allowed: np.ndarray) -> tuple[np.ndarray, float]:
     """Shared template coefficients (p, n_coords) and the total residual sum of squares.
 
     The per-event offsets are removed by centring every event's samples and
     template columns on their own means (the same least-squares solution as
-    fitting the offsets as columns of their own).
+    fitting the offsets as columns of their own). Coefficients where
+    `allowed` (p, n_coords) is False stay zero (`_allowed_terms`).
     """
     t, y, owner = win.stacked(use)
     tau = instants_s[use][owner]
@@ -172,20 +173,42 @@ def _fit_template(win: _Windows, instants_s: np.ndarray, use: np.ndarray, degree
         return a - means[owner]
 
     design, y = centred(design), centred(y)
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    coef = np.zeros((design.shape[1], y.shape[1]))
+    for terms in np.unique(allowed.T, axis=0):
+        coords = np.flatnonzero((allowed.T == terms).all(axis=1))
+        coef[np.ix_(terms, coords)], *_ = np.linalg.lstsq(design[:, terms], y[:, coords],
+                                                          rcond=None)
     resid = y - design @ coef
     return coef, float(np.sum(resid ** 2))
 
 
+def _allowed_terms(degree: int, n_coords: int, pinned: np.ndarray | None, landing: bool
+                   ) -> np.ndarray:
+    """Template terms each coordinate may use, shape (2 * degree, n_coords).
+
+    A coordinate of a point that rests on the belt on the stance side of the
+    event (`pinned`) is linear in time there: it moves with the belt, and
+    may drift at a steady rate where the pose model's point creeps along the
+    foot. Only the airborne side is free. Without this, a weak lift-off kink
+    could be absorbed by a template whose stance side bends towards the
+    shifted corner, leaving the common timing undetermined.
+    """
+    allowed = np.ones((2 * degree, n_coords), bool)
+    if pinned is not None:
+        stance_curvature = slice(degree + 1, 2 * degree) if landing else slice(1, degree)
+        allowed[stance_curvature, np.asarray(pinned, bool)] = False
+    return allowed
+
+
 def _kink_shift(win: _Windows, instants_s: np.ndarray, use: np.ndarray, degree: int,
-                offsets_s: np.ndarray, *, coarse: int = 5) -> float:
+                allowed: np.ndarray, offsets_s: np.ndarray, *, coarse: int = 5) -> float:
     """Common shift of the instants with the least template residual (the pooled kink).
 
     Searched on every `coarse`-th offset first, then on all offsets around
     the best coarse one, and refined by a parabola.
     """
     def rss(idx: np.ndarray) -> np.ndarray:
-        return np.array([_fit_template(win, instants_s + offsets_s[i], use, degree)[1]
+        return np.array([_fit_template(win, instants_s + offsets_s[i], use, degree, allowed)[1]
                          for i in idx])
 
     rough = np.arange(0, offsets_s.size, coarse)
@@ -269,7 +292,8 @@ def _pooled_touch_shift(t_s: np.ndarray, heights_px: list[np.ndarray], instants_
 def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: float,
                  use_kink: bool, trusted: np.ndarray | None = None, iterations: int = 4,
                  heights_px: np.ndarray | None = None, landing: bool = True,
-                 group: np.ndarray | None = None) -> AlignedEvents:
+                 group: np.ndarray | None = None, pinned: np.ndarray | None = None
+                 ) -> AlignedEvents:
     """Refine the instants of one foot's repeated events jointly.
 
     Parameters
@@ -309,6 +333,10 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
         and a template without the gain would shift its events (a kink of
         unequal slopes, scaled, is best matched off its corner). Default:
         one group.
+    pinned : ndarray of bool, shape (k,), optional
+        Coordinates of a point resting on the belt on the stance side of the
+        event (e.g. the toe before toe-off): their template is linear there
+        (`_allowed_terms`). Default: none.
 
     Returns
     -------
@@ -320,6 +348,7 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
     degree = 3 if half * fs >= CUBIC_MIN_FRAMES else 2
     first = np.asarray(first_s, float)
     ys = _per_event(y_px, first.size)
+    allowed = _allowed_terms(degree, ys[0].shape[1], pinned, landing)
     heights = None if heights_px is None else _per_event(heights_px, first.size)
     instants = first.copy()
     rms = np.full(first.size, np.nan)
@@ -335,7 +364,7 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
 
     def common_shift(subset: np.ndarray, instants: np.ndarray, win: _Windows) -> float:
         if use_kink:
-            return _kink_shift(win, instants, subset, degree, offsets)
+            return _kink_shift(win, instants, subset, degree, allowed, offsets)
         if heights is not None:
             return _pooled_touch_shift(t_s, heights, instants, subset, landing=landing, fs=fs)
         return float(np.median(first[subset] - instants[subset]))
@@ -343,7 +372,7 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
     for _ in range(iterations):
         # 1. each instant against the template, keeping the common timing
         win = _Windows(t_s, ys, instants, half, gains[group])
-        shape, _ = _fit_template(win, instants, use, degree)
+        shape, _ = _fit_template(win, instants, use, degree, allowed)
         gains *= _group_gains(win, instants, use, shape, degree, group)
         var = _coordinate_variance(win, instants, use, shape, degree)
         moved = np.zeros(first.size)
@@ -466,7 +495,8 @@ def _inliers(win: _Windows, instants_s: np.ndarray, shape: np.ndarray, degree: i
 
 def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, np.ndarray], *,
                fs: float, landing: bool, trusted: dict[str, np.ndarray],
-               heights_px: dict[str, np.ndarray] | None = None) -> dict[str, AlignedEvents]:
+               heights_px: dict[str, np.ndarray] | None = None,
+               pinned: np.ndarray | None = None) -> dict[str, AlignedEvents]:
     """`align_events` on the landings (or lift-offs) of all feet together.
 
     The feet share one template, each with its own gain (`align_events`,
@@ -482,7 +512,9 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
     rendered runners lift-offs within tolerance rose from 7-67 % to 93-100 %
     at 30 fps). Landings keep the pooled touch: the foot arrives at speed,
     and on the same runners it corrected first guesses that were 40 ms early.
-    A left-right difference
+    Landings fall back from the pooled kink to the pooled touch, and
+    lift-offs to their first guesses, when the kink moves the common timing
+    beyond the per-event search (`_moved_too_far`). A left-right difference
     (step-time asymmetry) therefore comes only from aligning each event to
     the same template. Timing each foot on its own left each foot's common
     timing free to err by itself, which moved the step-time asymmetry by
@@ -500,6 +532,8 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
         Sampling rate in Hz.
     landing : bool
         True for initial contacts, False for toe-offs.
+    pinned : ndarray of bool, shape (k,), optional
+        Coordinates resting on the belt on the stance side, as in `align_events`.
 
     Returns
     -------
@@ -508,25 +542,27 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
     frames = max(WINDOW_S, MIN_WINDOW_FRAMES / fs) * fs
     kink = frames >= KINK_MIN_FRAMES or (landing and frames >= KINK_CHECKED_FRAMES)
     out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=kink, trusted=trusted,
-                         heights_px=heights_px, landing=landing)
-    if kink and frames < KINK_MIN_FRAMES and _moved_over_a_frame(out, fs):
+                         heights_px=heights_px, landing=landing, pinned=pinned)
+    if kink and (_moved_over_a_frame(out, fs) if frames < KINK_MIN_FRAMES
+                 else landing and _moved_too_far(out, fs, kink)):
         kink = False
         out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=False, trusted=trusted,
-                             heights_px=heights_px, landing=landing)
+                             heights_px=heights_px, landing=landing, pinned=pinned)
     if not landing and _moved_too_far(out, fs, kink):
         out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=False, trusted=trusted,
-                             heights_px=None, landing=landing)
+                             heights_px=None, landing=landing, pinned=pinned)
     return out
 
 
 def _moved_too_far(aligned: dict[str, AlignedEvents], fs: float, kink: bool) -> bool:
-    """Whether a pooled lift-off timing overturned the first guesses' common timing.
+    """Whether a pooled timing overturned the first guesses' common timing.
 
     The pooled touch may move it by at most a frame (`_moved_over_a_frame`).
     The pooled kink, a least-squares fit of the whole pooled waveform, may
     move it further at high frame rates, but not beyond the per-event search
     (`SEARCH_S`): on MediaPipe's rendered runners at 120 fps, with one foot
-    left out, the near foot's lift-offs alone put it 55 ms early.
+    left out, the near foot's lift-offs alone put it 55 ms early, and at
+    240 fps the landings' kink drifted 60-100 ms late over its rounds.
     """
     if not kink:
         return _moved_over_a_frame(aligned, fs)
@@ -560,8 +596,8 @@ def _moved_over_a_frame(aligned: dict[str, AlignedEvents], fs: float) -> bool:
 
 def _align_jointly(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, np.ndarray],
                    *, fs: float, use_kink: bool, trusted: dict[str, np.ndarray],
-                   heights_px: dict[str, np.ndarray] | None, landing: bool
-                   ) -> dict[str, AlignedEvents]:
+                   heights_px: dict[str, np.ndarray] | None, landing: bool,
+                   pinned: np.ndarray | None) -> dict[str, AlignedEvents]:
     """`align_events` on the events of all feet at once, one group per foot, split by foot."""
     feet = list(y_px)
     owner = np.concatenate([np.full(np.size(first_s[f]), k) for k, f in enumerate(feet)])
@@ -569,7 +605,7 @@ def _align_jointly(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[s
     heights = None if heights_px is None else [heights_px[feet[k]] for k in owner]
     joint = align_events(t_s, ys, np.concatenate([first_s[f] for f in feet]), fs=fs,
                          use_kink=use_kink, trusted=np.concatenate([trusted[f] for f in feet]),
-                         heights_px=heights, landing=landing, group=owner)
+                         heights_px=heights, landing=landing, group=owner, pinned=pinned)
     return {f: AlignedEvents(joint.instants_s[owner == k], joint.rms_px[owner == k],
                              joint.common_shift_s, joint.fitted[owner == k],
                              joint.common_shift_se_s)

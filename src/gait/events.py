@@ -50,6 +50,9 @@ from .rhythm import estimate_stride_period
 from .track import PoseTrack
 
 SIDES = ("left", "right")
+#: Columns of the aligned foot coordinates (heel, ankle, toe; x and y) that rest on
+#: the belt before toe-off: the toe's, whatever the foot strike.
+TOE_PINNED = np.array([False, False, False, False, True, True])
 #: Residual, as a multiple of the foot's typical one, beyond which an event's
 #: template alignment is void and its first timing is kept: a left/right swap
 #: or a filled gap in the window leaves 15-30 times the typical residual on
@@ -875,7 +878,7 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
     lifting = [f for f in first if f != cut]
     to = align_feet(t, {f: y[f] for f in lifting}, {f: first[f][1] for f in lifting},
                     fs=raw.fps, landing=False, trusted={f: trusted[f] for f in lifting},
-                    heights_px={f: heights[f] for f in lifting})
+                    heights_px={f: heights[f] for f in lifting}, pinned=TOE_PINNED)
     out = [c for c in contacts if c.foot not in first]
     for foot in first:
         conf = [c.confidence for c in contacts if c.foot == foot]
