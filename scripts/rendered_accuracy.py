@@ -31,7 +31,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-from accuracy import match_events, rendered_event_tolerance_s  # noqa: E402
+from accuracy import (RENDERED_RUNNER, match_events,  # noqa: E402
+                      rendered_event_tolerance_s)
 from gait.clean import clean_track  # noqa: E402
 from gait.landmarks import INDEX  # noqa: E402
 from gait.pipeline import AnalysisOptions, analyze, analyze_track  # noqa: E402
@@ -42,25 +43,23 @@ FOOT_POINTS = ("heel", "ankle", "foot_index")
 #: Clips rendered by ``--render``: a symmetric recreational runner (as in the
 #: 30 fps sample) at 30, 60, 120 and 240 fps (the 120 fps ones 6 s long, the 240 fps
 #: ones 5 s), facing either way, with other seeds (start phase) and a smaller frame.
-_RUNNER = dict(cadence_spm=166.0, belt_speed_kmh=10.0, duty_factor=0.37, overstride_m=0.12,
-               trunk_lean_deg=6.0, foot_strike="rear", duration_s=10.0)
 RENDERED = {
-    "r30_left_s1": SynthParams(**_RUNNER, fps=30.0, facing="left", seed=1),
-    "r30_left_s2": SynthParams(**_RUNNER, fps=30.0, facing="left", seed=2),
-    "r30_left_480x360_s3": SynthParams(**_RUNNER, fps=30.0, facing="left", seed=3,
+    "r30_left_s1": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="left", seed=1),
+    "r30_left_s2": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="left", seed=2),
+    "r30_left_480x360_s3": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="left", seed=3,
                                        width_px=480, height_px=360),
-    "r30_right_s1": SynthParams(**_RUNNER, fps=30.0, facing="right", seed=1),
-    "r30_right_s2": SynthParams(**_RUNNER, fps=30.0, facing="right", seed=2),
-    "r60_left_s1": SynthParams(**_RUNNER, fps=60.0, facing="left", seed=1),
-    "r60_right_s1": SynthParams(**_RUNNER, fps=60.0, facing="right", seed=1),
-    "r120_left_s1": SynthParams(**{**_RUNNER, "duration_s": 6.0}, fps=120.0, facing="left",
-                                seed=1),
-    "r120_right_s2": SynthParams(**{**_RUNNER, "duration_s": 6.0}, fps=120.0, facing="right",
-                                 seed=2),
-    "r240_left_s1": SynthParams(**{**_RUNNER, "duration_s": 5.0}, fps=240.0, facing="left",
-                                seed=1),
-    "r240_right_s2": SynthParams(**{**_RUNNER, "duration_s": 5.0}, fps=240.0, facing="right",
-                                 seed=2),
+    "r30_right_s1": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="right", seed=1),
+    "r30_right_s2": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="right", seed=2),
+    "r60_left_s1": SynthParams(**RENDERED_RUNNER, fps=60.0, facing="left", seed=1),
+    "r60_right_s1": SynthParams(**RENDERED_RUNNER, fps=60.0, facing="right", seed=1),
+    "r120_left_s1": SynthParams(**{**RENDERED_RUNNER, "duration_s": 6.0},
+                                fps=120.0, facing="left", seed=1),
+    "r120_right_s2": SynthParams(**{**RENDERED_RUNNER, "duration_s": 6.0},
+                                 fps=120.0, facing="right", seed=2),
+    "r240_left_s1": SynthParams(**{**RENDERED_RUNNER, "duration_s": 5.0},
+                                fps=240.0, facing="left", seed=1),
+    "r240_right_s2": SynthParams(**{**RENDERED_RUNNER, "duration_s": 5.0},
+                                 fps=240.0, facing="right", seed=2),
 }
 
 

@@ -16,6 +16,13 @@ EVENT_SHARE_MIN = 0.9
 SI_TOL_POINTS = 1.5
 STRIDE_TOL_REL = 0.02
 
+#: The symmetric recreational runner of the 30 fps sample, as ``SynthParams``
+#: keywords: the clips of ``scripts/rendered_accuracy.py --render`` and the
+#: 240 fps clip of ``tests/test_rendered_pipeline.py`` are this runner.
+RENDERED_RUNNER = dict(cadence_spm=166.0, belt_speed_kmh=10.0, duty_factor=0.37,
+                       overstride_m=0.12, trunk_lean_deg=6.0, foot_strike="rear",
+                       duration_s=10.0)
+
 #: Issue 3, rendered videos through the whole pipeline: events count as found
 #: within the larger of one frame and this many seconds.
 RENDERED_EVENT_TOL_MIN_S = 0.015

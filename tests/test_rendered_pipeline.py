@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from accuracy import (CADENCE_TOL_SPM, EVENT_SHARE_MIN, SI_TOL_POINTS, STRIDE_TOL_REL,
-                      match_events, rendered_event_tolerance_s)
+from accuracy import (CADENCE_TOL_SPM, EVENT_SHARE_MIN, RENDERED_RUNNER, SI_TOL_POINTS,
+                      STRIDE_TOL_REL, match_events, rendered_event_tolerance_s)
 
 pytestmark = pytest.mark.slow
 
@@ -30,11 +30,11 @@ SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 CLIP_30 = "runner_side_30fps"
 CLIP_60 = "runner_side_60fps_asymmetric"
 #: Rendered at test time (a 240 fps sample would be too large to bundle): the
-#: 30 fps sample's symmetric runner, 5 s, filmed as a phone's slow motion.
+#: 30 fps sample's symmetric runner, 5 s, filmed as a phone's slow motion
+#: (``r240_left_s1`` of ``scripts/rendered_accuracy.py --render``).
 CLIP_240 = "runner_side_240fps"
-CLIP_240_PARAMS = dict(cadence_spm=166.0, belt_speed_kmh=10.0, duty_factor=0.37,
-                       overstride_m=0.12, trunk_lean_deg=6.0, foot_strike="rear",
-                       duration_s=5.0, fps=240.0, facing="left", seed=1)
+CLIP_240_PARAMS = {**RENDERED_RUNNER, "duration_s": 5.0, "fps": 240.0, "facing": "left",
+                   "seed": 1}
 CLIPS = (CLIP_30, CLIP_60, CLIP_240)
 
 #: Measured shortfalls, by (clip, bar item). MediaPipe's vertical foot

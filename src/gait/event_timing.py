@@ -543,8 +543,10 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
     kink = frames >= KINK_MIN_FRAMES or (landing and frames >= KINK_CHECKED_FRAMES)
     out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=kink, trusted=trusted,
                          heights_px=heights_px, landing=landing, pinned=pinned)
-    if kink and (_moved_over_a_frame(out, fs) if frames < KINK_MIN_FRAMES
-                 else landing and _moved_too_far(out, fs, kink)):
+    # a landings' kink is trusted within a frame of the first guesses where the window
+    # is short, within the per-event search where it is long (lift-offs: below)
+    checked = _moved_over_a_frame if frames < KINK_MIN_FRAMES else _moved_too_far_kink
+    if kink and landing and checked(out, fs):
         kink = False
         out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=False, trusted=trusted,
                              heights_px=heights_px, landing=landing, pinned=pinned)
@@ -564,8 +566,11 @@ def _moved_too_far(aligned: dict[str, AlignedEvents], fs: float, kink: bool) -> 
     left out, the near foot's lift-offs alone put it 55 ms early, and at
     240 fps the landings' kink drifted 60-100 ms late over its rounds.
     """
-    if not kink:
-        return _moved_over_a_frame(aligned, fs)
+    return _moved_too_far_kink(aligned, fs) if kink else _moved_over_a_frame(aligned, fs)
+
+
+def _moved_too_far_kink(aligned: dict[str, AlignedEvents], fs: float) -> bool:
+    """Whether the pooled kink moved the common timing beyond the per-event search."""
     return any(abs(a.common_shift_s) > max(SEARCH_S, 1.0 / fs) for a in aligned.values())
 
 

@@ -50,9 +50,10 @@ from .rhythm import estimate_stride_period
 from .track import PoseTrack
 
 SIDES = ("left", "right")
-#: Columns of the aligned foot coordinates (heel, ankle, toe; x and y) that rest on
-#: the belt before toe-off: the toe's, whatever the foot strike.
-TOE_PINNED = np.array([False, False, False, False, True, True])
+#: Columns of the aligned foot coordinates (`_align_contacts`: heel, ankle, toe,
+#: each x then y) that rest on the belt before toe-off: the toe's, whatever the
+#: foot strike.
+TOE_PINNED = np.repeat([False, False, True], 2)
 #: Residual, as a multiple of the foot's typical one, beyond which an event's
 #: template alignment is void and its first timing is kept: a left/right swap
 #: or a filled gap in the window leaves 15-30 times the typical residual on
