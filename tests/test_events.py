@@ -195,12 +195,11 @@ def test_too_short_clip_is_refused_clearly():
         select_steady_segment(track)
 
 
-def test_far_foot_lost_mid_stance_is_left_out_of_contact_timing():
+def _far_foot_lost_mid_stance() -> tuple[dict, dict]:
     """MediaPipe's far foot jumps up towards the near leg for about 0.1 s as that swings past
-    (rendered runners at 60 and 120 fps): its stances then end at the jump, 150-200 ms early.
-    Here the far foot's heel, ankle and toe are lifted 18 px through the middle of every stance
-    of an exact 120 fps runner: the cut stances are recognised, contact time comes from the
-    near foot, and the huge left/right difference is not called a finding."""
+    (rendered runners at 60-240 fps): a stance timed from the foot's height then ends at the
+    jump, 150-200 ms early. Here the far foot's heel, ankle and toe are lifted 18 px through the
+    middle of every stance of an exact 120 fps runner; returns its result dict and truth."""
     from gait import landmarks as lm
 
     track, truth = synthetic_track(SynthParams(fps=120, cadence_spm=166, duty_factor=0.37,
@@ -213,8 +212,36 @@ def test_far_foot_lost_mid_stance_is_left_out_of_contact_timing():
             lost = (track.t_s > e["ic_s"] + 0.25 * c) & (track.t_s < e["ic_s"] + 0.6 * c)
             xy[np.ix_(lost, list(lm.LEG[far][2:]), [1])] -= 18.0
     lost_track = track.with_changes("far foot lost mid-stance", xy_px=xy)
-    r = analyze_track(lost_track,
-                      options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"])).to_dict()
+    result = analyze_track(lost_track,
+                           options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]))
+    return result.to_dict(), truth
+
+
+def test_far_foot_lost_mid_stance_is_timed_from_the_toe_leaving_the_belt():
+    """The far toe still moves with the belt after the jump: its toe-offs are timed again from
+    the toe leaving the belt, and the far foot's contact time is measured, not left out."""
+    r, truth = _far_foot_lost_mid_stance()
+    far = "right" if truth["near_side"] == "left" else "left"
+    assert any(line.startswith(f"{far} foot: the toe stayed on the belt")
+               for line in r["provenance"]["track_log"])
+    assert r["lost_foot"] is None
+    assert not any("read under 60%" in w for w in r["warnings"])
+    for foot in ("left", "right"):
+        contact = r["per_side"][foot]["contact_time_ms"]
+        assert contact["value"] == pytest.approx(1000 * truth["contact_time_s"],
+                                                 abs=2 * contact["expected_error"])
+
+
+def test_far_foot_lost_and_not_followed_on_the_belt_is_left_out_of_contact_timing(monkeypatch):
+    """Where the belt cue cannot time the lost foot either (its toe not followed through the
+    swing), the cut stances are recognised, contact time comes from the near foot, and the huge
+    left/right difference is not called a finding."""
+    import gait.events
+
+    monkeypatch.setattr(gait.events, "belt_lift_offs",
+                        lambda t, x, ic_s, **kw: np.full(len(ic_s), np.nan))
+    r, truth = _far_foot_lost_mid_stance()
+    far = "right" if truth["near_side"] == "left" else "left"
     per_side = r["per_side"]
     assert per_side[far]["contact_time_ms"]["value"] < 0.6 * per_side[truth["near_side"]][
         "contact_time_ms"]["value"]

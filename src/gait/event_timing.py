@@ -617,6 +617,40 @@ def _align_jointly(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[s
             for k, f in enumerate(feet)}
 
 
+def touch_time(t: np.ndarray, h: np.ndarray, edge: int, step: int, *, max_frames: int = 3
+               ) -> float:
+    """Instant the foot reaches the belt, extrapolated from the swing side.
+
+    `edge` is the last sample still in contact and ``edge + step`` the
+    first one in the air (``step=-1`` looks back from stance to the landing,
+    ``+1`` forward to the lift-off). Up to four airborne samples next to the
+    edge are fitted with a quadratic in time and extrapolated to zero height
+    (the stance level): a foot that lands at a steady vertical speed and one
+    that touches down tangentially are both timed without the bias of a
+    threshold. The result is kept between the first airborne sample and
+    `max_frames` samples into the stance side.
+    """
+    air = [edge + step * k for k in range(1, 5) if 0 <= edge + step * k < t.size]
+    air = [i for i in air if np.isfinite(h[i])]
+    t_air = t[air[0]] if air else t[edge]
+    inner = edge - step * (max_frames - 1)
+    t_limit = t[int(np.clip(inner, 0, t.size - 1))]
+    lo, hi = sorted((t_air, t_limit))
+    if len(air) < 2:
+        return float(t[edge])
+    tt, hh = t[air] - t_air, h[air]
+    coef = np.polyfit(tt, hh, 2 if len(air) >= 3 else 1)
+    roots = np.roots(coef)
+    roots = roots[np.isreal(roots)].real + t_air
+    roots = roots[(roots >= lo - 1e-9) & (roots <= hi + 1e-9)]
+    if roots.size:
+        # the root nearest the airborne side is where the descent meets the belt
+        return float(roots[np.argmin(np.abs(roots - t_air))])
+    if coef.size == 3 and coef[0] > 0:  # closest approach without touching: the vertex
+        return float(np.clip(t_air - coef[1] / (2 * coef[0]), lo, hi))
+    return float(t[edge])
+
+
 def predict_missing(instants_s: np.ndarray, *, period_s: float,
                     t_range_s: tuple[float, float]) -> np.ndarray:
     """Instants where the stride rhythm expects an event that was not detected.

@@ -20,9 +20,9 @@ Events are found in two stages for each foot:
    over the strides; strides lost to tracking gaps are recovered where the
    rhythm predicts them and the template fits.
 
-On a treadmill a foot in stance moves backwards at belt speed: the
-horizontal velocity during each detected stance is checked against that
-and enters the event's confidence.
+On a treadmill a foot in stance moves backwards at belt speed: a foot
+whose toe keeps moving with the belt well after its toe-offs has them
+timed again from the toe leaving the belt (`gait.belt_lift_off`).
 
 References
 ----------
@@ -42,9 +42,10 @@ import numpy as np
 from scipy import signal
 
 from . import landmarks as lm
+from .belt_lift_off import belt_lift_offs, belt_speed_px_s, cut_short
 from .clean import body_scale_px
 from .errors import TooFewStepsError
-from .event_timing import AlignedEvents, align_feet, predict_missing
+from .event_timing import AlignedEvents, align_feet, predict_missing, touch_time
 from .identity import identity_breaks
 from .rhythm import estimate_stride_period
 from .track import PoseTrack
@@ -503,7 +504,13 @@ def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewI
                                       float(np.clip(quality * vis, 0, 1))))
     contacts.sort(key=lambda c: c.ic_s)
     contacts = _drop_duplicates(contacts, min_gap_s=0.5 * period)
-    contacts, common_se = _align_contacts(contacts, raw, start=start, stop=stop, period_s=period)
+    toe_fwd = {f: view.facing * track.xy_px[start:stop, lm.LEG[f][4], 0] for f in SIDES}
+    contacts, common_se, relifted = _align_contacts(contacts, raw, start=start, stop=stop,
+                                                    period_s=period, toe_fwd_px=toe_fwd,
+                                                    near_side=view.near_side)
+    notes += [f"{foot} foot: the toe stayed on the belt well after the toe-offs found from its "
+              "height (the pose model lost the foot mid-stance); toe-offs timed from the toe "
+              "leaving the belt" for foot in relifted]
     contacts = _score_rhythm(contacts, period)
     require_two_per_foot(contacts, source=track.source, span_s=t[-1] - t[0],
                          found="contacts", where="of usable video",
@@ -573,40 +580,6 @@ def require_two_per_foot(contacts: list[FootEvent], *, source: str, span_s: floa
                 f"{source or 'clip'}: found {n} {found if n != 1 else found[:-1]} of the {foot} "
                 f"foot in {span_s:.1f} s "
                 f"{where} (need at least 2 per foot); {hint}")
-
-
-def _touch_time(t: np.ndarray, h: np.ndarray, edge: int, step: int, *, max_frames: int = 3
-                ) -> float:
-    """Instant the foot reaches the belt, extrapolated from the swing side.
-
-    `edge` is the last sample still in contact and ``edge + step`` the
-    first one in the air (``step=-1`` looks back from stance to the landing,
-    ``+1`` forward to the lift-off). Up to four airborne samples next to the
-    edge are fitted with a quadratic in time and extrapolated to zero height
-    (the stance level): a foot that lands at a steady vertical speed and one
-    that touches down tangentially are both timed without the bias of a
-    threshold. The result is kept between the first airborne sample and
-    `max_frames` samples into the stance side.
-    """
-    air = [edge + step * k for k in range(1, 5) if 0 <= edge + step * k < t.size]
-    air = [i for i in air if np.isfinite(h[i])]
-    t_air = t[air[0]] if air else t[edge]
-    inner = edge - step * (max_frames - 1)
-    t_limit = t[int(np.clip(inner, 0, t.size - 1))]
-    lo, hi = sorted((t_air, t_limit))
-    if len(air) < 2:
-        return float(t[edge])
-    tt, hh = t[air] - t_air, h[air]
-    coef = np.polyfit(tt, hh, 2 if len(air) >= 3 else 1)
-    roots = np.roots(coef)
-    roots = roots[np.isreal(roots)].real + t_air
-    roots = roots[(roots >= lo - 1e-9) & (roots <= hi + 1e-9)]
-    if roots.size:
-        # the root nearest the airborne side is where the descent meets the belt
-        return float(roots[np.argmin(np.abs(roots - t_air))])
-    if coef.size == 3 and coef[0] > 0:  # closest approach without touching: the vertex
-        return float(np.clip(t_air - coef[1] / (2 * coef[0]), lo, hi))
-    return float(t[edge])
 
 
 def clip_stride_period_s(track: PoseTrack, *, view: ViewInfo, segment: tuple[int, int]) -> float:
@@ -768,7 +741,7 @@ def _refine_contact(t: np.ndarray, height: np.ndarray, k_ic: int, k_to: int, *,
     after lift-off). Landing is then timed against the level of the first
     half of the stance (heel down) and lift-off against that of the second
     half (toe down), since heel and toe landmarks rest at slightly different
-    heights; the instants come from `_touch_time`. Returns (ic_s, to_s) or
+    heights; the instants come from `touch_time`. Returns (ic_s, to_s) or
     None.
     """
     window = height[k_ic:k_to + 1]
@@ -798,8 +771,8 @@ def _refine_contact(t: np.ndarray, height: np.ndarray, k_ic: int, k_to: int, *,
     mid = (first_in + last_in + 1) // 2
     early = height[first_in:max(mid, first_in + 1)]
     late = height[mid:last_in + 1]
-    ic = _touch_time(t, height - np.nanmedian(early), first_in, -1)
-    to = _touch_time(t, height - np.nanmedian(late), last_in, +1)
+    ic = touch_time(t, height - np.nanmedian(early), first_in, -1)
+    to = touch_time(t, height - np.nanmedian(late), last_in, +1)
     return (ic, to) if to > ic else None
 
 
@@ -834,7 +807,8 @@ def _rhythm_checked(ic_s: np.ndarray, to_s: np.ndarray, *, period_s: float, cont
 
 
 def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, stop: int,
-                    period_s: float) -> tuple[list[FootEvent], tuple[float, float]]:
+                    period_s: float, toe_fwd_px: dict[str, np.ndarray], near_side: str | None
+                    ) -> tuple[list[FootEvent], tuple[float, float], list[str]]:
     """Every IC and TO instant refined jointly by `event_timing.align_feet`.
 
     Fits the unfiltered heel, ankle and toe (x and y) of the segment
@@ -849,9 +823,14 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
     whose refined toe-off would not follow its initial contact. A foot whose
     stances the pose model cut short (`short_stance_foot`) keeps the first
     timing of its toe-offs, which are left out of the lift-off template.
+    A foot whose toe stays on the belt well after its refined toe-offs
+    (`belt_lift_off.cut_short`, with the belt's image speed read from the
+    near foot's low-pass filtered toe `toe_fwd_px`) has its toe-offs timed
+    again from the toe leaving the belt, and all lift-offs are aligned anew.
 
-    Returns the contacts and the standard errors (s) of the common timing
-    of the initial contacts and of the toe-offs.
+    Returns the contacts, the standard errors (s) of the common timing
+    of the initial contacts and of the toe-offs, and the feet whose
+    toe-offs were timed from the belt.
     """
     t = raw.t_s[start:stop]
     first, y, trusted, heights = {}, {}, {}, {}
@@ -870,16 +849,20 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
         first[foot] = (np.r_[ic0, extra], np.r_[to0, extra + contact_s])
         trusted[foot] = np.r_[np.ones(ic0.size, bool), np.zeros(extra.size, bool)]
     if not first:  # no foot with two contacts: nothing to align, the caller refuses the clip
-        return contacts, (float("nan"), float("nan"))
+        return contacts, (float("nan"), float("nan")), []
     ic = align_feet(t, y, {f: v[0] for f, v in first.items()}, fs=raw.fps, landing=True,
                     trusted=trusted, heights_px=heights)
-    # a foot the pose model lost mid-stance lifts off where it was lost: its lift-offs keep
-    # their first guesses and do not shape the other foot's
-    cut = short_stance_foot({f: list(v[1] - v[0]) for f, v in first.items()})
-    lifting = [f for f in first if f != cut]
-    to = align_feet(t, {f: y[f] for f in lifting}, {f: first[f][1] for f in lifting},
-                    fs=raw.fps, landing=False, trusted={f: trusted[f] for f in lifting},
-                    heights_px={f: heights[f] for f in lifting}, pinned=TOE_PINNED)
+    to = _align_lift_offs(t, y, first, trusted, heights, fs=raw.fps)
+    belt_to = _belt_lift_offs(t, toe_fwd_px, first, trusted, near_side=near_side,
+                              fs=raw.fps, period_s=period_s)
+    relifted = [f for f in first
+                if cut_short(belt_to[f], first[f][0],
+                             to[f].instants_s if f in to else first[f][1])]
+    if relifted:
+        for foot in relifted:
+            first[foot] = (first[foot][0], np.where(np.isfinite(belt_to[foot]), belt_to[foot],
+                                                    first[foot][1]))
+        to = _align_lift_offs(t, y, first, trusted, heights, fs=raw.fps)
     out = [c for c in contacts if c.foot not in first]
     for foot in first:
         conf = [c.confidence for c in contacts if c.foot == foot]
@@ -901,7 +884,48 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
             out.append(FootEvent(foot, float(ic_s), float(to_s), i0, i1, float(confidence[k])))
     common_se = tuple(next((a.common_shift_se_s for a in aligned.values()), float("nan"))
                       for aligned in (ic, to))
-    return sorted(out, key=lambda c: c.ic_s), common_se
+    return sorted(out, key=lambda c: c.ic_s), common_se, relifted
+
+
+def _align_lift_offs(t: np.ndarray, y: dict[str, np.ndarray],
+                     first: dict[str, tuple[np.ndarray, np.ndarray]],
+                     trusted: dict[str, np.ndarray], heights: dict[str, np.ndarray], *,
+                     fs: float) -> dict[str, AlignedEvents]:
+    """The feet's toe-offs refined by `event_timing.align_feet` from their first guesses.
+
+    A foot the pose model lost mid-stance (`short_stance_foot`) lifts off
+    where it was lost: its lift-offs are left out (they keep their first
+    guesses) and do not shape the other foot's.
+    """
+    cut = short_stance_foot({f: list(v[1] - v[0]) for f, v in first.items()})
+    lifting = [f for f in first if f != cut]
+    return align_feet(t, {f: y[f] for f in lifting}, {f: first[f][1] for f in lifting},
+                      fs=fs, landing=False, trusted={f: trusted[f] for f in lifting},
+                      heights_px={f: heights[f] for f in lifting}, pinned=TOE_PINNED)
+
+
+def _belt_lift_offs(t: np.ndarray, toe_fwd_px: dict[str, np.ndarray],
+                    first: dict[str, tuple[np.ndarray, np.ndarray]],
+                    trusted: dict[str, np.ndarray], *, near_side: str | None, fs: float,
+                    period_s: float) -> dict[str, np.ndarray]:
+    """Each first-guess stance's toe-off from the toe leaving the belt (`belt_lift_off`).
+
+    The belt's image speed comes from the detected stances of the near foot
+    (of both feet when the near one is not known), whose landmarks the pose
+    model follows best; each swing is searched up to the foot's next
+    initial contact, at most one stride period on.
+    """
+    readers = [near_side] if near_side in first else list(first)
+    speeds = [belt_speed_px_s(t, toe_fwd_px[f], first[f][0][trusted[f]], first[f][1][trusted[f]])
+              for f in readers]
+    speed = float(np.median(speeds)) if np.isfinite(speeds).all() else float("nan")
+    out = {}
+    for foot, (ic_s, _) in first.items():
+        order = np.sort(ic_s)
+        nxt = order[np.minimum(np.searchsorted(order, ic_s, side="right"), order.size - 1)]
+        end = np.where(nxt > ic_s, np.minimum(nxt, ic_s + period_s), ic_s + period_s)
+        out[foot] = belt_lift_offs(t, toe_fwd_px[foot], ic_s, end_s=end, speed_px_s=speed, fs=fs)
+    return out
 
 
 def stance_visibility(track: PoseTrack, foot: str, first: int, last: int) -> float:
@@ -923,11 +947,12 @@ def _misfit(aligned: AlignedEvents, k: int, trusted: np.ndarray) -> bool:
     """Whether event `k` fits its foot's template so badly that its alignment is void.
 
     True when its residual exceeds `MISFIT_RMS_RATIO` times the typical
-    (median) residual of the foot's detected events, or it could not be
-    fitted at all.
+    (median) residual of the foot's detected events, or it (or every
+    detected event of its foot) could not be fitted at all.
     """
-    typical = np.nanmedian(aligned.rms_px[trusted])
-    return not aligned.rms_px[k] <= MISFIT_RMS_RATIO * typical
+    typical = aligned.rms_px[trusted]
+    typical = typical[np.isfinite(typical)]
+    return not (typical.size and aligned.rms_px[k] <= MISFIT_RMS_RATIO * np.median(typical))
 
 
 def _contact_threshold(filtered: np.ndarray, raw: np.ndarray) -> float:
