@@ -39,9 +39,10 @@ MIN_WINDOW_FRAMES = 2
 LEAVING_SHARE = 0.25
 #: A foot's stances were cut short when its toe stayed on the belt, after
 #: the detected toe-offs, for more than this share of its detected contact
-#: time (median over its stances). On the rendered runners this is
-#: 0.00-0.24 for feet timed right and 0.56-1.6 for feet cut short
-#: (docs/rendered_accuracy.md).
+#: time (median over its stances). On the rendered runners this is -0.29
+#: to 0.30 for the feet whose toe-offs were within 25 ms, 1.08-1.77 for the
+#: far feet cut short at 60-240 fps, and 0.78 and 0.40 for the near feet at
+#: 240 fps, cut 104 and 57 ms short (docs/rendered_accuracy.md).
 CUT_SHORT_SHARE = 0.4
 
 
