@@ -226,6 +226,8 @@ def test_far_foot_lost_mid_stance_is_timed_from_the_toe_leaving_the_belt():
                for line in r["provenance"]["track_log"])
     assert r["lost_foot"] is None
     assert not any("read under 60%" in w for w in r["warnings"])
+    for name in ("contact_time_ms", "flight_time_ms", "duty_factor_pct"):
+        assert f"{far} toe-offs timed from the toe leaving the belt" in r["summary"][name]["note"]
     for foot in ("left", "right"):
         contact = r["per_side"][foot]["contact_time_ms"]
         assert contact["value"] == pytest.approx(1000 * truth["contact_time_s"],

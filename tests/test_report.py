@@ -799,3 +799,16 @@ def test_step_length_scaled_from_body_height_is_marked_approximate_at_a_glance()
     assert "approximate" in tiles["Stride length"] and "approximate" not in tiles["Cadence"]
     belt_tiles = {label: spread for label, _, _, spread in headline_tiles(build_content(by_belt))}
     assert "approximate" not in belt_tiles["Step length"]
+
+
+def test_stance_timeline_states_the_contact_time_error_not_half_a_frame(report_dir):
+    """The timeline's caption gives the stated error of a contact time (pose model, frame rate,
+    common timing), which is what a reader needs to judge the bars; half a frame (±2 ms at
+    240 fps) would claim far more than the pose model delivers."""
+    from gait.report.figures import stance_timeline
+
+    result = GaitResult.load_json(report_dir / "results.json")
+    error = result.summary["contact_time_ms"]["expected_error"]
+    title = stance_timeline(result).axes[0].get_title(loc="left")
+    assert f"contact time ±{error:.0f} ms" in title
+    assert f"{result.pose['fps']:.0f} fps" in title

@@ -149,6 +149,10 @@ class GaitEvents:
         average out over steps, so an interval from an IC to a TO (contact
         and flight time, duty factor) carries it in its summary. NaN when
         not estimated.
+    belt_timed_feet : tuple of str
+        Feet whose toe-offs were timed from the toe leaving the belt because
+        their stances, timed from foot height, ended where the pose model
+        lost the foot mid-stance (`gait.belt_lift_off`).
     """
 
     contacts: tuple[FootEvent, ...]
@@ -157,6 +161,7 @@ class GaitEvents:
     stride_period_s: float
     notes: tuple[str, ...] = field(default_factory=tuple)
     common_timing_se_s: tuple[float, float] = (float("nan"), float("nan"))
+    belt_timed_feet: tuple[str, ...] = ()
 
     def for_foot(self, foot: str) -> tuple[FootEvent, ...]:
         """Contacts of one foot, in time order."""
@@ -517,7 +522,7 @@ def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewI
                          hint="check that both feet are visible and the clip shows at least 10 s "
                               "of running")
     return GaitEvents(tuple(contacts), view, (float(t[0]), float(t[-1])), period, tuple(notes),
-                      common_se)
+                      common_se, tuple(relifted))
 
 
 #: A foot whose median stance is shorter than this share of the other foot's

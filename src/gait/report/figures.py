@@ -302,8 +302,11 @@ def stance_timeline(result: GaitResult, *, window_s: float = WINDOW_S) -> Figure
     ax.set_ylim(-0.6, 2.6)
     ax.set_xlabel("time (s)")
     fps = result.pose["fps"]
-    title = (f"Stance and {phase} per foot (each event timed to ±{500 / fps:.0f} ms at "
-             f"{fps:.0f} fps)")
+    contact = result.summary.get("contact_time_ms") or {}
+    error = contact.get("expected_error")
+    # the stated error of a contact (pose model, frame rate, common timing), not half a frame
+    stated = f"; contact time ±{error:.0f} ms" if error is not None and np.isfinite(error) else ""
+    title = f"Stance and {phase} per foot ({fps:.0f} fps{stated})"
     if lost is not None:
         title += f"; {lost} toe-offs lost by the pose model"
     ax.set_title(title, fontsize=10, loc="left")
