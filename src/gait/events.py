@@ -509,9 +509,10 @@ def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewI
                                       float(np.clip(quality * vis, 0, 1))))
     contacts.sort(key=lambda c: c.ic_s)
     contacts = _drop_duplicates(contacts, min_gap_s=0.5 * period)
-    toe_fwd = {f: view.facing * track.xy_px[start:stop, lm.LEG[f][4], 0] for f in SIDES}
+    # the toe's image position along the running direction (not relative to the pelvis)
+    toe_image = {f: view.facing * track.xy_px[start:stop, lm.LEG[f][4], 0] for f in SIDES}
     contacts, common_se, relifted = _align_contacts(contacts, raw, start=start, stop=stop,
-                                                    period_s=period, toe_fwd_px=toe_fwd,
+                                                    period_s=period, toe_image_px=toe_image,
                                                     near_side=view.near_side)
     notes += [f"{foot} foot: the toe stayed on the belt well after the toe-offs found from its "
               "height (the pose model lost the foot mid-stance); toe-offs timed from the toe "
@@ -812,7 +813,7 @@ def _rhythm_checked(ic_s: np.ndarray, to_s: np.ndarray, *, period_s: float, cont
 
 
 def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, stop: int,
-                    period_s: float, toe_fwd_px: dict[str, np.ndarray], near_side: str | None
+                    period_s: float, toe_image_px: dict[str, np.ndarray], near_side: str | None
                     ) -> tuple[list[FootEvent], tuple[float, float], list[str]]:
     """Every IC and TO instant refined jointly by `event_timing.align_feet`.
 
@@ -830,7 +831,7 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
     timing of its toe-offs, which are left out of the lift-off template.
     A foot whose toe stays on the belt well after its refined toe-offs
     (`belt_lift_off.cut_short`, with the belt's image speed read from the
-    near foot's low-pass filtered toe `toe_fwd_px`) has its toe-offs timed
+    near foot's low-pass filtered toe `toe_image_px`) has its toe-offs timed
     again from the toe leaving the belt, and all lift-offs are aligned anew.
 
     Returns the contacts, the standard errors (s) of the common timing
@@ -858,7 +859,7 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
     ic = align_feet(t, y, {f: v[0] for f, v in first.items()}, fs=raw.fps, landing=True,
                     trusted=trusted, heights_px=heights)
     to = _align_lift_offs(t, y, first, trusted, heights, fs=raw.fps)
-    belt_to = _belt_lift_offs(t, toe_fwd_px, first, trusted, near_side=near_side,
+    belt_to = _belt_lift_offs(t, toe_image_px, first, trusted, near_side=near_side,
                               fs=raw.fps, period_s=period_s)
     relifted = [f for f in first
                 if cut_short(belt_to[f], first[f][0],
@@ -909,7 +910,7 @@ def _align_lift_offs(t: np.ndarray, y: dict[str, np.ndarray],
                       heights_px={f: heights[f] for f in lifting}, pinned=TOE_PINNED)
 
 
-def _belt_lift_offs(t: np.ndarray, toe_fwd_px: dict[str, np.ndarray],
+def _belt_lift_offs(t: np.ndarray, toe_image_px: dict[str, np.ndarray],
                     first: dict[str, tuple[np.ndarray, np.ndarray]],
                     trusted: dict[str, np.ndarray], *, near_side: str | None, fs: float,
                     period_s: float) -> dict[str, np.ndarray]:
@@ -921,7 +922,7 @@ def _belt_lift_offs(t: np.ndarray, toe_fwd_px: dict[str, np.ndarray],
     initial contact, at most one stride period on.
     """
     readers = [near_side] if near_side in first else list(first)
-    speeds = [belt_speed_px_s(t, toe_fwd_px[f], first[f][0][trusted[f]], first[f][1][trusted[f]])
+    speeds = [belt_speed_px_s(t, toe_image_px[f], first[f][0][trusted[f]], first[f][1][trusted[f]])
               for f in readers]
     speed = float(np.median(speeds)) if np.isfinite(speeds).all() else float("nan")
     out = {}
@@ -929,7 +930,7 @@ def _belt_lift_offs(t: np.ndarray, toe_fwd_px: dict[str, np.ndarray],
         order = np.sort(ic_s)
         nxt = order[np.minimum(np.searchsorted(order, ic_s, side="right"), order.size - 1)]
         end = np.where(nxt > ic_s, np.minimum(nxt, ic_s + period_s), ic_s + period_s)
-        out[foot] = belt_lift_offs(t, toe_fwd_px[foot], ic_s, end_s=end, speed_px_s=speed, fs=fs)
+        out[foot] = belt_lift_offs(t, toe_image_px[foot], ic_s, end_s=end, speed_px_s=speed, fs=fs)
     return out
 
 
