@@ -336,11 +336,14 @@ def travel_speed_px_s(track: PoseTrack, events: GaitEvents) -> tuple[float, floa
 
 #: Relative error (one SD) of each scale from the pose model, measured on
 #: rendered runners against the exact landmarks of the same clips (the bundled
-#: samples and ``scripts/rendered_accuracy.py --render``). Belt speed, eleven
-#: clips at 30-120 fps: MediaPipe's stance foot moves 3-22 % slower than the belt
-#: in the image, so the scale reads low by 8.6 % on average (RMS 9.9 %) and every
-#: length high. Body height, nine clips: MediaPipe's hip-to-ankle length reads
-#: 4.7-5.3 % short (RMS 4.7 %); a runner's own leg-to-height ratio adds to that.
+#: samples and ``scripts/rendered_accuracy.py --render``). Belt speed, thirteen
+#: clips at 30-240 fps (``scripts/belt_scale_check.py``): MediaPipe's stance foot
+#: moves 4-23 % slower than the belt in the image, so the scale reads low by 9.0 %
+#: on average (SD 5.1 %, RMS 10.3 %) and every length high. A Theil-Sen slope
+#: instead is no better: of the toe +2.7 % on average but from -25 to +15 % (SD
+#: 9.7 %, RMS 9.7 %), of the heel, ankle or midpoint lower still (RMS 14.7-21.9 %).
+#: Body height, nine clips: MediaPipe's hip-to-ankle length reads 4.7-5.3 % short
+#: (RMS 4.7 %); a runner's own leg-to-height ratio adds to that.
 SCALE_POSE_REL_ERROR = {"belt speed": 0.10, "body height": 0.05}
 #: Relative difference of the belt-speed and body-height scales, when both
 #: can be computed, above which the report warns.
