@@ -1,9 +1,11 @@
 """Issue 3 outcome 6, second bar: rendered synthetic videos through the whole pipeline.
 
 Each bundled sample in ``sample_videos/`` is a rendered synthetic runner with
-its exact truth in ``<stem>.truth.json``. The video goes through
-`gait.pipeline.analyze` (MediaPipe pose estimation included) once per test
-session, with the belt speed from the truth, and the result is held against
+its exact truth in ``<stem>.truth.json``; two more clips of the same runner
+(240 fps, and 60 fps facing the other way) are rendered at test time. Each
+video goes through `gait.pipeline.analyze` (MediaPipe pose estimation
+included) once per test session, with the belt speed from the truth, and the
+result is held against
 the bar of issue 3: cadence within 0.2 steps/min; IC and TO within the larger
 of one frame and 15 ms for at least 90 % of the true events; step-time
 asymmetry within 1.5 percentage points; stride length within 2 %.
@@ -35,7 +37,13 @@ CLIP_60 = "runner_side_60fps_asymmetric"
 CLIP_240 = "runner_side_240fps"
 CLIP_240_PARAMS = {**RENDERED_RUNNER, "duration_s": 5.0, "fps": 240.0, "facing": "left",
                    "seed": 1}
-CLIPS = (CLIP_30, CLIP_60, CLIP_240)
+#: Also rendered at test time: the same runner at 60 fps facing right, seed 1
+#: (``r60_right_s1`` of ``--render``): a second 60 fps runner beside the bundled
+#: (asymmetric) one, measured in docs/rendered_accuracy.md but not in the tests before.
+CLIP_60_RIGHT = "runner_side_60fps_right_s1"
+CLIP_60_RIGHT_PARAMS = {**RENDERED_RUNNER, "fps": 60.0, "facing": "right", "seed": 1}
+RENDERED_AT_TEST_TIME = {CLIP_240: CLIP_240_PARAMS, CLIP_60_RIGHT: CLIP_60_RIGHT_PARAMS}
+CLIPS = (CLIP_30, CLIP_60, CLIP_240, CLIP_60_RIGHT)
 
 #: Measured shortfalls, by (clip, bar item). MediaPipe's vertical foot
 #: coordinates are misshapen near the belt (heel and toe never settle on it,
@@ -53,6 +61,12 @@ SHORTFALL = {
                       "MediaPipe's heel and toe jump up mid-stance; that first guess stops 2-3 "
                       "frames late at 240 fps and the lift-offs keep its common timing)",
     (CLIP_240, "si"): "step-time SI +7.5 % for a symmetric runner (IC near +7.6 ms, far -6.0 ms)",
+    (CLIP_60_RIGHT, "ic"): "IC within 17 ms 78 %: near foot -8.3 ms, far foot -12.3 ms on "
+                           "average (the 60 fps sample: 95 %)",
+    (CLIP_60_RIGHT, "to"): "TO within 17 ms 70 %: near foot -12.3 ms, far foot -13.3 ms on "
+                           "average (the 60 fps sample: 100 %)",
+    (CLIP_60_RIGHT, "si"): "step-time SI -3.0 % for a symmetric runner (IC near -8.3 ms, far "
+                           "-12.3 ms)",
 }
 
 
@@ -62,8 +76,8 @@ def _mark(clip: str, item: str):
                         else (), id=clip)
 
 
-def _params(item: str) -> list:
-    return [_mark(clip, item) for clip in CLIPS]
+def _params(item: str, clips: tuple[str, ...] = CLIPS) -> list:
+    return [_mark(clip, item) for clip in clips]
 
 
 @pytest.fixture(scope="session")
@@ -75,9 +89,9 @@ def rendered_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tupl
     out = {}
     for clip in CLIPS:
         video = SAMPLES / f"{clip}.mp4"
-        if clip == CLIP_240:
+        if clip in RENDERED_AT_TEST_TIME:
             video = tmp_path_factory.mktemp("rendered") / f"{clip}.mp4"
-            render_video(video, SynthParams(**CLIP_240_PARAMS))
+            render_video(video, SynthParams(**RENDERED_AT_TEST_TIME[clip]))
         truth = json.loads(video.with_suffix(".truth.json").read_text())
         result, _ = analyze(video, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]),
                             progress=False)
@@ -147,7 +161,8 @@ AT_CONTACT = {
 }
 
 
-@pytest.mark.parametrize("clip", _params("at_contact"))
+#: `POSE_MODEL_ERROR` was calibrated on ``--render`` clips, the right-facing 60 fps one among them.
+@pytest.mark.parametrize("clip", _params("at_contact", (CLIP_30, CLIP_60, CLIP_240)))
 def test_angles_and_overstride_at_contact_within_twice_their_stated_error(rendered_results,
                                                                            clip):
     """The stated error holds the pose model's error at contact (`POSE_MODEL_ERROR`,
