@@ -23,30 +23,26 @@ Run: ``python scripts/pose_error_calibration.py [VIDEO ...] [--cache-dir DIR]``.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 
 from gait.metrics import IC_TO_INTERVALS
 from gait.pipeline import AnalysisOptions, analyze, analyze_track
-from gait.synth import SynthParams, synthetic_track
+from rendered_accuracy import RENDER_DIR, exact_track, feet_roles, truth_of
 
 METRICS = ("contact_time_ms", "flight_time_ms", "duty_factor_pct", "overstride_pct_leg", "shin_angle_deg", "knee_flexion_ic_deg",
            "peak_knee_flexion_stance_deg", "foot_strike_angle_deg", "trunk_lean_deg")
-DEFAULT_DIR = Path("/tmp/gait-rendered-accuracy")
 
 
 def clip_errors(video: Path, cache_dir: Path | None) -> dict[str, dict[str, float]]:
     """``{metric: {"near": error, "far": error}}``: MediaPipe's median minus the exact one."""
-    truth = json.loads(video.with_suffix(".truth.json").read_text())
+    truth = truth_of(video)
     options = AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"])
     seen, _ = analyze(video, options=options, cache_dir=cache_dir, progress=False)
-    exact_track, _ = synthetic_track(SynthParams(**truth["params"]))
-    exact = analyze_track(exact_track, options=options)
+    exact = analyze_track(exact_track(truth), options=options)
     seen, exact = seen.to_dict(), exact.to_dict()
-    near = truth["near_side"]
-    feet = {"near": near, "far": "right" if near == "left" else "left"}
+    feet = feet_roles(truth)
     cut = seen["lost_foot"]
     out = {}
     for name in METRICS:
@@ -65,10 +61,10 @@ def main() -> None:
     parser.add_argument("videos", nargs="*", type=Path)
     parser.add_argument("--cache-dir", type=Path, help="pose cache (default: the user cache)")
     args = parser.parse_args()
-    videos = args.videos or sorted(DEFAULT_DIR.glob("*.mp4"))
+    videos = args.videos or sorted(RENDER_DIR.glob("*.mp4"))
     if not videos:
         raise SystemExit(f"no clips: render them with scripts/rendered_accuracy.py --render "
-                         f"(writes {DEFAULT_DIR})")
+                         f"(writes {RENDER_DIR})")
     errors = {name: [] for name in METRICS}
     print(f"{'clip':<24}" + "".join(f"{name[:14]:>17}" for name in METRICS))
     print(f"{'':<24}" + "".join(f"{'near / far':>17}" for _ in METRICS))

@@ -31,7 +31,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-from accuracy import (RENDERED_RUNNER, match_events,  # noqa: E402
+from accuracy import (RENDERED, match_events,  # noqa: E402
                       rendered_event_tolerance_s)
 from gait.clean import clean_track  # noqa: E402
 from gait.landmarks import INDEX  # noqa: E402
@@ -40,27 +40,8 @@ from gait.synth import SynthParams, render_video, synthetic_track  # noqa: E402
 from gait.track import PoseTrack  # noqa: E402
 
 FOOT_POINTS = ("heel", "ankle", "foot_index")
-#: Clips rendered by ``--render``: a symmetric recreational runner (as in the
-#: 30 fps sample) at 30, 60, 120 and 240 fps (the 120 fps ones 6 s long, the 240 fps
-#: ones 5 s), facing either way, with other seeds (start phase) and a smaller frame.
-RENDERED = {
-    "r30_left_s1": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="left", seed=1),
-    "r30_left_s2": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="left", seed=2),
-    "r30_left_480x360_s3": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="left", seed=3,
-                                       width_px=480, height_px=360),
-    "r30_right_s1": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="right", seed=1),
-    "r30_right_s2": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="right", seed=2),
-    "r60_left_s1": SynthParams(**RENDERED_RUNNER, fps=60.0, facing="left", seed=1),
-    "r60_right_s1": SynthParams(**RENDERED_RUNNER, fps=60.0, facing="right", seed=1),
-    "r120_left_s1": SynthParams(**{**RENDERED_RUNNER, "duration_s": 6.0},
-                                fps=120.0, facing="left", seed=1),
-    "r120_right_s2": SynthParams(**{**RENDERED_RUNNER, "duration_s": 6.0},
-                                 fps=120.0, facing="right", seed=2),
-    "r240_left_s1": SynthParams(**{**RENDERED_RUNNER, "duration_s": 5.0},
-                                fps=240.0, facing="left", seed=1),
-    "r240_right_s2": SynthParams(**{**RENDERED_RUNNER, "duration_s": 5.0},
-                                 fps=240.0, facing="right", seed=2),
-}
+#: Where ``--render`` writes its clips (and other scripts look for them).
+RENDER_DIR = Path("/tmp/gait-rendered-accuracy")
 
 
 def truth_of(video: Path) -> dict:
@@ -273,6 +254,12 @@ def fold_figure(mp: PoseTrack, exact: PoseTrack, truth: dict, path: Path) -> Non
     plt.close(fig)
 
 
+def bundled_samples() -> list[Path]:
+    """The rendered samples in ``sample_videos/`` that have a ``.truth.json`` beside them."""
+    return sorted(p for p in (REPO / "sample_videos").glob("*.mp4")
+                  if p.with_suffix(".truth.json").is_file())
+
+
 def render_conditions(out: Path) -> list[Path]:
     """Render `RENDERED` into `out` (skipping clips already there)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -291,16 +278,15 @@ def main() -> None:
                         help="rendered clips with a .truth.json beside (default: sample_videos)")
     parser.add_argument("--render", action="store_true",
                         help="also render and measure the clips in RENDERED")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/gait-rendered-accuracy"),
-                        help="folder for --render clips (default /tmp/gait-rendered-accuracy)")
+    parser.add_argument("--out", type=Path, default=RENDER_DIR,
+                        help=f"folder for --render clips (default {RENDER_DIR})")
     parser.add_argument("--diagnose", action="store_true",
                         help="compare MediaPipe's foot landmarks with the exact ones")
     parser.add_argument("--figure", type=Path,
                         help="with --diagnose: write a heel/toe height figure per clip here")
     parser.add_argument("--cache-dir", type=Path, help="pose cache (default: the user cache)")
     args = parser.parse_args()
-    videos = args.videos or sorted(p for p in (REPO / "sample_videos").glob("*.mp4")
-                                   if p.with_suffix(".truth.json").is_file())
+    videos = args.videos or bundled_samples()
     if args.render:
         videos += render_conditions(args.out)
     rows = []

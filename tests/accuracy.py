@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gait.synth import SynthParams
+
 
 #: Issue 3 outcome 6, the bar on synthetic tracks and rendered videos: cadence
 #: within this many steps/min, this share of true IC and TO found within the
@@ -17,11 +19,33 @@ SI_TOL_POINTS = 1.5
 STRIDE_TOL_REL = 0.02
 
 #: The symmetric recreational runner of the 30 fps sample, as ``SynthParams``
-#: keywords: the clips of ``scripts/rendered_accuracy.py --render`` and the
-#: 240 fps clip of ``tests/test_rendered_pipeline.py`` are this runner.
+#: keywords: the clips of `RENDERED` are this runner.
 RENDERED_RUNNER = dict(cadence_spm=166.0, belt_speed_kmh=10.0, duty_factor=0.37,
                        overstride_m=0.12, trunk_lean_deg=6.0, foot_strike="rear",
                        duration_s=10.0)
+
+#: Clips rendered by ``scripts/rendered_accuracy.py --render`` (two of them also by
+#: ``tests/test_rendered_pipeline.py``): a symmetric recreational runner (as in the
+#: 30 fps sample) at 30, 60, 120 and 240 fps (the 120 fps ones 6 s long, the 240 fps
+#: ones 5 s), facing either way, with other seeds (start phase) and a smaller frame.
+RENDERED = {
+    "r30_left_s1": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="left", seed=1),
+    "r30_left_s2": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="left", seed=2),
+    "r30_left_480x360_s3": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="left", seed=3,
+                                       width_px=480, height_px=360),
+    "r30_right_s1": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="right", seed=1),
+    "r30_right_s2": SynthParams(**RENDERED_RUNNER, fps=30.0, facing="right", seed=2),
+    "r60_left_s1": SynthParams(**RENDERED_RUNNER, fps=60.0, facing="left", seed=1),
+    "r60_right_s1": SynthParams(**RENDERED_RUNNER, fps=60.0, facing="right", seed=1),
+    "r120_left_s1": SynthParams(**{**RENDERED_RUNNER, "duration_s": 6.0},
+                                fps=120.0, facing="left", seed=1),
+    "r120_right_s2": SynthParams(**{**RENDERED_RUNNER, "duration_s": 6.0},
+                                 fps=120.0, facing="right", seed=2),
+    "r240_left_s1": SynthParams(**{**RENDERED_RUNNER, "duration_s": 5.0},
+                                fps=240.0, facing="left", seed=1),
+    "r240_right_s2": SynthParams(**{**RENDERED_RUNNER, "duration_s": 5.0},
+                                 fps=240.0, facing="right", seed=2),
+}
 
 #: Issue 3, rendered videos through the whole pipeline: events count as found
 #: within the larger of one frame and this many seconds.

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from accuracy import (CADENCE_TOL_SPM, EVENT_SHARE_MIN, RENDERED_RUNNER, SI_TOL_POINTS,
+from accuracy import (CADENCE_TOL_SPM, EVENT_SHARE_MIN, RENDERED, SI_TOL_POINTS,
                       STRIDE_TOL_REL, match_events, rendered_event_tolerance_s)
 
 pytestmark = pytest.mark.slow
@@ -31,18 +31,15 @@ pytestmark = pytest.mark.slow
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 CLIP_30 = "runner_side_30fps"
 CLIP_60 = "runner_side_60fps_asymmetric"
-#: Rendered at test time (a 240 fps sample would be too large to bundle): the
-#: 30 fps sample's symmetric runner, 5 s, filmed as a phone's slow motion
-#: (``r240_left_s1`` of ``scripts/rendered_accuracy.py --render``).
-CLIP_240 = "runner_side_240fps"
-CLIP_240_PARAMS = {**RENDERED_RUNNER, "duration_s": 5.0, "fps": 240.0, "facing": "left",
-                   "seed": 1}
-#: Also rendered at test time: the same runner at 60 fps facing right, seed 1
-#: (``r60_right_s1`` of ``--render``): a second 60 fps runner beside the bundled
+#: Rendered at test time, from `accuracy.RENDERED` (the clips of
+#: ``scripts/rendered_accuracy.py --render``): the 30 fps sample's symmetric runner,
+#: 5 s filmed as a phone's slow motion (a 240 fps sample would be too large to
+#: bundle), and at 60 fps facing right, a second 60 fps runner beside the bundled
 #: (asymmetric) one, measured in docs/rendered_accuracy.md but not in the tests before.
+CLIP_240 = "runner_side_240fps"
 CLIP_60_RIGHT = "runner_side_60fps_right_s1"
-CLIP_60_RIGHT_PARAMS = {**RENDERED_RUNNER, "fps": 60.0, "facing": "right", "seed": 1}
-RENDERED_AT_TEST_TIME = {CLIP_240: CLIP_240_PARAMS, CLIP_60_RIGHT: CLIP_60_RIGHT_PARAMS}
+RENDERED_AT_TEST_TIME = {CLIP_240: RENDERED["r240_left_s1"],
+                         CLIP_60_RIGHT: RENDERED["r60_right_s1"]}
 CLIPS = (CLIP_30, CLIP_60, CLIP_240, CLIP_60_RIGHT)
 
 #: Measured shortfalls, by (clip, bar item). MediaPipe's vertical foot
@@ -84,14 +81,14 @@ def _params(item: str, clips: tuple[str, ...] = CLIPS) -> list:
 def rendered_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, dict]]:
     """``{clip: (result dict, truth dict)}``: each clip analysed once per session."""
     from gait.pipeline import AnalysisOptions, analyze
-    from gait.synth import SynthParams, render_video
+    from gait.synth import render_video
 
     out = {}
     for clip in CLIPS:
         video = SAMPLES / f"{clip}.mp4"
         if clip in RENDERED_AT_TEST_TIME:
             video = tmp_path_factory.mktemp("rendered") / f"{clip}.mp4"
-            render_video(video, SynthParams(**RENDERED_AT_TEST_TIME[clip]))
+            render_video(video, RENDERED_AT_TEST_TIME[clip])
         truth = json.loads(video.with_suffix(".truth.json").read_text())
         result, _ = analyze(video, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]),
                             progress=False)
