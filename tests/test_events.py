@@ -195,11 +195,12 @@ def test_too_short_clip_is_refused_clearly():
         select_steady_segment(track)
 
 
-def _far_foot_lost_mid_stance() -> tuple[dict, dict]:
+def _far_foot_lost_mid_stance() -> tuple[dict, dict, str]:
     """MediaPipe's far foot jumps up towards the near leg for about 0.1 s as that swings past
     (rendered runners at 60-240 fps): a stance timed from the foot's height then ends at the
     jump, 150-200 ms early. Here the far foot's heel, ankle and toe are lifted 18 px through the
-    middle of every stance of an exact 120 fps runner; returns its result dict and truth."""
+    middle of every stance of an exact 120 fps runner; returns its result dict, its truth and
+    the far foot."""
     from gait import landmarks as lm
 
     track, truth = synthetic_track(SynthParams(fps=120, cadence_spm=166, duty_factor=0.37,
@@ -214,14 +215,13 @@ def _far_foot_lost_mid_stance() -> tuple[dict, dict]:
     lost_track = track.with_changes("far foot lost mid-stance", xy_px=xy)
     result = analyze_track(lost_track,
                            options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]))
-    return result.to_dict(), truth
+    return result.to_dict(), truth, far
 
 
 def test_far_foot_lost_mid_stance_is_timed_from_the_toe_leaving_the_belt():
     """The far toe still moves with the belt after the jump: its toe-offs are timed again from
     the toe leaving the belt, and the far foot's contact time is measured, not left out."""
-    r, truth = _far_foot_lost_mid_stance()
-    far = "right" if truth["near_side"] == "left" else "left"
+    r, truth, far = _far_foot_lost_mid_stance()
     assert any(line.startswith(f"{far} foot: the toe stayed on the belt")
                for line in r["provenance"]["track_log"])
     assert r["lost_foot"] is None
@@ -242,8 +242,7 @@ def test_far_foot_lost_and_not_followed_on_the_belt_is_left_out_of_contact_timin
 
     monkeypatch.setattr(gait.events, "belt_lift_offs",
                         lambda t, x, ic_s, **kw: np.full(len(ic_s), np.nan))
-    r, truth = _far_foot_lost_mid_stance()
-    far = "right" if truth["near_side"] == "left" else "left"
+    r, truth, far = _far_foot_lost_mid_stance()
     per_side = r["per_side"]
     assert per_side[far]["contact_time_ms"]["value"] < 0.6 * per_side[truth["near_side"]][
         "contact_time_ms"]["value"]
