@@ -91,8 +91,9 @@ NOISY_SEEDS = tuple(range(20))
 #: Measured shortfalls, by (fps, cadence, seed): share of toe-offs within one frame and
 #: the mean toe-off error. They are all in the toe-offs' common timing at 240 fps, where
 #: one frame is 4.2 ms: over the 20 draws the pooled lift-off kink lands 1.7 ms late on
-#: average with an SD of 2.8 ms, twice the Cramér-Rao bound of 1.4 ms
-#: (scripts/event_timing_bound.py); each toe-off's own timing scatters by only 0.6 ms.
+#: average with an SD of 2.8 ms; each toe-off's own timing scatters by only 0.6 ms. The
+#: Cramér-Rao bound of gait's lift-off template is 2.2 ms: even at that bound a draw has
+#: an 84 % chance of meeting the bar (scripts/event_timing_bound.py, second table).
 NOISY_SHORTFALL = {
     (fps, cadence, seed): f"TO within one frame {share:.1f} %: lift-offs {bias_ms:+.1f} ms off "
                           "in common"
