@@ -38,7 +38,9 @@ must also get the shape right can reach.
 A second table does that for the template gait itself fits
 (`gait.event_timing`): one shape for all landings (or lift-offs) of a
 foot, each event with its own offsets, over the window and polynomial
-degree `align_events` uses, the toe pinned to the belt before a lift-off.
+degree `align_events` uses, the toe pinned to the belt before a lift-off
+and, for lift-offs, one jump of velocity per axis shared by the heel,
+ankle and toe (a rigid foot, as gait's pooled kink fits them).
 ``CRB`` is the bound on the pooled common timing under that model
 (the model's columns are the nuisance, the true velocity the signal);
 ``bias`` is where `align_events` puts the common timing on exact
@@ -63,7 +65,7 @@ import numpy as np
 from scipy.special import erf as erf_array
 
 from gait import event_timing
-from gait.events import TOE_PINNED
+from gait.events import FOOT_RIGID_AXES, TOE_PINNED
 from gait.landmarks import INDEX
 from gait.synth import Camera, RunnerModel, SynthParams
 
@@ -198,6 +200,29 @@ def _clip_coords(model: RunnerModel, camera: Camera, fps: float, duration_s: flo
     return t, coords, vel
 
 
+def _rigid_axis_info(basis: np.ndarray, offsets: np.ndarray, signal: np.ndarray,
+                     allowed: np.ndarray, degree: int) -> float:
+    """Information (unit noise) about the shift from the g coordinates of one rigid axis.
+
+    The nuisance is `event_timing._solve_rigid`'s model: one shared column
+    ``max(u, 0)`` (the common jump of slope), and per coordinate its own
+    ``u``, its other allowed terms and one offset per event.
+    """
+    n, g = signal.shape
+    through = basis[:, degree] - basis[:, 0]
+    blocks = []
+    for j in range(g):
+        higher = [k for k in np.flatnonzero(allowed[:, j]) if k not in (0, degree)]
+        blocks.append(np.column_stack([through, basis[:, higher], offsets]))
+    nuisance = np.zeros((n * g, 1 + sum(b.shape[1] for b in blocks)))
+    nuisance[:, 0] = np.tile(basis[:, degree], g)
+    col = 1
+    for j, block in enumerate(blocks):
+        nuisance[j * n:(j + 1) * n, col:col + block.shape[1]] = block
+        col += block.shape[1]
+    return _residual_norm2(nuisance, signal.T.reshape(-1))
+
+
 def template_bound(model: RunnerModel, camera: Camera, params: SynthParams, *, landing: bool
                    ) -> tuple[float, float, np.ndarray] | None:
     """Bounds and bias of gait's template timing (s); None where the kink is not used.
@@ -206,11 +231,13 @@ def template_bound(model: RunnerModel, camera: Camera, params: SynthParams, *, l
     over both feet and the six coordinates: the true velocity at each
     sample in the window (the signal, ``dmu/dtau = -velocity``) less its
     projection on the template's columns that coordinate may use
-    (`event_timing._allowed_terms`) and on one offset per event. Each foot
-    gets its own template here (gait shares one up to a gain), which
-    costs a handful of columns against thousands of samples. Each event's
-    own timing relative to the others is bounded with the shape known
-    (pooled from all events) and only its offsets unknown.
+    (`event_timing._allowed_terms`) and on one offset per event; for
+    lift-offs, on the rigid foot's columns (`_rigid_axis_info`), as
+    gait's pooled kink fits them. Each foot gets its own template here
+    (gait shares one up to a gain), which costs a handful of columns
+    against thousands of samples. Each event's own timing relative to the
+    others is bounded with the shape known (pooled from all events) and
+    only its offsets unknown.
 
     Returns
     -------
@@ -226,7 +253,7 @@ def template_bound(model: RunnerModel, camera: Camera, params: SynthParams, *, l
         return None
     half = frames / fps
     degree = 3 if frames >= event_timing.CUBIC_MIN_FRAMES else 2
-    pinned = None if landing else TOE_PINNED
+    pinned, rigid = (None, None) if landing else (TOE_PINNED, FOOT_RIGID_AXES)
     allowed = event_timing._allowed_terms(degree, 6, pinned, landing)
     t, coords, vel = _clip_coords(model, camera, fps, params.duration_s)
     key = "ic_s" if landing else "to_s"
@@ -240,9 +267,15 @@ def template_bound(model: RunnerModel, camera: Camera, params: SynthParams, *, l
         offsets = (owner[:, None] == np.arange(instants.size)).astype(float)
         basis = event_timing._basis(u, degree)
         signal = np.concatenate([vel[side][k] for k in near])
-        for c in range(6):
-            nuisance = np.column_stack([basis[:, allowed[:, c]], offsets])
-            info += _residual_norm2(nuisance, signal[:, c]) / params.noise_px ** 2
+        if rigid is None:
+            for c in range(6):
+                nuisance = np.column_stack([basis[:, allowed[:, c]], offsets])
+                info += _residual_norm2(nuisance, signal[:, c]) / params.noise_px ** 2
+        else:
+            for axis in np.unique(rigid):
+                cols = np.flatnonzero(rigid == axis)
+                info += _rigid_axis_info(basis, offsets, signal[:, cols], allowed[:, cols],
+                                         degree) / params.noise_px ** 2
         for k in near:
             centred = vel[side][k] - vel[side][k].mean(axis=0)
             own.append(params.noise_px / np.sqrt(np.sum(centred ** 2)))
@@ -250,7 +283,7 @@ def template_bound(model: RunnerModel, camera: Camera, params: SynthParams, *, l
     feet = np.array([e["foot"] for e in events])
     aligned = event_timing.align_events(
         t, [coords[f] for f in feet], first, fs=fps, use_kink=True, landing=landing,
-        group=(feet == "right").astype(int), pinned=pinned)
+        group=(feet == "right").astype(int), pinned=pinned, rigid_axes=rigid)
     bias = float(np.median(aligned.instants_s - first))
     return float(1.0 / np.sqrt(info)), bias, np.array(own)
 

@@ -1,4 +1,5 @@
-"""Which common timing `gait.event_timing.align_feet` keeps (its fallbacks)."""
+"""How `gait.event_timing` times events jointly: which common timing `align_feet` keeps (its
+fallbacks), and the rigid-foot lift-off template."""
 
 from __future__ import annotations
 
@@ -57,3 +58,73 @@ def test_a_landing_kink_at_60_fps_is_kept_only_within_a_frame(monkeypatch):
     assert calls == ["kink"]
     _, calls = _align(monkeypatch, fs=60.0, landing=True, kink_shift_s=1.5 / 60)
     assert calls == ["kink", "touch"]
+
+
+FS = 240.0
+#: Axis of each coordinate (heel, ankle, toe; x then y) and the toe resting before toe-off.
+RIGID_AXES = np.tile([0, 1], 3)
+TOE_PINNED = np.repeat([False, False, True], 2)
+
+
+def _rigid_lift_offs(heel_jump_px_s: float = 0.0, n: int = 12, seed: int = 0):
+    """Exact heel, ankle and toe around `n` lift-offs at random sub-frame phases, px.
+
+    The toe rests on a belt moving at -300 px/s, then leaves it with a vertical speed of
+    200 px/s and bends away (cubic); heel and ankle follow it at a distance that changes
+    smoothly through the lift-off (its slope continuous, its curvature not), as the
+    points of a foot that leaves the belt turning steadily. `heel_jump_px_s` adds a jump
+    of the heel's vertical velocity of its own, which a rigid foot cannot have.
+    """
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(0.5 * n * FS)) / FS
+    instants = 0.25 + 0.5 * np.arange(n) + rng.uniform(0, 1 / FS, n)
+    y = np.full((t.size, 6), np.nan)
+    for tau in instants:
+        near = np.abs(t - tau) <= 0.2
+        u = t[near] - tau
+        air = np.maximum(u, 0.0)
+        toe = np.column_stack([-300.0 * u + 2.4e3 * air ** 2 + 2e3 * air ** 3,
+                               -(200.0 * air + 900.0 * air ** 2 - 3e3 * air ** 3)])
+        bend = np.where(u < 0, 1.0, 1.6) * u ** 2  # curvature changes, slope does not
+        heel = toe + np.column_stack([-150.0 + 80.0 * u - 300.0 * bend,
+                                      -10.0 + 120.0 * u + 500.0 * bend
+                                      - heel_jump_px_s * air])
+        ankle = toe + np.column_stack([-110.0 + 50.0 * u - 200.0 * bend,
+                                       -60.0 + 90.0 * u + 350.0 * bend])
+        y[near] = np.column_stack([heel, ankle, toe]) + rng.normal(0, 50.0, 6)  # offsets
+    return t, y, instants
+
+
+def _template_rss(t, y, instants, rigid_axes) -> float:
+    degree = 3
+    terms = et._Terms(et._allowed_terms(degree, 6, TOE_PINNED, False), rigid_axes)
+    win = et._Windows(t, [y] * instants.size, instants, et.WINDOW_S, np.ones((instants.size, 1)))
+    return et._fit_template(win, instants, np.ones(instants.size, bool), degree, terms)[1]
+
+
+def test_rigid_lift_off_template_fits_a_rigid_foot_exactly():
+    t, y, instants = _rigid_lift_offs()
+    assert _template_rss(t, y, instants, RIGID_AXES) < 1e-12 * np.nansum(y ** 2)
+
+
+def test_rigid_lift_off_template_ties_the_velocity_jumps():
+    """A heel whose velocity jumps by itself fits the free template, not the rigid one."""
+    t, y, instants = _rigid_lift_offs(heel_jump_px_s=100.0)
+    assert _template_rss(t, y, instants, None) < 1e-12 * np.nansum(y ** 2)
+    assert _template_rss(t, y, instants, RIGID_AXES) > 1.0
+
+
+def test_rigid_lift_offs_recovered_from_shifted_first_guesses():
+    t, y, instants = _rigid_lift_offs()
+    rng = np.random.default_rng(1)
+    first = instants + 0.006 + rng.uniform(-0.002, 0.002, instants.size)
+    out = et.align_events(t, y, first, fs=FS, use_kink=True, landing=False,
+                          pinned=TOE_PINNED, rigid_axes=RIGID_AXES)
+    np.testing.assert_allclose(out.instants_s, instants, atol=1e-4)
+
+
+def test_rigid_coordinates_need_both_linear_terms():
+    no_jump = np.ones((6, 2), bool)
+    no_jump[3] = False  # the airborne side's linear term
+    with pytest.raises(ValueError, match="linear"):
+        et._solve_rigid(np.ones((5, 6)), np.ones((5, 2)), no_jump, 3)

@@ -89,18 +89,17 @@ NOISY_CONDITIONS = ((30, 150, 0.0, 1.0, 0.05), (30, 200, 15.0, 1.5, 0.05),
 #: how often each condition meets the bar (``scripts/event_accuracy.py --draws 20``).
 NOISY_SEEDS = tuple(range(20))
 #: Measured shortfalls, by (fps, cadence, seed): share of toe-offs within one frame and
-#: the mean toe-off error. They are all in the toe-offs' common timing at 240 fps, where
-#: one frame is 4.2 ms: over the 20 draws the pooled lift-off kink lands 1.7 ms late on
-#: average with an SD of 2.8 ms; each toe-off's own timing scatters by only 0.6 ms. The
-#: Cramér-Rao bound of gait's lift-off template is 2.2 ms: even at that bound a draw has
-#: an 84 % chance of meeting the bar (scripts/event_timing_bound.py, second table).
+#: the mean toe-off error. The one left is in the toe-offs' common timing at 240 fps,
+#: where one frame is 4.2 ms: over the 20 draws the pooled lift-off kink lands 0.2 ms
+#: late on average with an SD of 1.5 ms, and each toe-off's own timing scatters by only
+#: 0.6 ms about it. The Cramér-Rao bound of gait's lift-off template is 1.2 ms: even at
+#: that bound a draw misses the bar about one time in a hundred
+#: (scripts/event_timing_bound.py, second table).
 NOISY_SHORTFALL = {
     (fps, cadence, seed): f"TO within one frame {share:.1f} %: lift-offs {bias_ms:+.1f} ms off "
                           "in common"
     for fps, cadence, seed, share, bias_ms in (
-        (240, 175, 0, 34.5, 4.4), (240, 175, 3, 89.7, 3.0), (240, 175, 6, 46.4, 4.3),
-        (240, 175, 7, 24.1, -4.6), (240, 175, 13, 34.5, 4.3), (240, 175, 14, 89.7, 3.1),
-        (240, 175, 18, 0.0, 7.8), (240, 175, 19, 64.3, 3.9),
+        (240, 175, 19, 60.7, 3.9),
     )
 }
 

@@ -24,7 +24,10 @@ repeated waveforms. Each round has two steps:
 2. the common timing of all events of both feet, from one of
    - the pooled kink: the shift of all instants at which the template,
      refitted, leaves the least residual (used when the window holds
-     enough frames to resolve the event, `KINK_MIN_FRAMES`);
+     enough frames to resolve the event, `KINK_MIN_FRAMES`); for lift-offs
+     the heel, ankle and toe share one jump of velocity per axis there, as
+     the points of a foot that leaves the belt turning smoothly
+     (`_solve_rigid`);
    - the pooled touch: Fellin's foot-height method on the contact point's
      heights from all events at once, extrapolated to the stance level
      (`_pooled_touch_shift`; at lower frame rates);
@@ -154,14 +157,33 @@ class _Windows:
         return t, y, owner
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """What the template of each coordinate may do.
+
+    Attributes
+    ----------
+    allowed : ndarray of bool, shape (2 * degree, n_coords)
+        Template terms each coordinate may use (`_allowed_terms`).
+    rigid_axes : ndarray of int, shape (n_coords,), or None
+        Coordinates with the same value (the x or the y of every point of
+        the foot) change their velocity by the same amount at the event
+        (`_solve_rigid`); -1 or None: each coordinate by its own.
+    """
+
+    allowed: np.ndarray
+    rigid_axes: np.ndarray | None = None
+
+
 def _fit_template(win: _Windows, instants_s: np.ndarray, use: np.ndarray, degree: int,
-                  allowed: np.ndarray) -> tuple[np.ndarray, float]:
+                  terms: _Terms) -> tuple[np.ndarray, float]:
     """Shared template coefficients (p, n_coords) and the total residual sum of squares.
 
     The per-event offsets are removed by centring every event's samples and
     template columns on their own means (the same least-squares solution as
     fitting the offsets as columns of their own). Coefficients where
-    `allowed` (p, n_coords) is False stay zero (`_allowed_terms`).
+    ``terms.allowed`` (p, n_coords) is False stay zero (`_allowed_terms`);
+    coordinates of one rigid axis are fitted together (`_solve_rigid`).
     """
     t, y, owner = win.stacked(use)
     tau = instants_s[use][owner]
@@ -174,12 +196,77 @@ def _fit_template(win: _Windows, instants_s: np.ndarray, use: np.ndarray, degree
 
     design, y = centred(design), centred(y)
     coef = np.zeros((design.shape[1], y.shape[1]))
-    for terms in np.unique(allowed.T, axis=0):
-        coords = np.flatnonzero((allowed.T == terms).all(axis=1))
-        coef[np.ix_(terms, coords)], *_ = np.linalg.lstsq(design[:, terms], y[:, coords],
-                                                          rcond=None)
+    axes = np.full(y.shape[1], -1) if terms.rigid_axes is None else terms.rigid_axes
+    for axis in np.unique(axes[axes >= 0]):
+        coords = np.flatnonzero(axes == axis)
+        coef[:, coords] = _solve_rigid(design, y[:, coords], terms.allowed[:, coords], degree)
+    free = axes < 0
+    for allowed in np.unique(terms.allowed[:, free].T, axis=0):
+        coords = np.flatnonzero(free & (terms.allowed.T == allowed).all(axis=1))
+        coef[np.ix_(allowed, coords)], *_ = np.linalg.lstsq(design[:, allowed], y[:, coords],
+                                                            rcond=None)
     resid = y - design @ coef
     return coef, float(np.sum(resid ** 2))
+
+
+def _solve_rigid(design: np.ndarray, y: np.ndarray, allowed: np.ndarray, degree: int
+                 ) -> np.ndarray:
+    """Template coefficients of coordinates whose velocities jump alike at the event.
+
+    A foot that pivots on its toe until it leaves the belt keeps turning at
+    the same rate as it lifts (no impulse acts on it then), so every point
+    of it changes its velocity by what the toe's changes: on each axis the
+    heel, ankle and toe share one jump of slope at the event, and only
+    their curvatures differ there. Each coordinate keeps its own linear
+    term through the event (``u``, a slope continuous across it) and its
+    own higher terms; one column ``max(u, 0)`` with a shared coefficient
+    carries the jump. With a free jump per coordinate, the heel's and
+    ankle's jumps absorb part of a misplaced corner; tied to the toe's,
+    they time the lift-off with it. On synthetic lift-offs at 240 fps,
+    placed at their true relative timing, the pooled kink's scatter fell
+    from 3.2 to 1.6 ms (40 draws), and the share of noisy draws meeting
+    issue 3's bar rose from 38 to 56 of 60.
+
+    Parameters
+    ----------
+    design : ndarray, shape (n, 2 * degree)
+        Centred template columns (`_basis`).
+    y : ndarray, shape (n, g)
+        Centred samples of the g coordinates of one axis.
+    allowed : ndarray of bool, shape (2 * degree, g)
+        Terms each coordinate may use; both linear terms must be allowed.
+    degree : int
+        Polynomial degree of each side.
+
+    Returns
+    -------
+    ndarray, shape (2 * degree, g)
+        Coefficients on the `_basis` columns.
+    """
+    stance_linear, air_linear = 0, degree
+    if not (allowed[stance_linear] & allowed[air_linear]).all():
+        raise ValueError("a rigid coordinate needs both linear template terms")
+    n, g = y.shape
+    through = design[:, air_linear] - design[:, stance_linear]  # u, centred
+    higher = [[k for k in np.flatnonzero(allowed[:, j]) if k not in (stance_linear, air_linear)]
+              for j in range(g)]
+    widths = [1 + len(h) for h in higher]
+    stacked = np.zeros((n * g, 1 + sum(widths)))
+    stacked[:, 0] = np.tile(design[:, air_linear], g)
+    starts = 1 + np.cumsum([0] + widths[:-1])
+    for j in range(g):
+        rows = slice(j * n, (j + 1) * n)
+        stacked[rows, starts[j]] = through
+        stacked[rows, starts[j] + 1:starts[j] + widths[j]] = design[:, higher[j]]
+    sol, *_ = np.linalg.lstsq(stacked, y.T.reshape(-1), rcond=None)
+    coef = np.zeros((design.shape[1], g))
+    for j in range(g):
+        own = sol[starts[j]:starts[j] + widths[j]]
+        # own[0] * u = -own[0] * max(-u, 0) + own[0] * max(u, 0)
+        coef[stance_linear, j] = -own[0]
+        coef[air_linear, j] = own[0] + sol[0]
+        coef[higher[j], j] = own[1:]
+    return coef
 
 
 def _allowed_terms(degree: int, n_coords: int, pinned: np.ndarray | None, landing: bool
@@ -201,14 +288,14 @@ def _allowed_terms(degree: int, n_coords: int, pinned: np.ndarray | None, landin
 
 
 def _kink_shift(win: _Windows, instants_s: np.ndarray, use: np.ndarray, degree: int,
-                allowed: np.ndarray, offsets_s: np.ndarray, *, coarse: int = 5) -> float:
+                terms: _Terms, offsets_s: np.ndarray, *, coarse: int = 5) -> float:
     """Common shift of the instants with the least template residual (the pooled kink).
 
     Searched on every `coarse`-th offset first, then on all offsets around
     the best coarse one, and refined by a parabola.
     """
     def rss(idx: np.ndarray) -> np.ndarray:
-        return np.array([_fit_template(win, instants_s + offsets_s[i], use, degree, allowed)[1]
+        return np.array([_fit_template(win, instants_s + offsets_s[i], use, degree, terms)[1]
                          for i in idx])
 
     rough = np.arange(0, offsets_s.size, coarse)
@@ -292,8 +379,8 @@ def _pooled_touch_shift(t_s: np.ndarray, heights_px: list[np.ndarray], instants_
 def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: float,
                  use_kink: bool, trusted: np.ndarray | None = None, iterations: int = 4,
                  heights_px: np.ndarray | None = None, landing: bool = True,
-                 group: np.ndarray | None = None, pinned: np.ndarray | None = None
-                 ) -> AlignedEvents:
+                 group: np.ndarray | None = None, pinned: np.ndarray | None = None,
+                 rigid_axes: np.ndarray | None = None) -> AlignedEvents:
     """Refine the instants of one foot's repeated events jointly.
 
     Parameters
@@ -337,6 +424,17 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
         Coordinates of a point resting on the belt on the stance side of the
         event (e.g. the toe before toe-off): their template is linear there
         (`_allowed_terms`). Default: none.
+    rigid_axes : ndarray of int, shape (k,), optional
+        Axis of each coordinate (e.g. 0 for x, 1 for y) for the points of a
+        rigid foot that leaves the belt turning smoothly: coordinates of
+        one axis share one jump of velocity at the event (`_solve_rigid`);
+        -1 leaves a coordinate free. Only the pooled kink (the common
+        timing) is fitted so; each event is aligned to a template whose
+        coordinates are free, since a pose model's foot points do not move
+        as one body (on a rendered runner MediaPipe's heel rose 20-30 ms
+        early): aligned to the rigid shape, the toe-offs of the 240 fps
+        rendered runners fell from 85 and 92 % within tolerance to 23 and 8 %.
+        Default: every coordinate free.
 
     Returns
     -------
@@ -349,6 +447,8 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
     first = np.asarray(first_s, float)
     ys = _per_event(y_px, first.size)
     allowed = _allowed_terms(degree, ys[0].shape[1], pinned, landing)
+    shape_terms = _Terms(allowed)
+    kink_terms = _Terms(allowed, None if rigid_axes is None else np.asarray(rigid_axes, int))
     heights = None if heights_px is None else _per_event(heights_px, first.size)
     instants = first.copy()
     rms = np.full(first.size, np.nan)
@@ -364,7 +464,7 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
 
     def common_shift(subset: np.ndarray, instants: np.ndarray, win: _Windows) -> float:
         if use_kink:
-            return _kink_shift(win, instants, subset, degree, allowed, offsets)
+            return _kink_shift(win, instants, subset, degree, kink_terms, offsets)
         if heights is not None:
             return _pooled_touch_shift(t_s, heights, instants, subset, landing=landing, fs=fs)
         return float(np.median(first[subset] - instants[subset]))
@@ -372,7 +472,7 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
     for _ in range(iterations):
         # 1. each instant against the template, keeping the common timing
         win = _Windows(t_s, ys, instants, half, gains[group])
-        shape, _ = _fit_template(win, instants, use, degree, allowed)
+        shape, _ = _fit_template(win, instants, use, degree, shape_terms)
         gains *= _group_gains(win, instants, use, shape, degree, group)
         var = _coordinate_variance(win, instants, use, shape, degree)
         moved = np.zeros(first.size)
@@ -496,7 +596,8 @@ def _inliers(win: _Windows, instants_s: np.ndarray, shape: np.ndarray, degree: i
 def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, np.ndarray], *,
                fs: float, landing: bool, trusted: dict[str, np.ndarray],
                heights_px: dict[str, np.ndarray] | None = None,
-               pinned: np.ndarray | None = None) -> dict[str, AlignedEvents]:
+               pinned: np.ndarray | None = None,
+               rigid_axes: np.ndarray | None = None) -> dict[str, AlignedEvents]:
     """`align_events` on the landings (or lift-offs) of all feet together.
 
     The feet share one template, each with its own gain (`align_events`,
@@ -534,6 +635,8 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
         True for initial contacts, False for toe-offs.
     pinned : ndarray of bool, shape (k,), optional
         Coordinates resting on the belt on the stance side, as in `align_events`.
+    rigid_axes : ndarray of int, shape (k,), optional
+        Axes of the coordinates of a rigid foot, as in `align_events`.
 
     Returns
     -------
@@ -542,17 +645,20 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
     frames = max(WINDOW_S, MIN_WINDOW_FRAMES / fs) * fs
     kink = frames >= KINK_MIN_FRAMES or (landing and frames >= KINK_CHECKED_FRAMES)
     out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=kink, trusted=trusted,
-                         heights_px=heights_px, landing=landing, pinned=pinned)
+                         heights_px=heights_px, landing=landing, pinned=pinned,
+                         rigid_axes=rigid_axes)
     # a landings' kink is trusted within a frame of the first guesses where the window
     # is short, within the per-event search where it is long (lift-offs: below)
     checked = _moved_over_a_frame if frames < KINK_MIN_FRAMES else _moved_too_far_kink
     if kink and landing and checked(out, fs):
         kink = False
         out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=False, trusted=trusted,
-                             heights_px=heights_px, landing=landing, pinned=pinned)
+                             heights_px=heights_px, landing=landing, pinned=pinned,
+                         rigid_axes=rigid_axes)
     if not landing and _moved_too_far(out, fs, kink):
         out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=False, trusted=trusted,
-                             heights_px=None, landing=landing, pinned=pinned)
+                             heights_px=None, landing=landing, pinned=pinned,
+                             rigid_axes=rigid_axes)
     return out
 
 
@@ -602,7 +708,8 @@ def _moved_over_a_frame(aligned: dict[str, AlignedEvents], fs: float) -> bool:
 def _align_jointly(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, np.ndarray],
                    *, fs: float, use_kink: bool, trusted: dict[str, np.ndarray],
                    heights_px: dict[str, np.ndarray] | None, landing: bool,
-                   pinned: np.ndarray | None) -> dict[str, AlignedEvents]:
+                   pinned: np.ndarray | None, rigid_axes: np.ndarray | None
+                   ) -> dict[str, AlignedEvents]:
     """`align_events` on the events of all feet at once, one group per foot, split by foot."""
     feet = list(y_px)
     owner = np.concatenate([np.full(np.size(first_s[f]), k) for k, f in enumerate(feet)])
@@ -610,7 +717,8 @@ def _align_jointly(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[s
     heights = None if heights_px is None else [heights_px[feet[k]] for k in owner]
     joint = align_events(t_s, ys, np.concatenate([first_s[f] for f in feet]), fs=fs,
                          use_kink=use_kink, trusted=np.concatenate([trusted[f] for f in feet]),
-                         heights_px=heights, landing=landing, group=owner, pinned=pinned)
+                         heights_px=heights, landing=landing, group=owner, pinned=pinned,
+                         rigid_axes=rigid_axes)
     return {f: AlignedEvents(joint.instants_s[owner == k], joint.rms_px[owner == k],
                              joint.common_shift_s, joint.fitted[owner == k],
                              joint.common_shift_se_s)

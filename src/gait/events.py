@@ -55,6 +55,10 @@ SIDES = ("left", "right")
 #: each x then y) that rest on the belt before toe-off: the toe's, whatever the
 #: foot strike.
 TOE_PINNED = np.repeat([False, False, True], 2)
+#: Axis (0 x, 1 y) of each lift-off coordinate (heel, ankle, toe; x and y): the foot
+#: pivots on its toe and leaves the belt turning smoothly, so on each axis all three
+#: points change their velocity alike at toe-off (`event_timing.align_events`).
+FOOT_RIGID_AXES = np.tile([0, 1], 3)
 #: Residual, as a multiple of the foot's typical one, beyond which an event's
 #: template alignment is void and its first timing is kept: a left/right swap
 #: or a filled gap in the window leaves 15-30 times the typical residual on
@@ -907,7 +911,8 @@ def _align_lift_offs(t: np.ndarray, y: dict[str, np.ndarray],
     lifting = [f for f in first if f != cut]
     return align_feet(t, {f: y[f] for f in lifting}, {f: first[f][1] for f in lifting},
                       fs=fs, landing=False, trusted={f: trusted[f] for f in lifting},
-                      heights_px={f: heights[f] for f in lifting}, pinned=TOE_PINNED)
+                      heights_px={f: heights[f] for f in lifting}, pinned=TOE_PINNED,
+                      rigid_axes=FOOT_RIGID_AXES)
 
 
 def _belt_lift_offs(t: np.ndarray, toe_image_px: dict[str, np.ndarray],
