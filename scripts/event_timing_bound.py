@@ -200,27 +200,24 @@ def _clip_coords(model: RunnerModel, camera: Camera, fps: float, duration_s: flo
     return t, coords, vel
 
 
-def _rigid_axis_info(basis: np.ndarray, offsets: np.ndarray, signal: np.ndarray,
+def _rigid_axis_info(basis: np.ndarray, owner: np.ndarray, signal: np.ndarray,
                      allowed: np.ndarray, degree: int) -> float:
     """Information (unit noise) about the shift from the g coordinates of one rigid axis.
 
-    The nuisance is `event_timing._solve_rigid`'s model: one shared column
-    ``max(u, 0)`` (the common jump of slope), and per coordinate its own
-    ``u``, its other allowed terms and one offset per event.
+    The nuisance is `event_timing._solve_rigid`'s model (`_rigid_design`):
+    one shared column ``max(u, 0)`` (the common jump of slope), and per
+    coordinate its own ``u`` and other allowed terms; each coordinate's
+    offset per event is left out by centring every event's samples
+    (`owner`) on their mean, as gait does.
     """
-    n, g = signal.shape
-    through = basis[:, degree] - basis[:, 0]
-    blocks = []
-    for j in range(g):
-        higher = [k for k in np.flatnonzero(allowed[:, j]) if k not in (0, degree)]
-        blocks.append(np.column_stack([through, basis[:, higher], offsets]))
-    nuisance = np.zeros((n * g, 1 + sum(b.shape[1] for b in blocks)))
-    nuisance[:, 0] = np.tile(basis[:, degree], g)
-    col = 1
-    for j, block in enumerate(blocks):
-        nuisance[j * n:(j + 1) * n, col:col + block.shape[1]] = block
-        col += block.shape[1]
-    return _residual_norm2(nuisance, signal.T.reshape(-1))
+    count = np.bincount(owner).astype(float)[:, None]
+
+    def centred(a: np.ndarray) -> np.ndarray:
+        means = np.stack([np.bincount(owner, weights=col) for col in a.T], axis=1) / count
+        return a - means[owner]
+
+    stacked, _, _ = event_timing._rigid_design(centred(basis), allowed, degree)
+    return _residual_norm2(stacked, centred(signal).T.reshape(-1))
 
 
 def template_bound(model: RunnerModel, camera: Camera, params: SynthParams, *, landing: bool
@@ -274,7 +271,7 @@ def template_bound(model: RunnerModel, camera: Camera, params: SynthParams, *, l
         else:
             for axis in np.unique(rigid):
                 cols = np.flatnonzero(rigid == axis)
-                info += _rigid_axis_info(basis, offsets, signal[:, cols], allowed[:, cols],
+                info += _rigid_axis_info(basis, owner, signal[:, cols], allowed[:, cols],
                                          degree) / params.noise_px ** 2
         for k in near:
             centred = vel[side][k] - vel[side][k].mean(axis=0)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import gait.event_timing as et
+from gait.events import FOOT_RIGID_AXES, TOE_PINNED
 
 
 def _fake_joint(kink_shift_s: float, touch_shift_s: float, calls: list):
@@ -61,9 +62,6 @@ def test_a_landing_kink_at_60_fps_is_kept_only_within_a_frame(monkeypatch):
 
 
 FS = 240.0
-#: Axis of each coordinate (heel, ankle, toe; x then y) and the toe resting before toe-off.
-RIGID_AXES = np.tile([0, 1], 3)
-TOE_PINNED = np.repeat([False, False, True], 2)
 
 
 def _rigid_lift_offs(heel_jump_px_s: float = 0.0, n: int = 12, seed: int = 0):
@@ -104,14 +102,14 @@ def _template_rss(t, y, instants, rigid_axes) -> float:
 
 def test_rigid_lift_off_template_fits_a_rigid_foot_exactly():
     t, y, instants = _rigid_lift_offs()
-    assert _template_rss(t, y, instants, RIGID_AXES) < 1e-12 * np.nansum(y ** 2)
+    assert _template_rss(t, y, instants, FOOT_RIGID_AXES) < 1e-12 * np.nansum(y ** 2)
 
 
 def test_rigid_lift_off_template_ties_the_velocity_jumps():
     """A heel whose velocity jumps by itself fits the free template, not the rigid one."""
     t, y, instants = _rigid_lift_offs(heel_jump_px_s=100.0)
     assert _template_rss(t, y, instants, None) < 1e-12 * np.nansum(y ** 2)
-    assert _template_rss(t, y, instants, RIGID_AXES) > 1.0
+    assert _template_rss(t, y, instants, FOOT_RIGID_AXES) > 1.0
 
 
 def test_rigid_lift_offs_recovered_from_shifted_first_guesses():
@@ -119,7 +117,7 @@ def test_rigid_lift_offs_recovered_from_shifted_first_guesses():
     rng = np.random.default_rng(1)
     first = instants + 0.006 + rng.uniform(-0.002, 0.002, instants.size)
     out = et.align_events(t, y, first, fs=FS, use_kink=True, landing=False,
-                          pinned=TOE_PINNED, rigid_axes=RIGID_AXES)
+                          pinned=TOE_PINNED, rigid_axes=FOOT_RIGID_AXES)
     np.testing.assert_allclose(out.instants_s, instants, atol=1e-4)
 
 

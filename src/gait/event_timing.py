@@ -243,30 +243,54 @@ def _solve_rigid(design: np.ndarray, y: np.ndarray, allowed: np.ndarray, degree:
     ndarray, shape (2 * degree, g)
         Coefficients on the `_basis` columns.
     """
+    stacked, higher, starts = _rigid_design(design, allowed, degree)
+    sol, *_ = np.linalg.lstsq(stacked, y.T.reshape(-1), rcond=None)
+    coef = np.zeros((design.shape[1], y.shape[1]))
+    for j in range(y.shape[1]):
+        own = sol[starts[j]:starts[j] + 1 + len(higher[j])]
+        # own[0] * u = -own[0] * max(-u, 0) + own[0] * max(u, 0)
+        coef[0, j] = -own[0]
+        coef[degree, j] = own[0] + sol[0]
+        coef[higher[j], j] = own[1:]
+    return coef
+
+
+def _rigid_design(design: np.ndarray, allowed: np.ndarray, degree: int
+                  ) -> tuple[np.ndarray, list[list[int]], np.ndarray]:
+    """Design of `_solve_rigid` for g coordinates stacked one above the other.
+
+    Parameters
+    ----------
+    design, allowed, degree
+        As for `_solve_rigid`; `design` centred on each event's mean where
+        the events' offsets are to be left out.
+
+    Returns
+    -------
+    stacked : ndarray, shape (n * g, 1 + sum of the coordinates' own columns)
+        Column 0 the shared jump ``max(u, 0)`` in every coordinate's rows;
+        then, block-diagonal, each coordinate's own ``u`` and higher terms.
+    higher : list of list of int
+        The `_basis` columns of each coordinate's higher terms.
+    starts : ndarray of int, shape (g,)
+        Column of each coordinate's own ``u`` in `stacked`.
+    """
     stance_linear, air_linear = 0, degree
     if not (allowed[stance_linear] & allowed[air_linear]).all():
         raise ValueError("a rigid coordinate needs both linear template terms")
-    n, g = y.shape
-    through = design[:, air_linear] - design[:, stance_linear]  # u, centred
+    n, g = design.shape[0], allowed.shape[1]
+    through = design[:, air_linear] - design[:, stance_linear]  # u (centred as design is)
     higher = [[k for k in np.flatnonzero(allowed[:, j]) if k not in (stance_linear, air_linear)]
               for j in range(g)]
     widths = [1 + len(h) for h in higher]
+    starts = 1 + np.cumsum([0] + widths[:-1])
     stacked = np.zeros((n * g, 1 + sum(widths)))
     stacked[:, 0] = np.tile(design[:, air_linear], g)
-    starts = 1 + np.cumsum([0] + widths[:-1])
     for j in range(g):
         rows = slice(j * n, (j + 1) * n)
         stacked[rows, starts[j]] = through
         stacked[rows, starts[j] + 1:starts[j] + widths[j]] = design[:, higher[j]]
-    sol, *_ = np.linalg.lstsq(stacked, y.T.reshape(-1), rcond=None)
-    coef = np.zeros((design.shape[1], g))
-    for j in range(g):
-        own = sol[starts[j]:starts[j] + widths[j]]
-        # own[0] * u = -own[0] * max(-u, 0) + own[0] * max(u, 0)
-        coef[stance_linear, j] = -own[0]
-        coef[air_linear, j] = own[0] + sol[0]
-        coef[higher[j], j] = own[1:]
-    return coef
+    return stacked, higher, starts
 
 
 def _allowed_terms(degree: int, n_coords: int, pinned: np.ndarray | None, landing: bool
@@ -654,7 +678,7 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
         kink = False
         out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=False, trusted=trusted,
                              heights_px=heights_px, landing=landing, pinned=pinned,
-                         rigid_axes=rigid_axes)
+                             rigid_axes=rigid_axes)
     if not landing and _moved_too_far(out, fs, kink):
         out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=False, trusted=trusted,
                              heights_px=None, landing=landing, pinned=pinned,
