@@ -28,6 +28,37 @@ def test_swap_repair_restores_true_labels():
     assert flags.sum() >= 1
 
 
+def _swaps_left(params: SynthParams) -> tuple[int, int]:
+    """Swapped frames with the runner in the frame and the heels apart, and how many the
+    repair leaves wrong, for six runs of 1-3 swapped frames."""
+    clean, _ = synthetic_track(params)
+    swapped, truth = synthetic_track(params, swap_runs=6, swap_max_frames=3)
+    repaired, _ = repair_leg_swaps(swapped.xy_px, fs=params.fps)
+    feet = [lm.LEFT_ANKLE, lm.RIGHT_ANKLE, lm.LEFT_HEEL, lm.RIGHT_HEEL,
+            lm.LEFT_FOOT_INDEX, lm.RIGHT_FOOT_INDEX]
+    wrong = np.any(np.abs(repaired[:, feet] - clean.xy_px[:, feet]) > 1e-6, axis=(1, 2))
+    heels_apart = np.linalg.norm(clean.xy_px[:, lm.LEFT_HEEL] - clean.xy_px[:, lm.RIGHT_HEEL],
+                                 axis=1) > 10
+    in_frame = np.all((clean.xy_px[..., 0] >= 0) & (clean.xy_px[..., 0] < params.width_px), axis=1)
+    counted = heels_apart & in_frame
+    was_swapped = np.isin(np.arange(clean.n_frames), truth["swap_frames"])
+    return int(np.sum(was_swapped & counted)), int(np.sum(wrong & counted))
+
+
+def test_swap_repair_works_as_well_on_a_runner_crossing_the_frame():
+    """Crossing the frame, the swing foot moves across the image twice as fast as the body:
+    against the image, a 9-frame median at 30 fps left 14 of 44 swapped frames wrong over
+    ten runners, against 24 of 107 on a treadmill; relative to the body's travel 6 of 44."""
+    crossing = dict(overground=True, width_px=1920, height_px=540, body_height_frac=0.7,
+                    camera_distance_m=8.0)
+    treadmill, overground = np.zeros(2), np.zeros(2)
+    for seed in range(10):
+        treadmill += _swaps_left(SynthParams(duration_s=6.0, fps=30, cadence_spm=170, seed=seed))
+        overground += _swaps_left(SynthParams(**crossing, duration_s=6.0, fps=30, cadence_spm=170,
+                                              seed=seed))
+    assert overground[1] / overground[0] <= treadmill[1] / treadmill[0]
+
+
 def test_swap_repair_leaves_a_clean_track_alone():
     clean, _ = synthetic_track(SynthParams(fps=30, duration_s=6))
     repaired, flags = repair_leg_swaps(clean.xy_px, fs=30)

@@ -30,7 +30,7 @@ import numpy as np
 from scipy import interpolate, signal
 
 from .errors import TooFewStepsError
-from .landmarks import LEG
+from .landmarks import LEFT_HIP, LEG, RIGHT_HIP
 from .rhythm import estimate_stride_period
 from .track import PoseTrack
 
@@ -107,6 +107,23 @@ def _running_median(values: np.ndarray, half: int) -> np.ndarray:
         return np.nanmedian(windows, axis=0)
 
 
+def _body_travel_px(xy_px: np.ndarray, *, fs: float, window_s: float = 1.0) -> np.ndarray:
+    """The body's slow travel across the image, shape (n_frames, 2), pixels.
+
+    x is a running median (`window_s`, about two strides at a jog) of the
+    hips' midpoint, interpolated over frames without a person; y is zero.
+    On a treadmill it is nearly constant; for a runner crossing the frame it
+    follows the crossing and not the steps.
+    """
+    hips_x = 0.5 * (xy_px[:, LEFT_HIP, 0] + xy_px[:, RIGHT_HIP, 0])
+    slow = _running_median(hips_x, max(int(round(window_s * fs / 2)), 1))
+    out = np.zeros((xy_px.shape[0], 2))
+    ok = np.isfinite(slow)
+    if ok.any():
+        out[:, 0] = np.interp(np.arange(slow.size), np.flatnonzero(ok), slow[ok])
+    return out
+
+
 def repair_leg_swaps(xy_px: np.ndarray, *, fs: float, window_s: float = 0.25,
                      n_passes: int = 3) -> tuple[np.ndarray, np.ndarray]:
     """Undo left/right label swaps of the legs.
@@ -116,6 +133,12 @@ def repair_leg_swaps(xy_px: np.ndarray, *, fs: float, window_s: float = 0.25,
     whichever puts them closer to a running median of each side's trajectory
     (window `window_s`). Swaps shorter than half the window are outvoted by
     the frames around them; the medians are recomputed after each pass.
+    Positions are taken relative to the body's travel across the image
+    (`_body_travel_px`): a runner crossing the frame moves the swing foot
+    twice as fast as the body, and against the image a 9-frame median at
+    30 fps then spanned so much of the swing that it settled on the other
+    foot and left 3-frame swaps in place (synthetic runners crossing the
+    frame); on a treadmill the body stays put and nothing changes.
 
     Parameters
     ----------
@@ -139,13 +162,17 @@ def repair_leg_swaps(xy_px: np.ndarray, *, fs: float, window_s: float = 0.25,
     half = max(int(round(window_s * fs / 2)), 1)
     repaired = xy_px.copy()
     swapped = np.zeros(xy_px.shape[0], dtype=bool)
+    travel = _body_travel_px(xy_px, fs=fs)[:, None, :]
     for left_idx, right_idx in _SWAP_GROUPS:
         group_swapped = np.zeros(xy_px.shape[0], dtype=bool)
         for _ in range(n_passes):
             left, right = repaired[:, left_idx], repaired[:, right_idx]
-            ref_left, ref_right = _running_median(left, half), _running_median(right, half)
-            keep = np.nansum((left - ref_left) ** 2 + (right - ref_right) ** 2, axis=(1, 2))
-            swap = np.nansum((right - ref_left) ** 2 + (left - ref_right) ** 2, axis=(1, 2))
+            rel_left, rel_right = left - travel, right - travel
+            ref_left, ref_right = _running_median(rel_left, half), _running_median(rel_right, half)
+            keep = np.nansum((rel_left - ref_left) ** 2 + (rel_right - ref_right) ** 2,
+                             axis=(1, 2))
+            swap = np.nansum((rel_right - ref_left) ** 2 + (rel_left - ref_right) ** 2,
+                             axis=(1, 2))
             flip = swap < 0.5 * keep
             if not flip.any():
                 break
