@@ -404,7 +404,8 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
                  use_kink: bool, trusted: np.ndarray | None = None, iterations: int = 4,
                  heights_px: np.ndarray | None = None, landing: bool = True,
                  group: np.ndarray | None = None, pinned: np.ndarray | None = None,
-                 rigid_axes: np.ndarray | None = None) -> AlignedEvents:
+                 rigid_axes: np.ndarray | None = None,
+                 group_scale: np.ndarray | None = None) -> AlignedEvents:
     """Refine the instants of one foot's repeated events jointly.
 
     Parameters
@@ -444,6 +445,15 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
         and a template without the gain would shift its events (a kink of
         unequal slopes, scaled, is best matched off its corner). Default:
         one group.
+    group_scale : ndarray, shape (groups,), optional
+        The groups' gains, measured elsewhere and kept fixed instead of
+        fitted. Fitted, a gain is pinned down on a treadmill by the belt,
+        which carries every stance foot backwards at its group's image
+        speed; on still ground that trend is gone, gain and timing trade
+        off against each other, and from first guesses a frame apart the
+        two feet's gains swung by ±15 % from round to round, leaving the
+        feet up to 14 ms apart (synthetic runners crossing the frame, 30 fps,
+        0.5 px noise; `gait.events.crossing_scale` measures the gains there).
     pinned : ndarray of bool, shape (k,), optional
         Coordinates of a point resting on the belt on the stance side of the
         event (e.g. the toe before toe-off): their template is linear there
@@ -479,7 +489,9 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
     n_grid = 2 * max(int(np.ceil(search / (dt / 20))), 10) + 1
     offsets = np.linspace(-search, search, n_grid)
     group = np.zeros(first.size, int) if group is None else np.asarray(group, int)
-    gains = np.ones((group.max() + 1, 1))
+    fixed_gains = group_scale is not None
+    gains = (np.asarray(group_scale, float).reshape(-1, 1) if fixed_gains
+             else np.ones((group.max() + 1, 1)))
     win = _Windows(t_s, ys, instants, half, gains[group])
     trusted = np.ones(first.size, bool) if trusted is None else np.asarray(trusted, bool)
     use = win.usable & trusted
@@ -497,7 +509,8 @@ def align_events(t_s: np.ndarray, y_px: np.ndarray, first_s: np.ndarray, *, fs: 
         # 1. each instant against the template, keeping the common timing
         win = _Windows(t_s, ys, instants, half, gains[group])
         shape, _ = _fit_template(win, instants, use, degree, shape_terms)
-        gains *= _group_gains(win, instants, use, shape, degree, group)
+        if not fixed_gains:
+            gains *= _group_gains(win, instants, use, shape, degree, group)
         var = _coordinate_variance(win, instants, use, shape, degree)
         moved = np.zeros(first.size)
         for i in np.flatnonzero(win.usable):
@@ -621,7 +634,8 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
                fs: float, landing: bool, trusted: dict[str, np.ndarray],
                heights_px: dict[str, np.ndarray] | None = None,
                pinned: np.ndarray | None = None,
-               rigid_axes: np.ndarray | None = None) -> dict[str, AlignedEvents]:
+               rigid_axes: np.ndarray | None = None,
+               scale: dict[str, float] | None = None) -> dict[str, AlignedEvents]:
     """`align_events` on the landings (or lift-offs) of all feet together.
 
     The feet share one template, each with its own gain (`align_events`,
@@ -661,6 +675,9 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
         Coordinates resting on the belt on the stance side, as in `align_events`.
     rigid_axes : ndarray of int, shape (k,), optional
         Axes of the coordinates of a rigid foot, as in `align_events`.
+    scale : dict of float, optional
+        Per foot, a fixed gain (`align_events`, ``group_scale``); by
+        default each foot's gain is fitted.
 
     Returns
     -------
@@ -670,7 +687,7 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
     kink = frames >= KINK_MIN_FRAMES or (landing and frames >= KINK_CHECKED_FRAMES)
     out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=kink, trusted=trusted,
                          heights_px=heights_px, landing=landing, pinned=pinned,
-                         rigid_axes=rigid_axes)
+                         rigid_axes=rigid_axes, scale=scale)
     # a landings' kink is trusted within a frame of the first guesses where the window
     # is short, within the per-event search where it is long (lift-offs: below)
     checked = _moved_over_a_frame if frames < KINK_MIN_FRAMES else _moved_too_far_kink
@@ -678,11 +695,11 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
         kink = False
         out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=False, trusted=trusted,
                              heights_px=heights_px, landing=landing, pinned=pinned,
-                             rigid_axes=rigid_axes)
+                             rigid_axes=rigid_axes, scale=scale)
     if not landing and _moved_too_far(out, fs, kink):
         out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=False, trusted=trusted,
                              heights_px=None, landing=landing, pinned=pinned,
-                             rigid_axes=rigid_axes)
+                             rigid_axes=rigid_axes, scale=scale)
     return out
 
 
@@ -732,8 +749,8 @@ def _moved_over_a_frame(aligned: dict[str, AlignedEvents], fs: float) -> bool:
 def _align_jointly(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, np.ndarray],
                    *, fs: float, use_kink: bool, trusted: dict[str, np.ndarray],
                    heights_px: dict[str, np.ndarray] | None, landing: bool,
-                   pinned: np.ndarray | None, rigid_axes: np.ndarray | None
-                   ) -> dict[str, AlignedEvents]:
+                   pinned: np.ndarray | None, rigid_axes: np.ndarray | None,
+                   scale: dict[str, float] | None) -> dict[str, AlignedEvents]:
     """`align_events` on the events of all feet at once, one group per foot, split by foot."""
     feet = list(y_px)
     owner = np.concatenate([np.full(np.size(first_s[f]), k) for k, f in enumerate(feet)])
@@ -742,7 +759,8 @@ def _align_jointly(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[s
     joint = align_events(t_s, ys, np.concatenate([first_s[f] for f in feet]), fs=fs,
                          use_kink=use_kink, trusted=np.concatenate([trusted[f] for f in feet]),
                          heights_px=heights, landing=landing, group=owner, pinned=pinned,
-                         rigid_axes=rigid_axes)
+                         rigid_axes=rigid_axes,
+                         group_scale=None if scale is None else np.array([scale[f] for f in feet]))
     return {f: AlignedEvents(joint.instants_s[owner == k], joint.rms_px[owner == k],
                              joint.common_shift_s, joint.fitted[owner == k],
                              joint.common_shift_se_s)

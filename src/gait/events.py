@@ -837,6 +837,8 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
     (`belt_lift_off.cut_short`, with the belt's image speed read from the
     near foot's low-pass filtered toe `toe_image_px`) has its toe-offs timed
     again from the toe leaving the belt, and all lift-offs are aligned anew.
+    A runner crossing the frame over still ground has each foot's gain
+    measured from its travel across the image (`crossing_scale`), not fitted.
 
     Returns the contacts, the standard errors (s) of the common timing
     of the initial contacts and of the toe-offs, and the feet whose
@@ -860,9 +862,10 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
         trusted[foot] = np.r_[np.ones(ic0.size, bool), np.zeros(extra.size, bool)]
     if not first:  # no foot with two contacts: nothing to align, the caller refuses the clip
         return contacts, (float("nan"), float("nan")), []
+    scale = crossing_scale(t, toe_image_px, first, trusted)
     ic = align_feet(t, y, {f: v[0] for f, v in first.items()}, fs=raw.fps, landing=True,
-                    trusted=trusted, heights_px=heights)
-    to = _align_lift_offs(t, y, first, trusted, heights, fs=raw.fps)
+                    trusted=trusted, heights_px=heights, scale=scale)
+    to = _align_lift_offs(t, y, first, trusted, heights, fs=raw.fps, scale=scale)
     belt_to = _belt_lift_offs(t, toe_image_px, first, trusted, near_side=near_side,
                               fs=raw.fps, period_s=period_s)
     relifted = [f for f in first
@@ -872,7 +875,7 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
         for foot in relifted:
             first[foot] = (first[foot][0], np.where(np.isfinite(belt_to[foot]), belt_to[foot],
                                                     first[foot][1]))
-        to = _align_lift_offs(t, y, first, trusted, heights, fs=raw.fps)
+        to = _align_lift_offs(t, y, first, trusted, heights, fs=raw.fps, scale=scale)
     out = [c for c in contacts if c.foot not in first]
     for foot in first:
         conf = [c.confidence for c in contacts if c.foot == foot]
@@ -900,19 +903,76 @@ def _align_contacts(contacts: list[FootEvent], raw: PoseTrack, *, start: int, st
 def _align_lift_offs(t: np.ndarray, y: dict[str, np.ndarray],
                      first: dict[str, tuple[np.ndarray, np.ndarray]],
                      trusted: dict[str, np.ndarray], heights: dict[str, np.ndarray], *,
-                     fs: float) -> dict[str, AlignedEvents]:
+                     fs: float, scale: dict[str, float] | None) -> dict[str, AlignedEvents]:
     """The feet's toe-offs refined by `event_timing.align_feet` from their first guesses.
 
     A foot the pose model lost mid-stance (`short_stance_foot`) lifts off
     where it was lost: its lift-offs are left out (they keep their first
-    guesses) and do not shape the other foot's.
+    guesses) and do not shape the other foot's. `scale`: fixed gains per
+    foot (`crossing_scale`), or None to fit them.
     """
     cut = short_stance_foot({f: list(v[1] - v[0]) for f, v in first.items()})
     lifting = [f for f in first if f != cut]
     return align_feet(t, {f: y[f] for f in lifting}, {f: first[f][1] for f in lifting},
                       fs=fs, landing=False, trusted={f: trusted[f] for f in lifting},
                       heights_px={f: heights[f] for f in lifting}, pinned=TOE_PINNED,
-                      rigid_axes=FOOT_RIGID_AXES)
+                      rigid_axes=FOOT_RIGID_AXES,
+                      scale=None if scale is None else {f: scale[f] for f in lifting})
+
+
+def crossing_scale(t: np.ndarray, toe_image_px: dict[str, np.ndarray],
+                   first: dict[str, tuple[np.ndarray, np.ndarray]],
+                   trusted: dict[str, np.ndarray]) -> dict[str, float] | None:
+    """Each foot's image scale relative to the other's, for a runner crossing the frame.
+
+    Over still ground (a fixed camera, overground running) each foot stands
+    still in stance and its footprints advance across the image by one
+    stride per stride; on a treadmill the stance foot moves backwards with
+    the belt and the footprints stay in place. When every foot's footprints
+    advance faster than the foot moves in stance, the ground is taken as
+    still. Both feet then cover the same distance, so the ratio of their
+    footprints' image speeds is the perspective ratio of their depths (the
+    far foot is seen smaller), and `event_timing` uses it as the feet's
+    gains: with no belt to pin them down, fitted gains trade off against the
+    timing (`event_timing.align_events`, ``group_scale``).
+
+    Parameters
+    ----------
+    t : ndarray, shape (n,)
+        Sample times, seconds.
+    toe_image_px : dict of ndarray, shape (n,)
+        Per foot: the toe's low-pass filtered image position along the
+        running direction, pixels (NaN where not tracked).
+    first : dict of (ndarray, ndarray)
+        Per foot: first-guess initial contacts and toe-offs, seconds.
+    trusted : dict of ndarray of bool
+        Per foot: which of those come from a detection.
+
+    Returns
+    -------
+    dict of float or None
+        Per foot, the image speed of its footprints (toe position at each
+        mid-stance, against time) over the feet's geometric mean; None on a
+        treadmill, or where a foot has fewer than two tracked stances.
+    """
+    advance = {}
+    for foot, (ic_s, to_s) in first.items():
+        ic_s, to_s = ic_s[trusted[foot]], to_s[trusted[foot]]
+        ok = np.isfinite(toe_image_px[foot])
+        mid_s = 0.5 * (ic_s + to_s)
+        mid_s = mid_s[(mid_s > t[0]) & (mid_s < t[-1])]
+        if ok.sum() < 2 or mid_s.size < 2:
+            return None
+        footprint = np.interp(mid_s, t[ok], toe_image_px[foot][ok])
+        advance[foot] = np.polyfit(mid_s, footprint, 1)[0]
+        in_stance = belt_speed_px_s(t, toe_image_px[foot], ic_s, to_s)
+        if not abs(advance[foot]) > abs(in_stance):
+            return None
+    speeds = np.array(list(advance.values()))
+    if not (np.all(speeds > 0) or np.all(speeds < 0)):
+        return None
+    mean = float(np.exp(np.mean(np.log(np.abs(speeds)))))
+    return {foot: float(abs(v) / mean) for foot, v in advance.items()}
 
 
 def _belt_lift_offs(t: np.ndarray, toe_image_px: dict[str, np.ndarray],
