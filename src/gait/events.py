@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import signal
+from scipy.stats import theilslopes
 
 from . import landmarks as lm
 from .belt_lift_off import belt_lift_offs, belt_speed_px_s, cut_short
@@ -952,8 +953,9 @@ def crossing_scale(t: np.ndarray, toe_image_px: dict[str, np.ndarray],
     -------
     dict of float or None
         Per foot, the image speed of its footprints (toe position at each
-        mid-stance, against time) over the feet's geometric mean; None on a
-        treadmill, or where a foot has fewer than two tracked stances.
+        mid-stance, against time; a Theil-Sen slope, so one stance given to
+        the wrong foot does not tilt it) over the feet's geometric mean; None
+        on a treadmill, or where a foot has fewer than two tracked stances.
     """
     advance = {}
     for foot, (ic_s, to_s) in first.items():
@@ -964,7 +966,7 @@ def crossing_scale(t: np.ndarray, toe_image_px: dict[str, np.ndarray],
         if ok.sum() < 2 or mid_s.size < 2:
             return None
         footprint = np.interp(mid_s, t[ok], toe_image_px[foot][ok])
-        advance[foot] = np.polyfit(mid_s, footprint, 1)[0]
+        advance[foot] = theilslopes(footprint, mid_s)[0]
         in_stance = belt_speed_px_s(t, toe_image_px[foot], ic_s, to_s)
         if not abs(advance[foot]) > abs(in_stance):
             return None
