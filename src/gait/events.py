@@ -955,7 +955,8 @@ def crossing_scale(t: np.ndarray, toe_image_px: dict[str, np.ndarray],
         Per foot, the image speed of its footprints (toe position at each
         mid-stance, against time; a Theil-Sen slope, so one stance given to
         the wrong foot does not tilt it) over the feet's geometric mean; None
-        on a treadmill, or where a foot has fewer than two tracked stances.
+        on a treadmill, where a foot has fewer than two tracked stances, or
+        where the feet's footprints advance in opposite directions.
     """
     advance = {}
     for foot, (ic_s, to_s) in first.items():
