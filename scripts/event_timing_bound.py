@@ -210,14 +210,9 @@ def _rigid_axis_info(basis: np.ndarray, owner: np.ndarray, signal: np.ndarray,
     offset per event is left out by centring every event's samples
     (`owner`) on their mean, as gait does.
     """
-    count = np.bincount(owner).astype(float)[:, None]
-
-    def centred(a: np.ndarray) -> np.ndarray:
-        means = np.stack([np.bincount(owner, weights=col) for col in a.T], axis=1) / count
-        return a - means[owner]
-
-    stacked, _, _ = event_timing._rigid_design(centred(basis), allowed, degree)
-    return _residual_norm2(stacked, centred(signal).T.reshape(-1))
+    centred = event_timing._centred_per_event
+    stacked, _, _ = event_timing._rigid_design(centred(basis, owner), allowed, degree)
+    return _residual_norm2(stacked, centred(signal, owner).T.reshape(-1))
 
 
 def template_bound(model: RunnerModel, camera: Camera, params: SynthParams, *, landing: bool
@@ -261,13 +256,13 @@ def template_bound(model: RunnerModel, camera: Camera, params: SynthParams, *, l
         near = [np.flatnonzero(np.abs(t - tau) <= half) for tau in instants]
         u = np.concatenate([t[k] - tau for k, tau in zip(near, instants)])
         owner = np.concatenate([np.full(k.size, j) for j, k in enumerate(near)])
-        offsets = (owner[:, None] == np.arange(instants.size)).astype(float)
         basis = event_timing._basis(u, degree)
         signal = np.concatenate([vel[side][k] for k in near])
-        if rigid is None:
+        if rigid is None:  # each event's offset left out by centring, as gait does
+            centred = event_timing._centred_per_event
             for c in range(6):
-                nuisance = np.column_stack([basis[:, allowed[:, c]], offsets])
-                info += _residual_norm2(nuisance, signal[:, c]) / params.noise_px ** 2
+                info += _residual_norm2(centred(basis[:, allowed[:, c]], owner),
+                                        centred(signal[:, [c]], owner)[:, 0]) / params.noise_px ** 2
         else:
             for axis in np.unique(rigid):
                 cols = np.flatnonzero(rigid == axis)

@@ -187,14 +187,8 @@ def _fit_template(win: _Windows, instants_s: np.ndarray, use: np.ndarray, degree
     """
     t, y, owner = win.stacked(use)
     tau = instants_s[use][owner]
-    design = _basis(t - tau, degree)
-    count = np.bincount(owner).astype(float)[:, None]
-
-    def centred(a: np.ndarray) -> np.ndarray:
-        means = np.stack([np.bincount(owner, weights=col) for col in a.T], axis=1) / count
-        return a - means[owner]
-
-    design, y = centred(design), centred(y)
+    design = _centred_per_event(_basis(t - tau, degree), owner)
+    y = _centred_per_event(y, owner)
     coef = np.zeros((design.shape[1], y.shape[1]))
     axes = np.full(y.shape[1], -1) if terms.rigid_axes is None else terms.rigid_axes
     for axis in np.unique(axes[axes >= 0]):
@@ -207,6 +201,17 @@ def _fit_template(win: _Windows, instants_s: np.ndarray, use: np.ndarray, degree
                                                             rcond=None)
     resid = y - design @ coef
     return coef, float(np.sum(resid ** 2))
+
+
+def _centred_per_event(a: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """Columns of `a` (n, k) less their mean over each event's rows (`owner`, n).
+
+    In least squares this removes a free offset per event and column, as
+    fitting the offsets as columns of their own would.
+    """
+    count = np.bincount(owner).astype(float)[:, None]
+    means = np.stack([np.bincount(owner, weights=col) for col in a.T], axis=1) / count
+    return a - means[owner]
 
 
 def _solve_rigid(design: np.ndarray, y: np.ndarray, allowed: np.ndarray, degree: int
