@@ -66,6 +66,20 @@ FOOT_RIGID_AXES = np.tile([0, 1], 3)
 #: synthetic tracks, whereas MediaPipe's far foot, aligned correctly, leaves
 #: up to 3 times the near foot's (runner_side_30fps.mp4).
 MISFIT_RMS_RATIO = 5.0
+#: Shoulder width over torso length in the image above which a clip is seen from
+#: the front or back (`detect_view`), unless the runner crosses the frame.
+FRONTAL_SHOULDER_RATIO = 0.35
+#: A runner whose hips travel across the image by at least this many torso
+#: lengths (5th to 95th percentile of their position) while the torso's image
+#: length varies by less than `CROSSING_SCALE_RATIO` (90th over 10th percentile)
+#: crosses the frame at a steady distance: a side view, however far apart the
+#: shoulders look (`detect_view`). From the front or back a runner moves towards
+#: or away from the camera, and on a treadmill not at all: 1.2 torso lengths for
+#: the walker approaching the camera in walk_front_cane.mp4, 0.1-0.3 on the
+#: treadmill clips, 4.5-10.7 for the side-view walkers crossing the frame (whose
+#: torsos vary by 1.09-1.32).
+CROSSING_TRAVEL_TORSOS = 3.0
+CROSSING_SCALE_RATIO = 1.5
 
 
 @dataclass(frozen=True)
@@ -184,14 +198,19 @@ def detect_view(track: PoseTrack, *, view: str = "auto") -> ViewInfo:
     """Detect the camera view and the runner's facing direction.
 
     A side view shows the shoulders almost on top of each other: the ratio
-    of shoulder width to torso length stays below 0.35. The runner faces the
-    side where the nose is, relative to the ears. A runner facing image-left
-    turns the left side to the camera ("side-left"). From the front the
-    left shoulder appears on the image's right; from behind, on its left.
+    of shoulder width to torso length stays below `FRONTAL_SHOULDER_RATIO`.
+    The runner faces the side where the nose is, relative to the ears. A
+    runner facing image-left turns the left side to the camera
+    ("side-left"). From the front the left shoulder appears on the image's
+    right; from behind, on its left.
     Only frames with the shoulders and hips inside the image count (all
     frames if there are none): a runner crossing the frame overground is
     seen obliquely, shoulders apart, while far off to the side, where the
-    pose model (or the synthetic camera) may still place the body.
+    pose model (or the synthetic camera) may still place the body. Through a
+    wide-angle lens the runner is seen obliquely over much of the frame
+    itself (a 96° lens 4 m away: shoulder ratio 0.40), so a runner who
+    crosses the frame (`crosses_frame`) is taken as a side view whatever
+    the ratio.
 
     Parameters
     ----------
@@ -225,7 +244,8 @@ def detect_view(track: PoseTrack, *, view: str = "auto") -> ViewInfo:
 
     auto = view == "auto"
     if view in ("auto", "side"):
-        if view == "auto" and np.isfinite(ratio_med) and ratio_med > 0.35:
+        if (view == "auto" and np.isfinite(ratio_med) and ratio_med > FRONTAL_SHOULDER_RATIO
+                and not crosses_frame(xy)):
             left_on_right = np.nanmedian(sh_l[:, 0] - sh_r[:, 0]) > 0
             return ViewInfo("front" if left_on_right else "rear", 0, None, ratio_med, True)
         view = "side-left" if facing < 0 else "side-right"
@@ -235,6 +255,37 @@ def detect_view(track: PoseTrack, *, view: str = "auto") -> ViewInfo:
         facing = -1 if view == "side-left" else 1
     near = "left" if view == "side-left" else "right"
     return ViewInfo(view, facing, near, ratio_med, auto)
+
+
+def crosses_frame(xy_px: np.ndarray) -> bool:
+    """Whether the runner crosses the frame at a steady distance from the camera.
+
+    True when the mid-hip point travels across the image by at least
+    `CROSSING_TRAVEL_TORSOS` torso lengths (between the 5th and 95th
+    percentiles of its image x) while the torso's image length varies by
+    less than `CROSSING_SCALE_RATIO` (90th over 10th percentile): moving
+    across the image without coming closer or going away.
+
+    Parameters
+    ----------
+    xy_px : ndarray, shape (n_frames, n_landmarks, 2)
+        Landmarks in pixels, NaN where missing (e.g. frames with the torso
+        outside the image).
+
+    Returns
+    -------
+    bool
+    """
+    hip = 0.5 * (xy_px[:, lm.LEFT_HIP] + xy_px[:, lm.RIGHT_HIP])
+    shoulder = 0.5 * (xy_px[:, lm.LEFT_SHOULDER] + xy_px[:, lm.RIGHT_SHOULDER])
+    torso_px = np.linalg.norm(shoulder - hip, axis=1)
+    ok = np.isfinite(hip[:, 0]) & np.isfinite(torso_px) & (torso_px > 0)
+    if ok.sum() < 2:
+        return False
+    travel_px = np.subtract(*np.percentile(hip[ok, 0], [95, 5]))
+    scale = np.divide(*np.percentile(torso_px[ok], [90, 10]))
+    return bool(travel_px >= CROSSING_TRAVEL_TORSOS * np.median(torso_px[ok])
+                and scale < CROSSING_SCALE_RATIO)
 
 
 def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
