@@ -13,7 +13,7 @@ import pytest
 
 from accuracy import CADENCE_TOL_SPM, EVENT_SHARE_MIN, SI_TOL_POINTS, match_events
 from gait.events import FRONTAL_SHOULDER_RATIO, crosses_frame, crossing_scale, detect_view
-from gait.landmarks import LEFT_HIP, LEFT_SHOULDER, LEG, N_LANDMARKS, RIGHT_HIP, RIGHT_SHOULDER
+from gait.landmarks import LEG
 from gait.pipeline import AnalysisOptions, analyze_track
 from gait.synth import SynthParams, synthetic_track
 
@@ -58,8 +58,8 @@ def test_crossing_scale_is_none_on_a_treadmill():
 def test_runner_crossing_a_wide_angle_frame_is_a_side_view(facing):
     """Through a 96° lens 4 m away the runner is seen obliquely over much of the frame, so
     the shoulders look as far apart as from the front; crossing the frame at a steady
-    distance, the runner is still a side view (before, such a clip was analysed as a rear
-    view: pelvic drop and step width of a runner seen side-on)."""
+    distance, the runner is still a side view (before, such a clip was analysed as a front
+    or rear view: pelvic drop and step width of a runner seen side-on)."""
     params = SynthParams(**dict(CROSSING, camera_distance_m=4.0), fps=60, facing=facing, seed=1)
     track, _ = synthetic_track(params)
     view = detect_view(track)
@@ -68,24 +68,14 @@ def test_runner_crossing_a_wide_angle_frame_is_a_side_view(facing):
         f"side-{facing}", 1 if facing == "right" else -1, facing)
 
 
-def _torso(hip_x_px: np.ndarray, torso_px: np.ndarray) -> np.ndarray:
-    """Landmarks with only the hips and shoulders placed: hips at `hip_x_px`, shoulders
-    `torso_px` above them."""
-    xy = np.full((hip_x_px.size, N_LANDMARKS, 2), np.nan)
-    for hip, shoulder in ((LEFT_HIP, LEFT_SHOULDER), (RIGHT_HIP, RIGHT_SHOULDER)):
-        xy[:, hip] = np.column_stack([hip_x_px, np.full(hip_x_px.size, 400.0)])
-        xy[:, shoulder] = np.column_stack([hip_x_px, 400.0 - torso_px])
-    return xy
-
-
 def test_crossing_the_frame_means_travelling_across_it_at_a_steady_size():
     frames = np.linspace(0.0, 1.0, 90)
-    steady = np.full(frames.size, 100.0)
-    assert crosses_frame(_torso(200 + 600 * frames, steady))  # 6 torso lengths across
-    assert not crosses_frame(_torso(200 + 200 * frames, steady))  # 2: a runner drifting
-    assert not crosses_frame(_torso(np.full(frames.size, 500.0), steady))  # a treadmill
+    steady = np.full(frames.size, 100.0)  # torso length, px
+    assert crosses_frame(200 + 600 * frames, steady)  # 6 torso lengths across
+    assert not crosses_frame(200 + 200 * frames, steady)  # 2: a runner drifting
+    assert not crosses_frame(np.full(frames.size, 500.0), steady)  # a treadmill
     # as far across, but growing to twice the size: coming closer on a diagonal
-    assert not crosses_frame(_torso(200 + 600 * frames, 100 * (1 + frames)))
+    assert not crosses_frame(200 + 600 * frames, 100 * (1 + frames))
 
 
 def _timeable(truth: dict, track_xy: np.ndarray, t_s: np.ndarray, width_px: int) -> list[dict]:

@@ -245,7 +245,7 @@ def detect_view(track: PoseTrack, *, view: str = "auto") -> ViewInfo:
     auto = view == "auto"
     if view in ("auto", "side"):
         if (view == "auto" and np.isfinite(ratio_med) and ratio_med > FRONTAL_SHOULDER_RATIO
-                and not crosses_frame(xy)):
+                and not crosses_frame(mid_hip[:, 0], torso)):
             left_on_right = np.nanmedian(sh_l[:, 0] - sh_r[:, 0]) > 0
             return ViewInfo("front" if left_on_right else "rear", 0, None, ratio_med, True)
         view = "side-left" if facing < 0 else "side-right"
@@ -257,7 +257,7 @@ def detect_view(track: PoseTrack, *, view: str = "auto") -> ViewInfo:
     return ViewInfo(view, facing, near, ratio_med, auto)
 
 
-def crosses_frame(xy_px: np.ndarray) -> bool:
+def crosses_frame(hip_x_px: np.ndarray, torso_px: np.ndarray) -> bool:
     """Whether the runner crosses the frame at a steady distance from the camera.
 
     True when the mid-hip point travels across the image by at least
@@ -268,21 +268,20 @@ def crosses_frame(xy_px: np.ndarray) -> bool:
 
     Parameters
     ----------
-    xy_px : ndarray, shape (n_frames, n_landmarks, 2)
-        Landmarks in pixels, NaN where missing (e.g. frames with the torso
-        outside the image).
+    hip_x_px : ndarray, shape (n_frames,)
+        Image x of the midpoint of the hips, pixels; NaN where missing (e.g.
+        frames with the torso outside the image).
+    torso_px : ndarray, shape (n_frames,)
+        Image distance from the mid-hip to the mid-shoulder point, pixels.
 
     Returns
     -------
     bool
     """
-    hip = 0.5 * (xy_px[:, lm.LEFT_HIP] + xy_px[:, lm.RIGHT_HIP])
-    shoulder = 0.5 * (xy_px[:, lm.LEFT_SHOULDER] + xy_px[:, lm.RIGHT_SHOULDER])
-    torso_px = np.linalg.norm(shoulder - hip, axis=1)
-    ok = np.isfinite(hip[:, 0]) & np.isfinite(torso_px) & (torso_px > 0)
+    ok = np.isfinite(hip_x_px) & np.isfinite(torso_px) & (torso_px > 0)
     if ok.sum() < 2:
         return False
-    travel_px = np.subtract(*np.percentile(hip[ok, 0], [95, 5]))
+    travel_px = np.subtract(*np.percentile(hip_x_px[ok], [95, 5]))
     scale = np.divide(*np.percentile(torso_px[ok], [90, 10]))
     return bool(travel_px >= CROSSING_TRAVEL_TORSOS * np.median(torso_px[ok])
                 and scale < CROSSING_SCALE_RATIO)
