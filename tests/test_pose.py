@@ -162,7 +162,7 @@ def test_too_few_frames_with_person(clip, tmp_path):
     backend = CountingBackend(person_in={0, 1, 2})
     with pytest.raises(
         NoPersonError,
-        match=r"clip\.mp4: pose found in 3 of 10 frames \(30 %, need 50 %\); "
+        match=r"clip\.mp4: pose found in 3 of 10 frames \(30 %, 0\.1 s; need 50 % or 2\.0 s\); "
         r"is the runner's whole body in frame and well lit\?",
     ):
         estimate_pose(probe_video(clip), backend=backend, cache_dir=tmp_path, progress=False)
@@ -181,8 +181,22 @@ def test_progress_bar_on_stderr(clip, tmp_path, capsys):
     assert "frame" in capsys.readouterr().err
 
 
+def test_runner_in_view_for_seconds_of_a_longer_clip_is_enough(make_clip, tmp_path):
+    """A runner crossing the frame is in view for a few seconds of a longer clip: 75 of
+    200 frames (2.5 s at 30 fps, 38 %) is enough; 45 frames (1.5 s, 22 %) is not."""
+    info = probe_video(make_clip("crossing.mp4", n_frames=200, fps=30.0))
+    track = estimate_pose(info, backend=CountingBackend(person_in=set(range(60, 135))),
+                          use_cache=False, progress=False)
+    assert track.detected.sum() == 75
+    with pytest.raises(NoPersonError,
+                       match=r"45 of 200 frames \(22 %, 1\.5 s; need 50 % or 2\.0 s\)"):
+        estimate_pose(info, backend=CountingBackend(person_in=set(range(60, 105))),
+                      use_cache=False, progress=False)
+
+
 @pytest.mark.parametrize(
-    "options", [{"start": 5, "stop": 5}, {"start": -1}, {"stop": 11}, {"min_detected_fraction": 1.5}]
+    "options", [{"start": 5, "stop": 5}, {"start": -1}, {"stop": 11},
+                {"min_detected_fraction": 1.5}, {"min_detected_s": -1.0}]
 )
 def test_invalid_options(clip, options):
     with pytest.raises(InvalidOptionError):

@@ -12,11 +12,12 @@ workers.
 
 from .base import PoseBackend, PoseFrame
 from .cache import POSE_CACHE_VERSION, cache_key, default_cache_dir
-from .estimate import MIN_DETECTED_FRACTION, estimate_pose
+from .estimate import MIN_DETECTED_FRACTION, MIN_DETECTED_S, estimate_pose
 from .mediapipe_backend import MediaPipePoseBackend
 
 __all__ = [
     "MIN_DETECTED_FRACTION",
+    "MIN_DETECTED_S",
     "POSE_CACHE_VERSION",
     "MediaPipePoseBackend",
     "PoseBackend",

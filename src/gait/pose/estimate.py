@@ -26,6 +26,13 @@ from .region import RegionBackend
 #: unrepresentative. The real clips in ../shared/videos score 0.77 (walker
 #: turning) to 1.0 (treadmill).
 MIN_DETECTED_FRACTION = 0.5
+#: Default seconds (real time) of frames with a person that also suffice: a
+#: runner crossing the frame of a camera started early and stopped late is in
+#: view for a few seconds of a longer clip (a 6 s clip of a runner crossing a
+#: 58° lens's view from 8 m at 10 km/h shows the runner in 47 % of its frames).
+#: Two seconds is the shortest stretch `gait.events.select_steady_segment`
+#: analyses, which then judges whether the runner was in view long enough.
+MIN_DETECTED_S = 2.0
 
 
 def estimate_pose(
@@ -36,6 +43,7 @@ def estimate_pose(
     use_cache: bool = True,
     progress: bool = True,
     min_detected_fraction: float = MIN_DETECTED_FRACTION,
+    min_detected_s: float = MIN_DETECTED_S,
     start: int = 0,
     stop: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
@@ -59,9 +67,10 @@ def estimate_pose(
         Read and write the cache. A hit skips pose estimation entirely.
     progress : bool
         Show a progress bar on stderr.
-    min_detected_fraction : float
-        Raise `NoPersonError` if a person is found in fewer than this
-        fraction (0-1) of the frames.
+    min_detected_fraction, min_detected_s : float
+        Raise `NoPersonError` if a person is found both in fewer than
+        `min_detected_fraction` (0-1) of the frames and in frames covering
+        less than `min_detected_s` seconds of real time.
     start, stop : int
         Process only frames ``start`` to ``stop`` (exclusive), like a slice.
     on_progress : callable, optional
@@ -99,7 +108,7 @@ def estimate_pose(
     NoPersonError
         Too few frames with a person.
     InvalidOptionError
-        Bad frame range or `min_detected_fraction`.
+        Bad frame range, `min_detected_fraction` or `min_detected_s`.
     UnreadableVideoError
         The video cannot be decoded.
     """
@@ -107,6 +116,8 @@ def estimate_pose(
         raise InvalidOptionError(
             f"min_detected_fraction must be in [0, 1], got {min_detected_fraction!r}"
         )
+    if not min_detected_s >= 0.0:
+        raise InvalidOptionError(f"min_detected_s must be >= 0, got {min_detected_s!r}")
     stop = info.n_frames if stop is None else stop
     if not (isinstance(workers, int) and workers >= 1):
         raise InvalidOptionError(f"workers must be a whole number >= 1, got {workers!r}")
@@ -146,7 +157,7 @@ def estimate_pose(
     else:
         video_track = video_track.with_changes(f"pose: loaded from cache {path}")
     track = _to_real_time(video_track, info)
-    _require_person(track, min_detected_fraction)
+    _require_person(track, min_detected_fraction, min_detected_s)
     return track
 
 
@@ -213,11 +224,15 @@ def _to_real_time(track: PoseTrack, info: VideoInfo) -> PoseTrack:
     )
 
 
-def _require_person(track: PoseTrack, min_detected_fraction: float) -> None:
+def _require_person(track: PoseTrack, min_detected_fraction: float, min_detected_s: float
+                    ) -> None:
+    """Raise `NoPersonError` unless either minimum of `estimate_pose` is met."""
     n_found = int(track.detected.sum())
-    if n_found < min_detected_fraction * track.n_frames:
+    found_s = n_found / track.fps
+    if n_found < min_detected_fraction * track.n_frames and found_s < min_detected_s:
         raise NoPersonError(
             f"{track.source}: pose found in {n_found} of {track.n_frames} frames "
-            f"({100.0 * n_found / track.n_frames:.0f} %, need {100.0 * min_detected_fraction:.0f} %); "
+            f"({100.0 * n_found / track.n_frames:.0f} %, {found_s:.1f} s; need "
+            f"{100.0 * min_detected_fraction:.0f} % or {min_detected_s:.1f} s); "
             "is the runner's whole body in frame and well lit?"
         )
