@@ -323,7 +323,7 @@ def test_truth_angles_at_initial_contact_match_the_landmarks():
     {"duty_factor": 0.6}, {"duty_factor": 0.49, "step_time_asymmetry_pct": 10.0},
     {"facing": "up"}, {"view": "top"}, {"foot_strike": "toe"}, {"fps": 0},
     {"width_px": 641}, {"height_px": 32}, {"camera_distance_m": 0.5}, {"noise_px": -1.0},
-    {"seed": -1}, {"occlusion": "yes"}, {"height_m": 3.0},
+    {"seed": -1}, {"occlusion": "yes"}, {"height_m": 3.0}, {"overground": True, "occlusion": True},
     {"cadence_spm": 150.0, "belt_speed_kmh": 16.0, "duty_factor": 0.4},  # leg too short
 ])
 def test_invalid_params_are_refused_with_a_clear_message(bad):
@@ -446,6 +446,47 @@ def test_rendered_video_is_readable_with_right_frames_and_truth(tmp_path):
     assert on_disk == json.loads(json.dumps(truth))
     with pytest.raises(InvalidOptionError):
         render_video(tmp_path / "clip.gif", p)
+
+
+def _colour_centroid_x(frame: np.ndarray, bgr: tuple[int, int, int]) -> float:
+    """Mean image x (px) of the pixels of one flat colour; NaN where there are none."""
+    columns = np.nonzero(np.all(np.abs(frame.astype(int) - bgr) <= 2, axis=2))[1]
+    return float(columns.mean()) if columns.size else float("nan")
+
+
+#: An overground walker for the crossing test: 4.5 km/h over 9 s, as far as the runner in 4 s.
+_WALKER = dict(gait="walking", duty_factor=0.62, cadence_spm=110.0, belt_speed_kmh=4.5,
+               duration_s=9.0)
+
+
+@pytest.mark.parametrize("facing, kw", [("left", {}), ("right", {}), ("left", _WALKER)],
+                         ids=["runner-left", "runner-right", "walker-left"])
+def test_overground_person_crosses_a_still_track(tmp_path, facing, kw):
+    """Overground the track and its lines stand still, and the whole runner (or walker),
+    head included, crosses the frame at the set speed (the shirt's and hair's pixels),
+    entering on the side they come from."""
+    from gait.synth._render import _HAIR, _SHIRT, render_frames
+
+    p = SynthParams(**{**dict(overground=True, facing=facing, duration_s=4.0, fps=30.0,
+                              width_px=640, height_px=180, body_height_frac=0.7,
+                              belt_speed_kmh=10.0, seed=3), **kw})
+    truth = render_video(tmp_path / "crossing.mp4", p)
+    frames = list(render_frames(p))
+    shirt = np.array([_colour_centroid_x(f, _SHIRT) for f in frames])
+    hair = np.array([_colour_centroid_x(f, _HAIR) for f in frames])
+    seen = np.isfinite(shirt) & np.isfinite(hair)
+    t = np.arange(len(frames)) / p.fps
+    direction = 1 if facing == "right" else -1
+    speed_px_s = direction * truth["belt_speed_ms"] * truth["px_per_m"]
+    middle = seen & (np.abs(shirt - p.width_px / 2) < 0.35 * p.width_px)
+    assert middle.sum() > 10
+    assert np.polyfit(t[middle], shirt[middle], 1)[0] == pytest.approx(speed_px_s, rel=0.05)
+    assert np.max(np.abs(hair[middle] - shirt[middle])) < 0.1 * p.height_px
+    first_seen = shirt[np.flatnonzero(seen)[0]]
+    assert (first_seen < p.width_px / 2) == (facing == "right")
+    # before and after the crossing the frame shows the same still track
+    assert np.isnan(shirt[[0, 1, -1]]).all()
+    assert np.array_equal(frames[0], frames[1]) and np.array_equal(frames[0], frames[-1])
 
 
 def test_truth_path_is_where_render_video_writes_the_truth(tmp_path):

@@ -11,7 +11,7 @@ from gait.clean import clean_track
 from gait.errors import InvalidOptionError, TooFewStepsError
 from gait.events import detect_view, select_steady_segment
 from gait.pipeline import AnalysisOptions, analyze_track
-from gait.synth import SynthParams, render_frames, synthetic_track
+from gait.synth import SynthParams, synthetic_track
 from gait.walking import classify_gait, ground_velocity_px_s
 
 #: A walker on a treadmill, and one crossing a wide frame in front of a fixed camera
@@ -165,11 +165,6 @@ def test_invalid_walker_params_are_refused(bad):
         if bad.get("gait") == "walking" else {}
     with pytest.raises(InvalidOptionError, match="must|double support"):
         SynthParams(**{**kwargs, **bad})
-
-
-def test_overground_walker_is_not_rendered():
-    with pytest.raises(InvalidOptionError, match="landmark tracks only"):
-        next(render_frames(_walker("overground", duty_factor=0.62, cadence_spm=110)))
 
 
 def test_walker_warnings_do_not_mention_flight_or_a_runner():

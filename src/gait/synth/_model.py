@@ -429,9 +429,20 @@ class RunnerModel:
             put(f"{side}_ear", head + h * np.array([-0.008, 0.0]), s * 0.044 * h)
         put("mouth_left", head + h * np.array([0.048, -0.032]), zsign["left"] * 0.014 * h)
         put("mouth_right", head + h * np.array([0.048, -0.032]), zsign["right"] * 0.014 * h)
-        if p.overground:  # the ground stands still: the body crosses it, at mid-clip over x = 0
-            out[..., 0] += self.speed_ms * (t_s[:, None] - 0.5 * p.n_frames / p.fps)
+        out[..., 0] += self.travel_m(t_s)[:, None]
         return out
+
+    def travel_m(self, t_s: np.ndarray) -> np.ndarray:
+        """Forward distance (m) the body has covered over the still ground, shape (n,).
+
+        With ``params.overground`` the body crosses the ground at the belt
+        speed, passing x = 0 at mid-clip; on a treadmill it stays put (0).
+        """
+        t_s = np.atleast_1d(np.asarray(t_s, dtype=float))
+        if not self.params.overground:
+            return np.zeros_like(t_s)
+        p = self.params
+        return self.speed_ms * (t_s - 0.5 * p.n_frames / p.fps)
 
     def head_m(self, t_s: np.ndarray) -> np.ndarray:
         """Centre of the head ellipse (x, y) in metres, shape (n, 2)."""

@@ -73,8 +73,8 @@ class SynthParams:
     overground : bool
         Side view only: the ground stands still and the body moves over it
         at `belt_speed_kmh` (as on a walkway in front of a fixed camera),
-        crossing the image centre at mid-clip. Landmark tracks only; the
-        renderer draws treadmills.
+        crossing the image centre at mid-clip. The renderer draws a running
+        track with a painted line every metre in place of the treadmill.
     facing : {'left', 'right'}
         Running direction in the image. Facing left, the runner's left side
         faces the camera (the left leg is the near leg).
@@ -195,6 +195,9 @@ class SynthParams:
         _check_choice("view", self.view, VIEWS)
         if self.overground and self.view != "side":
             raise InvalidOptionError("overground must be False for a rear view (side view only)")
+        if self.overground and self.occlusion:
+            raise InvalidOptionError("occlusion must be False overground (it draws a "
+                                     "treadmill's console)")
         _check_range("fps", self.fps, 1.0, 1000.0)
         _check_range("duration_s", self.duration_s, 0.1, 600.0)
         for name in ("width_px", "height_px"):

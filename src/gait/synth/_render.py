@@ -1,4 +1,4 @@
-"""Flat-shaded drawing of the synthetic runner on a treadmill, and video writing."""
+"""Flat-shaded drawing of the synthetic runner on a treadmill or a track, and video writing."""
 
 from __future__ import annotations
 
@@ -54,6 +54,12 @@ _STRIPE_WIDTH_M = 0.035
 _BELT_X_M = (-0.95, 0.85)
 _BELT_HALF_WIDTH_M = 0.35
 _DECK_DEPTH_M = 0.2
+# Overground: a running track across the frame (its half-width, metres), with a
+# painted line across it every metre (line width, metres).
+_TRACK = (70, 80, 150)
+_TRACK_LINE = (225, 228, 230)
+_TRACK_HALF_WIDTH_M = 0.6
+_TRACK_LINE_WIDTH_M = 0.05
 _SUBPIXEL_BITS = 4
 _SUB = 1 << _SUBPIXEL_BITS
 
@@ -123,9 +129,13 @@ class _Painter:
         rows = np.linspace(0.92, 1.04, p.height_px)[:, None, None]
         img[:] = np.clip(img * rows, 0, 255).astype(np.uint8)
         # floor: from the wall-floor edge 2.5 m behind the runner down.
-        edge = self._proj([0.0, -_DECK_DEPTH_M, -2.5])[1]
+        floor_y = 0.0 if p.overground else -_DECK_DEPTH_M
+        edge = self._proj([0.0, floor_y, -2.5])[1]
         img[int(edge):] = _FLOOR
         cv2.line(img, (0, int(edge)), (p.width_px, int(edge)), (90, 95, 100), 2, cv2.LINE_AA)
+        if p.overground:
+            self._track(img)
+            return img
         x0, x1 = _BELT_X_M
         w = _BELT_HALF_WIDTH_M
         top = [(x0, 0, -w), (x1, 0, -w), (x1, 0, w), (x0, 0, w)]
@@ -134,6 +144,17 @@ class _Painter:
                 (x1 + 0.35, -_DECK_DEPTH_M, w + 0.05), (x0 - 0.05, -_DECK_DEPTH_M, w + 0.05)]
         _poly(img, self._proj(side), _DECK)
         return img
+
+    def _track(self, img: np.ndarray) -> None:
+        """The still running track under an overground runner, across the whole frame."""
+        w = _TRACK_HALF_WIDTH_M
+        reach_m = self.params.width_px / self.camera.px_per_m  # beyond either image edge
+        _poly(img, self._proj([(-reach_m, 0, -w), (reach_m, 0, -w), (reach_m, 0, w),
+                               (-reach_m, 0, w)]), _TRACK)
+        for xs in np.arange(-np.ceil(reach_m), reach_m):
+            xe = xs + _TRACK_LINE_WIDTH_M
+            _poly(img, self._proj([(xs, 0, -w), (xe, 0, -w), (xe, 0, w), (xs, 0, w)]),
+                  _TRACK_LINE)
 
     def _belt_stripes(self, img: np.ndarray, t_s: float) -> None:
         x0, x1 = _BELT_X_M
@@ -212,7 +233,8 @@ class _Painter:
               rng: np.random.Generator) -> np.ndarray:
         """BGR image (height, width, 3) of the runner at clip time `t_s` with landmarks `lm`."""
         img = self.background.copy()
-        self._belt_stripes(img, t_s)
+        if not self.params.overground:
+            self._belt_stripes(img, t_s)
         far = "right" if self.near == "left" else "left"
         self._arm(img, lm, far)
         self._leg(img, lm, far)
@@ -235,9 +257,6 @@ def render_frames(params: SynthParams):
 
         yield from render_rear_frames(params)
         return
-    if params.overground:
-        raise InvalidOptionError("overground clips are synthesised as landmark tracks only "
-                                 "(synthetic_track); the renderer draws a treadmill")
     model = RunnerModel(params)
     camera = Camera.for_params(params)
     painter = _Painter(model, camera)
@@ -245,7 +264,8 @@ def render_frames(params: SynthParams):
     t = np.arange(params.n_frames) / params.fps
     for k in range(params.n_frames):
         tk = t[k : k + 1]
-        yield painter.frame(float(t[k]), model.landmarks_m(tk)[0], model.head_m(tk)[0], rng)
+        head_m = model.head_m(tk)[0] + [model.travel_m(tk)[0], 0.0]
+        yield painter.frame(float(t[k]), model.landmarks_m(tk)[0], head_m, rng)
 
 
 def render_video(path: str | Path, params: SynthParams, *, progress: bool = False) -> dict:
@@ -280,9 +300,6 @@ def render_video(path: str | Path, params: SynthParams, *, progress: bool = Fals
     fourcc = {".mp4": "mp4v", ".avi": "MJPG"}.get(path.suffix.lower())
     if fourcc is None:
         raise InvalidOptionError(f"video path must end in .mp4 or .avi, got {path.name!r}")
-    if params.overground:
-        raise InvalidOptionError("overground clips are synthesised as landmark tracks only "
-                                 "(synthetic_track); the renderer draws a treadmill")
     if params.view == "rear":
         from ._rear import RearCamera, RearModel, make_rear_truth
 
