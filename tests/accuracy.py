@@ -47,6 +47,44 @@ RENDERED = {
                                  fps=240.0, facing="right", seed=2),
 }
 
+#: A runner crossing a 1920 px wide frame of a fixed camera over still ground, filmed
+#: from 8 m (a 58° lens) with the runner 70 % of the frame's height: about 3 s of the
+#: 6 s show the whole runner, 6-8 timeable contacts (``tests/test_overground.py``).
+CROSSING = dict(overground=True, width_px=1920, height_px=540, body_height_frac=0.7,
+                camera_distance_m=8.0, duty_factor=0.33, duration_s=6.0)
+#: Before the toe-offs and after the landings, the samples that time an event (s).
+TIMING_MARGIN_S = (0.15, 0.1)
+
+#: Crossing runners rendered by ``tests/test_rendered_pipeline.py`` (and with more
+#: frame rates by ``scripts/overground_accuracy.py``): 60 fps, facing either way.
+RENDERED_OVERGROUND = {
+    f"og60_{facing}": SynthParams(**CROSSING, fps=60.0, cadence_spm=170.0, facing=facing,
+                                  seed=1)
+    for facing in ("left", "right")
+}
+
+
+def timeable_events(truth: dict, exact_xy_px: np.ndarray, t_s: np.ndarray,
+                    width_px: int) -> list[dict]:
+    """True contacts of a crossing runner whose timing samples show the whole runner.
+
+    Parameters
+    ----------
+    truth : dict
+        The synthetic truth (``events`` with ``ic_s`` and ``to_s``, seconds).
+    exact_xy_px : ndarray, shape (n, 33, 2)
+        The exact landmarks, pixels.
+    t_s : ndarray, shape (n,)
+        Frame times, seconds.
+    width_px : int
+        Frame width, pixels.
+    """
+    inside = np.all((exact_xy_px[..., 0] >= 0) & (exact_xy_px[..., 0] < width_px), axis=1)
+    first, last = t_s[inside][[0, -1]]
+    return [e for e in truth["events"]
+            if e["ic_s"] - TIMING_MARGIN_S[0] >= first and e["to_s"] + TIMING_MARGIN_S[1] <= last]
+
+
 #: Issue 3, rendered videos through the whole pipeline: events count as found
 #: within the larger of one frame and this many seconds.
 RENDERED_EVENT_TOL_MIN_S = 0.015

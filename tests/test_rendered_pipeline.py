@@ -10,6 +10,11 @@ the bar of issue 3: cadence within 0.2 steps/min; IC and TO within the larger
 of one frame and 15 ms for at least 90 % of the true events; step-time
 asymmetry within 1.5 percentage points; stride length within 2 %.
 
+Two runners crossing the frame over still ground (`accuracy.RENDERED_OVERGROUND`,
+60 fps, 6 s of which about 3 s show the runner) are rendered and analysed the same way,
+with the body height in place of the belt speed; their stride length is held to its
+stated error, as it comes from the body height.
+
 Where the bar is not met today the test is a strict xfail whose reason gives
 the measured numbers (``python scripts/rendered_accuracy.py`` prints them).
 The pose cache is the session's temporary one (``tests/conftest.py``), so the
@@ -23,8 +28,9 @@ from pathlib import Path
 
 import pytest
 
-from accuracy import (CADENCE_TOL_SPM, EVENT_SHARE_MIN, RENDERED, SI_TOL_POINTS,
-                      STRIDE_TOL_REL, match_events, rendered_event_tolerance_s)
+from accuracy import (CADENCE_TOL_SPM, EVENT_SHARE_MIN, RENDERED, RENDERED_OVERGROUND,
+                      SI_TOL_POINTS, STRIDE_TOL_REL, match_events, rendered_event_tolerance_s,
+                      timeable_events)
 
 pytestmark = pytest.mark.slow
 
@@ -274,3 +280,102 @@ def test_frames_without_the_runner_are_bridged_through_the_whole_pipeline(tmp_pa
         seen = [e["confidence"] for e in mine
                 if not blanked & set(range(e["ic_idx"], e["to_idx"] + 1))]
         assert touched and max(touched) < min(seen)
+
+
+# --- a runner crossing the frame over still ground ---------------------------------------
+#: Measured shortfalls of the rendered crossing runners (`accuracy.RENDERED_OVERGROUND`),
+#: by (clip, bar item); ``python scripts/overground_accuracy.py`` prints them with more
+#: frame rates. On the exact landmarks of the same runs every item is met (events within
+#: 5 ms). Through MediaPipe the landings come out about 1.5 frames early in common, and on
+#: the right-facing runner MediaPipe gives each leg the other's label for 10 and 8 frames
+#: (167 and 133 ms) in two strides, longer than the running-median swap repair
+#: (`gait.clean.repair_leg_swaps`, 0.25 s) outvotes, so contacts go to the wrong foot.
+_SWAPPED = "in the two strides whose legs MediaPipe swapped for 8-10 frames"
+OVERGROUND_SHORTFALL = {
+    ("og60_left", "ic"): "IC within 17 ms 14 %: the landings lie 21-27 ms early, both feet "
+                         "alike, but for one at +15 ms",
+    ("og60_left", "to"): "TO within 17 ms 86 %: one of seven lift-offs 128 ms early, the "
+                         "others within 8 ms",
+    ("og60_left", "si"): "step-time SI +8.9 % for a symmetric runner: the one landing at "
+                         "+15 ms where the others lie 21-27 ms early",
+    ("og60_right", "cadence"): "cadence 171.7 for 170.0 steps/min: contacts found 205 and "
+                               f"320 ms off {_SWAPPED}",
+    ("og60_right", "ic"): "IC within 17 ms 0 %: the landings lie 20-56 ms early, two of the "
+                          f"right foot's 233 and 275 ms off {_SWAPPED}",
+    ("og60_right", "to"): "TO within 17 ms 43 %: lift-offs 78-323 ms off " + _SWAPPED,
+    ("og60_right", "si"): f"step-time SI -43.3 % for a symmetric runner: contacts given to "
+                          f"the wrong foot {_SWAPPED}",
+}
+OVERGROUND_CLIPS = tuple(RENDERED_OVERGROUND)
+
+
+def _overground_params(item: str) -> list:
+    return [pytest.param(clip, id=clip, marks=pytest.mark.xfail(
+        strict=True, reason=OVERGROUND_SHORTFALL[(clip, item)])
+        if (clip, item) in OVERGROUND_SHORTFALL else ()) for clip in OVERGROUND_CLIPS]
+
+
+@pytest.fixture(scope="session")
+def rendered_overground(tmp_path_factory: pytest.TempPathFactory
+                        ) -> dict[str, tuple[dict, dict, list[dict]]]:
+    """``{clip: (result dict, truth dict, timeable true contacts)}``, analysed once per session.
+
+    The runner is in view for about 3 s of the 6 s clip; the analysis is told the body
+    height (no belt speed overground).
+    """
+    from gait.pipeline import AnalysisOptions, analyze
+    from gait.synth import render_video, synthetic_track
+
+    folder = tmp_path_factory.mktemp("rendered_overground")
+    out = {}
+    for clip, params in RENDERED_OVERGROUND.items():
+        video = folder / f"{clip}.mp4"
+        truth = render_video(video, params)
+        exact, _ = synthetic_track(params)
+        result, _ = analyze(video, options=AnalysisOptions(height_m=truth["height_m"]),
+                            cache_dir=folder / "cache", progress=False)
+        out[clip] = (result.to_dict(), truth,
+                     timeable_events(truth, exact.xy_px, exact.t_s, params.width_px))
+    return out
+
+
+@pytest.mark.parametrize("clip", OVERGROUND_CLIPS)
+def test_crossing_runner_is_a_side_view_with_its_contacts_and_stride(rendered_overground, clip):
+    """The crossing runner is analysed as a side view facing the way it runs, with at least
+    five contacts, and its stride length from body height lies within its stated error."""
+    result, truth, timeable = rendered_overground[clip]
+    assert result["view"]["view"] == f"side-{truth['facing']}"
+    assert len(timeable) >= 5 and len(result["events"]) >= 5
+    stride = result["summary"]["stride_length_m"]
+    assert stride["approximate"]
+    assert abs(stride["value"] - truth["stride_length_m"]) <= stride["expected_error"]
+
+
+@pytest.mark.parametrize("clip", _overground_params("cadence"))
+def test_crossing_runner_cadence_within_0_2_spm(rendered_overground, clip):
+    result, truth, _ = rendered_overground[clip]
+    assert result["summary"]["cadence_spm"]["value"] == pytest.approx(
+        truth["cadence_spm"], abs=CADENCE_TOL_SPM)
+
+
+@pytest.mark.parametrize("clip", _overground_params("ic"))
+def test_crossing_runner_initial_contacts_within_tolerance(rendered_overground, clip):
+    result, truth, timeable = rendered_overground[clip]
+    ic_share, _ = match_events(result["events"], timeable).fraction_within(
+        rendered_event_tolerance_s(truth["fps"]))
+    assert ic_share >= EVENT_SHARE_MIN, f"IC within tolerance: {ic_share:.0%}"
+
+
+@pytest.mark.parametrize("clip", _overground_params("to"))
+def test_crossing_runner_toe_offs_within_tolerance(rendered_overground, clip):
+    result, truth, timeable = rendered_overground[clip]
+    _, to_share = match_events(result["events"], timeable).fraction_within(
+        rendered_event_tolerance_s(truth["fps"]))
+    assert to_share >= EVENT_SHARE_MIN, f"TO within tolerance: {to_share:.0%}"
+
+
+@pytest.mark.parametrize("clip", _overground_params("si"))
+def test_crossing_runner_step_time_asymmetry_within_1_5_points(rendered_overground, clip):
+    result, truth, _ = rendered_overground[clip]
+    assert result["asymmetry"]["step_time_ms"]["symmetry_index_pct"] == pytest.approx(
+        truth["step_time_asymmetry_pct"], abs=SI_TOL_POINTS)

@@ -101,6 +101,8 @@ class ViewInfo:
         side view, about 0.5-0.8 from the front or back).
     detected_automatically : bool
         False when the view was given by the user.
+    crosses_frame : bool
+        Whether the runner crosses the frame over still ground (`crosses_frame`).
     """
 
     view: str
@@ -108,6 +110,7 @@ class ViewInfo:
     near_side: str | None
     shoulder_ratio: float
     detected_automatically: bool = True
+    crosses_frame: bool = False
 
     def to_dict(self) -> dict:
         """Plain-JSON form."""
@@ -243,9 +246,10 @@ def detect_view(track: PoseTrack, *, view: str = "auto") -> ViewInfo:
     facing = 1 if cue > 0 else -1
 
     auto = view == "auto"
+    crossing = crosses_frame(mid_hip[:, 0], torso)
     if view in ("auto", "side"):
         if (view == "auto" and np.isfinite(ratio_med) and ratio_med > FRONTAL_SHOULDER_RATIO
-                and not crosses_frame(mid_hip[:, 0], torso)):
+                and not crossing):
             left_on_right = np.nanmedian(sh_l[:, 0] - sh_r[:, 0]) > 0
             return ViewInfo("front" if left_on_right else "rear", 0, None, ratio_med, True)
         view = "side-left" if facing < 0 else "side-right"
@@ -254,7 +258,7 @@ def detect_view(track: PoseTrack, *, view: str = "auto") -> ViewInfo:
     else:
         facing = -1 if view == "side-left" else 1
     near = "left" if view == "side-left" else "right"
-    return ViewInfo(view, facing, near, ratio_med, auto)
+    return ViewInfo(view, facing, near, ratio_med, auto, crossing)
 
 
 def crosses_frame(hip_x_px: np.ndarray, torso_px: np.ndarray) -> bool:
