@@ -358,19 +358,22 @@ def test_crossing_runner_cadence_within_0_2_spm(rendered_overground, clip):
         truth["cadence_spm"], abs=CADENCE_TOL_SPM)
 
 
+def _crossing_event_shares(result: dict, truth: dict, timeable: list[dict]
+                           ) -> tuple[float, float]:
+    """(IC share, TO share) of the contacts in view found within the issue's tolerance."""
+    return match_events(result["events"], timeable).fraction_within(
+        rendered_event_tolerance_s(truth["fps"]))
+
+
 @pytest.mark.parametrize("clip", _overground_params("ic"))
 def test_crossing_runner_initial_contacts_within_tolerance(rendered_overground, clip):
-    result, truth, timeable = rendered_overground[clip]
-    ic_share, _ = match_events(result["events"], timeable).fraction_within(
-        rendered_event_tolerance_s(truth["fps"]))
+    ic_share, _ = _crossing_event_shares(*rendered_overground[clip])
     assert ic_share >= EVENT_SHARE_MIN, f"IC within tolerance: {ic_share:.0%}"
 
 
 @pytest.mark.parametrize("clip", _overground_params("to"))
 def test_crossing_runner_toe_offs_within_tolerance(rendered_overground, clip):
-    result, truth, timeable = rendered_overground[clip]
-    _, to_share = match_events(result["events"], timeable).fraction_within(
-        rendered_event_tolerance_s(truth["fps"]))
+    _, to_share = _crossing_event_shares(*rendered_overground[clip])
     assert to_share >= EVENT_SHARE_MIN, f"TO within tolerance: {to_share:.0%}"
 
 
