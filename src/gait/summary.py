@@ -86,7 +86,7 @@ def _asymmetry_lines(asymmetry: dict) -> list[str]:
         a = asymmetry.get(key)
         if not a or a["left"] is None:
             continue
-        verdict = (not_assessable_reason(key) if a["approximate"] and not a["detectable"]
+        verdict = (not_assessable_reason(key, a["note"]) if a["approximate"] and not a["detectable"]
                    else "detectable" if a["detectable"] else "within measurement error")
         if key in SYMMETRY_INDEX_METRICS:
             compared = f"SI {fixed(a['symmetry_index_pct'], 1, signed=True):>6s} %"

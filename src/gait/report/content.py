@@ -254,7 +254,8 @@ def _headline(r: dict) -> tuple[HeadlineMetric, ...]:
         out.append(HeadlineMetric(
             "step_time_si_pct", "Left/right step-time asymmetry", a["symmetry_index_pct"],
             "% SI", 1, err, None, None, min(a["n_left"], a["n_right"]),
-            "" if assessable else "not assessable at this frame rate: " + a["note"]))
+            "" if assessable else f"{not_assessable_reason('step_time_ms', a['note'])}: "
+                                  f"{a['note']}"))
     return tuple(out)
 
 
@@ -374,7 +375,7 @@ def _bilateral(r: dict) -> tuple[dict, ...]:
         if not a or a.get("left") is None or a.get("right") is None:
             continue
         if a["approximate"] and not a["detectable"]:
-            verdict = not_assessable_reason(key)
+            verdict = not_assessable_reason(key, a.get("note", ""))
         else:
             verdict = "larger than measurement error" if a["detectable"] else \
                 "within measurement error"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..advice import LoadEffect
 from ..frontal.findings import VIEW_PHRASE
+from ..metrics import CROSSING_VERDICT
 from ..number_text import typeset
 from ..summary import ROWS as SUMMARY_ROWS
 from .assets import ReportAssets
@@ -80,7 +81,10 @@ def headline_tiles(c: ReportContent) -> list[tuple[str, str, str, str]]:
     out = []
     for h in c.headline:
         if h.key == "step_time_si_pct":
-            if h.note:
+            if h.note.startswith(CROSSING_VERDICT):
+                out.append((h.label, "n/a", "", f"{CROSSING_VERDICT} (film on a treadmill at "
+                            "120 fps or more to compare sides)"))
+            elif h.note:
                 out.append((h.label, "n/a", "", "not assessable at "
                             f"{c.result.pose['fps']:.0f} fps from one side (film at 120 fps "
                             "or more to compare sides)"))
