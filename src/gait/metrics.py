@@ -295,8 +295,8 @@ def stance_speeds_px_s(track: PoseTrack, events: GaitEvents, foot: str) -> np.nd
 
 
 #: How step and stride length are got without a belt speed (they are approximate).
-SPEED_FROM_IMAGE_NOTE = ("speed over the ground from the image (pelvis and stance foot) ÷ the "
-                         "body-height scale (approximate)")
+SPEED_FROM_IMAGE_NOTE = ("speed over the ground from the image (pelvis, and on a treadmill the "
+                         "stance foot) ÷ the body-height scale (approximate)")
 #: Relative error (one SD) of the pelvis's mean forward speed in the image as the
 #: runner's speed in the near leg's plane: the hips lie half a pelvis width
 #: (about 0.1 m) behind that plane, 1-3 % of a 3-10 m camera distance.
@@ -309,22 +309,31 @@ def travel_speed_px_s(track: PoseTrack, events: GaitEvents) -> tuple[float, floa
     The stance foot rests on the ground, so the runner moves over the ground
     at the pelvis's mean forward speed plus the near foot's backward speed
     in stance: on a treadmill the pelvis stays put and the foot moves back at
-    belt speed; overground (fixed camera) the foot stays put and the pelvis
-    crosses the frame. Used for step length when only a body height is given.
+    belt speed. A runner crossing the frame (`ViewInfo.crosses_frame`) runs
+    over still ground, so the pelvis's speed alone is taken: the stance
+    foot's measured speed there is the pose model's drift, not the ground's
+    (on the twenty rendered runners and walkers crossing the frame of
+    ``scripts/overground_accuracy.py`` and docs/rendered_accuracy.md it put
+    the body-height stride length −11 to +11 % off, +7 to +11 % on every
+    left-facing walker; without it +1.7 to +4.5 %). Used for step length
+    when only a body height is given.
 
     Returns
     -------
     (float, float)
         Speed and its expected error (one SD: `SCALE_POSE_REL_ERROR` "belt
         speed" of the foot's part, `PELVIS_SPEED_REL_ERROR` of the pelvis's
-        part); NaN when the near foot has no complete stance.
+        part); NaN when the pelvis is not tracked, or on a treadmill when
+        the near foot has no complete stance.
     """
-    near = events.view.near_side or "left"
-    stance = stance_speeds_px_s(track, events, near)
     t = track.t_s
     inside = (t >= events.segment_s[0]) & (t <= events.segment_s[1])
     hip_x = 0.5 * (track.xy_px[:, lm.LEFT_HIP, 0] + track.xy_px[:, lm.RIGHT_HIP, 0])
     ok = inside & np.isfinite(hip_x)
+    if events.view.crosses_frame:
+        stance = np.zeros(1)
+    else:
+        stance = stance_speeds_px_s(track, events, events.view.near_side or "left")
     if stance.size == 0 or ok.sum() < 2:
         return float("nan"), float("nan")
     foot = float(np.median(stance))
