@@ -330,13 +330,14 @@ def travel_speed_px_s(track: PoseTrack, events: GaitEvents) -> tuple[float, floa
     inside = (t >= events.segment_s[0]) & (t <= events.segment_s[1])
     hip_x = 0.5 * (track.xy_px[:, lm.LEFT_HIP, 0] + track.xy_px[:, lm.RIGHT_HIP, 0])
     ok = inside & np.isfinite(hip_x)
-    if events.view.crosses_frame:
-        stance = np.zeros(1)
-    else:
-        stance = stance_speeds_px_s(track, events, events.view.near_side or "left")
-    if stance.size == 0 or ok.sum() < 2:
+    if ok.sum() < 2:
         return float("nan"), float("nan")
-    foot = float(np.median(stance))
+    foot = 0.0
+    if not events.view.crosses_frame:
+        stance = stance_speeds_px_s(track, events, events.view.near_side or "left")
+        if stance.size == 0:
+            return float("nan"), float("nan")
+        foot = float(np.median(stance))
     pelvis = events.view.facing * float(np.polyfit(t[ok], hip_x[ok], 1)[0])
     error = float(np.hypot(SCALE_POSE_REL_ERROR["belt speed"] * abs(foot),
                            PELVIS_SPEED_REL_ERROR * abs(pelvis)))
