@@ -102,6 +102,19 @@ def test_without_belt_speed_lengths_are_none_but_step_change_is_known():
     assert "unknown" in p.summary.text
 
 
+def test_an_estimated_speed_sets_the_threshold_only_without_a_belt_speed():
+    """180 steps/min is already high at the 2.98 m/s assumed without a speed, not at an
+    estimated 3.6 m/s; a belt speed, when given, is the one used."""
+    assumed = cadence_prescription(180.0)
+    estimated = cadence_prescription(180.0, estimated_speed_ms=3.6)
+    belt = cadence_prescription(180.0, belt_speed_ms=2.5, estimated_speed_ms=3.6)
+    assert assumed.already_high and not estimated.already_high and belt.already_high
+    assert estimated.high_cadence_threshold_spm == pytest.approx(high_cadence_threshold_spm(3.6))
+    assert belt.high_cadence_threshold_spm == pytest.approx(high_cadence_threshold_spm(2.5))
+    assert "about 3.6 m/s, the speed estimated" in estimated.summary.text
+    assert estimated.step_length_m is None  # lengths still need the belt speed
+
+
 # --------------------------------------------------------------------------------------------
 # evidence attached to the prescription
 # --------------------------------------------------------------------------------------------

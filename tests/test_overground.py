@@ -200,3 +200,31 @@ def test_runner_crossing_the_frame_meets_the_issue_bar(fps, cadence, asymmetry, 
     stride = result["summary"]["stride_length_m"]
     assert stride["approximate"]
     assert abs(stride["value"] - truth["stride_length_m"]) <= stride["expected_error"]
+
+
+def test_crossing_runner_is_advised_at_the_speed_estimated_from_body_height():
+    """Over ground there is no belt: the report gives the speed estimated from the body
+    height, judges the cadence against it (180 steps/min is already high at the 2.98 m/s
+    assumed without a speed, not at 3.6 m/s) and asks for no belt speed."""
+    from gait.advice import high_cadence_threshold_spm
+    from gait.report import build_content
+    from gait.report.content import NO_SPEED_OVER_GROUND
+
+    params = SynthParams(**CROSSING, fps=120, cadence_spm=180.0, belt_speed_kmh=13.0, seed=1)
+    track, truth = synthetic_track(params)
+    content = build_content(analyze_track(track, options=AnalysisOptions(
+        height_m=truth["height_m"])))
+    speed_ms = truth["belt_speed_ms"]
+    assert high_cadence_threshold_spm() < 180.0 < high_cadence_threshold_spm(speed_ms)
+    facts = dict(content.clip_facts)
+    assert "Belt speed" not in facts and facts["Speed"].startswith("over ground, about ")
+    estimated = float(facts["Speed"].split("about ")[1].split(" m/s")[0])
+    assert estimated == pytest.approx(speed_ms, abs=0.15)
+    prescription = content.prescription
+    assert not prescription.already_high
+    assert prescription.high_cadence_threshold_spm == pytest.approx(
+        high_cadence_threshold_spm(speed_ms), abs=1.0)
+    assert "estimated from the video and the body height" in prescription.summary.text
+    assert content.lengths_note == NO_SPEED_OVER_GROUND
+    [symmetry] = [item for item in content.checklist if item.key == "stride_symmetry"]
+    assert symmetry.basis.startswith(CROSSING_VERDICT)

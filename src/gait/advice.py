@@ -288,7 +288,7 @@ def high_cadence_threshold_spm(belt_speed_ms: float | None = None) -> float:
     Parameters
     ----------
     belt_speed_ms : float or None
-        Belt speed, m/s.
+        Running speed, m/s: the belt's on a treadmill.
 
     Returns
     -------
@@ -432,6 +432,7 @@ def cadence_prescription(
     cadence_spm: float,
     *,
     belt_speed_ms: float | None = None,
+    estimated_speed_ms: float | None = None,
     increases_pct: tuple[float, ...] = STUDIED_INCREASES_PCT,
 ) -> CadencePrescription:
     """Cadence targets, their evidence, a retraining plan and questions for the clinician.
@@ -443,6 +444,11 @@ def cadence_prescription(
     belt_speed_ms : float, optional
         Belt speed during filming, m/s. Needed for step lengths and steps per km
         and to judge cadence against speed.
+    estimated_speed_ms : float, optional
+        Running speed estimated from the video (image speed scaled by the
+        body height: approximate), m/s. Without a belt speed it sets the
+        threshold for an already high cadence, said to be estimated; step
+        lengths and steps per km still need the belt speed.
     increases_pct : tuple of float, default `STUDIED_INCREASES_PCT` (5, 7.5 and 10)
         Cadence increases to prescribe, percent; each in (0, 15].
 
@@ -461,6 +467,7 @@ def cadence_prescription(
     """
     _check_positive("cadence_spm", cadence_spm, _MAX_CADENCE_SPM, "steps/min")
     _check_positive("belt_speed_ms", belt_speed_ms, _MAX_BELT_SPEED_MS, "m/s")
+    _check_positive("estimated_speed_ms", estimated_speed_ms, _MAX_BELT_SPEED_MS, "m/s")
     if not increases_pct:
         raise InvalidOptionError("increases_pct is empty; give at least one increase, e.g. (5.0, 10.0).")
     for inc in increases_pct:
@@ -492,13 +499,16 @@ def cadence_prescription(
             )
         )
 
-    threshold = high_cadence_threshold_spm(belt_speed_ms)
+    speed_ms = belt_speed_ms if belt_speed_ms is not None else estimated_speed_ms
+    threshold = high_cadence_threshold_spm(speed_ms)
     already_high = cadence_spm >= threshold
-    speed_text = (
-        "the belt speed is unknown, so 178 steps/min (measured at 2.98 m/s) is used"
-        if belt_speed_ms is None
-        else f"at {_fmt(belt_speed_ms, 2)} m/s the threshold is {_fmt(threshold)} steps/min"
-    )
+    if belt_speed_ms is not None:
+        speed_text = f"at {_fmt(belt_speed_ms, 2)} m/s the threshold is {_fmt(threshold)} steps/min"
+    elif estimated_speed_ms is not None:
+        speed_text = (f"at about {_fmt(estimated_speed_ms, 1)} m/s, the speed estimated from the "
+                      f"video and the body height, the threshold is {_fmt(threshold)} steps/min")
+    else:
+        speed_text = "the running speed is unknown, so 178 steps/min (measured at 2.98 m/s) is used"
     if already_high:
         summary = _sd(
             f"Cadence is {_fmt(cadence_spm)} steps/min, already high for the speed "
@@ -512,7 +522,7 @@ def cadence_prescription(
     else:
         summary = _sd(
             f"Cadence is {_fmt(cadence_spm)} steps/min ({speed_text}; not already high). The "
-            "most-studied form change is +5-10% at the same treadmill speed, which lowers knee "
+            "most-studied form change is +5-10% at the same running speed, which lowers knee "
             "load per step; because it adds steps, the saving per km is smaller.",
             "norms.already_high_rule_secondary",
             "step_rate.increment",

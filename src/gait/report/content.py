@@ -207,6 +207,8 @@ class ReportContent:
         Plain remarks for the overview (e.g. why a section is left out).
     metronome_files : dict of str to str
         Increase label (e.g. "+5%") -> metronome track (MP3) beside the report.
+    lengths_note : str
+        Why the targets come without step lengths (no belt speed); "" with one.
     """
 
     result: GaitResult
@@ -224,6 +226,15 @@ class ReportContent:
     inputs: RunnerInputs
     notes: tuple[str, ...] = ()
     metronome_files: dict = field(default_factory=dict)
+    lengths_note: str = ""
+
+
+#: Under the cadence targets, why they come without step lengths.
+NO_BELT_SPEED = ("Step lengths and steps per km need the belt speed: analyse again with the "
+                 "belt speed (--belt-speed); the targets themselves do not depend on it.")
+NO_SPEED_OVER_GROUND = ("Step lengths and steps per km need a measured speed; over ground it is "
+                        "only estimated from the body height, so they are left out. The targets "
+                        "themselves do not depend on it.")
 
 
 def metronome_file_name(increase_pct: float) -> str:
@@ -236,6 +247,30 @@ def _value(summary: dict | None) -> float | None:
         return None
     v = float(summary["value"])
     return v if math.isfinite(v) else None
+
+
+def estimated_speed_ms(r: dict) -> float | None:
+    """Running speed estimated from the video and the body height, m/s.
+
+    Without a belt speed, `gait.metrics` scales the runner's image speed by
+    the body height and gives the stride as that speed times two steps at the
+    measured cadence, so the speed is stride length × cadence / 120.
+
+    Parameters
+    ----------
+    r : dict
+        A result as `GaitResult.to_dict` gives it.
+
+    Returns
+    -------
+    float or None
+        None with a belt speed, or without a body-height stride length.
+    """
+    if r["options"].get("belt_speed_ms") or r["scale"].get("method") != "body height":
+        return None
+    stride = _value(r["summary"].get("stride_length_m"))
+    cadence = _value(r["summary"].get("cadence_spm"))
+    return None if stride is None or cadence is None else stride * cadence / 120.0
 
 
 def _headline(r: dict) -> tuple[HeadlineMetric, ...]:
@@ -275,6 +310,19 @@ def _si_error_pct(r: dict, key: str) -> float | None:
     return (diff_err if diff_err is not None else math.hypot(el, er)) / abs(mean) * 100.0
 
 
+def _speed_fact(r: dict) -> tuple[str, str]:
+    """The clip-facts row on speed: the belt's, or over ground the estimated one."""
+    belt = r["options"].get("belt_speed_ms")
+    if belt:
+        return "Belt speed", f"{belt * KMH_PER_MS:.1f} km/h ({belt:.2f} m/s)"
+    speed = estimated_speed_ms(r)
+    if r["view"].get("crosses_frame"):
+        return "Speed", ("over ground, not measured (give the body height)" if speed is None else
+                         f"over ground, about {speed:.1f} m/s (estimated from body height)")
+    return "Belt speed", "not given (step length " + (
+        "scaled from body height" if r["options"].get("height_m") else "not measured") + ")"
+
+
 def _clip_facts(r: dict) -> tuple[tuple[str, str], ...]:
     video, seg = r["video"], r["segment_s"]
     belt = r["options"].get("belt_speed_ms")
@@ -288,9 +336,7 @@ def _clip_facts(r: dict) -> tuple[tuple[str, str], ...]:
         ("Frame size", f"{r['pose']['size_px'][0]} × {r['pose']['size_px'][1]} px"),
         ("View", f"{r['view']['view']} ({'detected' if r['view'].get('detected_automatically') else 'given'})"),
         ("Gait", r["gait_mode"]),
-        ("Belt speed", f"{belt * KMH_PER_MS:.1f} km/h ({belt:.2f} m/s)" if belt else
-         "not given (step length " + ("scaled from body height" if r["options"].get("height_m")
-                                      else "not measured") + ")"),
+        _speed_fact(r),
         ("Analysed", f"{seg[0]:.1f}-{seg[1]:.1f} s, {len(r['events'])} foot contacts"),
         ("Person found in", f"{r['pose']['detected_fraction']:.0%} of frames"),
     ]
@@ -408,7 +454,8 @@ def build_content(result: GaitResult, *, inputs: RunnerInputs = RunnerInputs(),
     belt = r["options"].get("belt_speed_ms")
     running = r["gait_mode"] == "running"
     prescription = None if cadence is None or not running else cadence_prescription(
-        cadence, belt_speed_ms=belt, increases_pct=increases_pct)
+        cadence, belt_speed_ms=belt, estimated_speed_ms=estimated_speed_ms(r),
+        increases_pct=increases_pct)
     notes = () if running else (
         "This clip shows walking (each foot is on the ground for more than half of the "
         "stride). The cadence prescription and the form references in this report come from "
@@ -425,8 +472,9 @@ def build_content(result: GaitResult, *, inputs: RunnerInputs = RunnerInputs(),
         two_week_distance_increase_pct=inputs.two_week_distance_increase_pct,
         strength_sessions_per_week=inputs.strength_sessions_per_week)
     if a.get("symmetry_index_pct") is not None and step_si is None:
-        why = (f"not measurable from this clip ({r['pose']['fps']:.0f} fps, side view); "
-               "film at 120 fps or more to compare sides")
+        why = (f"{not_assessable_reason('step_time_ms', a.get('note', ''))} "
+               f"({r['pose']['fps']:.0f} fps, side view); film on a treadmill at 120 fps or more "
+               "to compare sides")
         checklist = [replace(i, basis=why)
                      if i.key == "stride_symmetry" else i for i in checklist]
     created = r["created_utc"].replace("T", " ").replace("+00:00", " UTC")
@@ -448,4 +496,6 @@ def build_content(result: GaitResult, *, inputs: RunnerInputs = RunnerInputs(),
         metronome_files={} if prescription is None else {
             f"+{t.increase_pct:g}%": metronome_file_name(t.increase_pct)
             for t in prescription.targets},
+        lengths_note="" if belt else (NO_SPEED_OVER_GROUND if r["view"].get("crosses_frame")
+                                      else NO_BELT_SPEED),
     )

@@ -15,7 +15,7 @@ from .citations import CitationIndex
 from .content import ReportContent
 from .html import (Section, audio, bullet_list, esc, figure, paragraph, render_page,
                    status_badge, table, tile, video)
-from .wording import (BILATERAL_NOTE, DETECTABLE_NOTE, GROUP_TITLES, NO_BELT_SPEED,
+from .wording import (BILATERAL_NOTE, DETECTABLE_NOTE, GROUP_TITLES,
                       bilateral_comparison, bilateral_values, checklist_status, clip_footer, effect_text, finding_groups,
                       frontal_facts, frontal_intro, headline_tiles, measurement_notes,
                       overlay_note, target_rows)
@@ -74,8 +74,8 @@ def _prescription(c: ReportContent, refs: CitationIndex) -> Section:
                 esc(r["step_length"]), esc(r["steps_per_km"])] for r in trs],
               numeric_cols=(1, 2, 3, 4)),
     ]
-    if p.belt_speed_ms is None:
-        body.append(paragraph(NO_BELT_SPEED, cls="small"))
+    if c.lengths_note:
+        body.append(paragraph(c.lengths_note, cls="small"))
     body.append("<h3>What the evidence says each increase does to load</h3>")
     for r in trs:
         body.append(paragraph(f"{r['increase']} ({r['target']} steps/min){r['studied_note']}:")

@@ -19,7 +19,7 @@ from .citations import CitationIndex
 from .content import ReportContent
 from .pdf import (FRAME_WIDTH_PT, PdfSection, ShrinkToFit, bullets, image, markup, para,
                   render_pdf, table, text, tiles)
-from .wording import (BILATERAL_NOTE, DETECTABLE_NOTE, GROUP_TITLES, NO_BELT_SPEED,
+from .wording import (BILATERAL_NOTE, DETECTABLE_NOTE, GROUP_TITLES,
                       bilateral_comparison, bilateral_values, checklist_status, clip_footer, effect_text, finding_groups,
                       frontal_facts, frontal_intro, headline_tiles, measurement_notes,
                       overlay_note, page_footer, target_rows)
@@ -90,8 +90,8 @@ def _prescription(c: ReportContent, refs: CitationIndex) -> PdfSection:
                      [[r["increase"], r["target"], r["bpm"], r["step_length"], r["steps_per_km"]]
                       for r in trs],
                      col_widths_frac=(0.16, 0.2, 0.2, 0.22, 0.22), numeric_cols=(1, 2, 3, 4)))
-    if p.belt_speed_ms is None:
-        out.append(para(NO_BELT_SPEED, style="small"))
+    if c.lengths_note:
+        out.append(para(c.lengths_note, style="small"))
     out.append(para("What the evidence says each increase does to load", style="h3"))
     for r in trs:
         out.append(para(f"{r['increase']} ({r['target']} steps/min){r['studied_note']}:",

@@ -20,9 +20,6 @@ GROUP_TITLES = {
     "info": "Shown for information: no validated reference, or not assessable from this clip",
 }
 
-NO_BELT_SPEED = ("Step lengths and steps per km need the belt speed: analyse again with the "
-                 "belt speed (--belt-speed); the targets themselves do not depend on it.")
-
 _CHECK_STATUS = {"met": "met", "not met": "not met", "unknown": "ask"}
 
 
@@ -101,7 +98,8 @@ def headline_tiles(c: ReportContent) -> list[tuple[str, str, str, str]]:
             spread += f" · IQR {h.fmt(h.q1)}–{h.fmt(h.q3)}"
         spread += f" · {h.n} steps"
         if h.approximate:
-            spread += " · approximate: scaled from body height (give the belt speed)"
+            spread += " · approximate: scaled from body height" + (
+                "" if c.result.view.get("crosses_frame") else " (give the belt speed)")
         out.append((h.label, h.fmt(h.value), h.unit, spread))
     return out
 
