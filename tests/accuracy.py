@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gait.synth import SynthParams
+from gait.synth import OVERGROUND_FRAMING, SynthParams
 
 
 #: Issue 3 outcome 6, the bar on synthetic tracks and rendered videos: cadence
@@ -47,11 +47,10 @@ RENDERED = {
                                  fps=240.0, facing="right", seed=2),
 }
 
-#: A runner crossing a 1920 px wide frame of a fixed camera over still ground, filmed
-#: from 8 m (a 58° lens) with the runner 70 % of the frame's height: about 3 s of the
-#: 6 s show the whole runner, 6-8 timeable contacts (``tests/test_overground.py``).
-CROSSING = dict(overground=True, width_px=1920, height_px=540, body_height_frac=0.7,
-                camera_distance_m=8.0, duty_factor=0.33, duration_s=6.0)
+#: A runner crossing the frame of a fixed camera over still ground (`OVERGROUND_FRAMING`):
+#: about 3 s of the 6 s show the whole runner, 6-8 timeable contacts
+#: (``tests/test_overground.py``).
+CROSSING = dict(overground=True, **OVERGROUND_FRAMING, duty_factor=0.33)
 #: Before the toe-offs and after the landings, the samples that time an event (s).
 TIMING_MARGIN_S = (0.15, 0.1)
 

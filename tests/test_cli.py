@@ -251,6 +251,33 @@ def test_file_system_refusal_is_one_line_and_exit_11(monkeypatch, capsys):
     assert err == ["gait: error: /somewhere/results.json: Permission denied"]
 
 
+@pytest.mark.parametrize("gait, overground", [("walking", True), ("running", False)])
+def test_synth_renders_walkers_and_crossings_framed_for_them(tmp_path, capsys, gait, overground):
+    """Defaults follow the gait (a 170 steps/min runner would be refused as a walker) and
+    the framing the setting: a crossing gets the wide frame of `OVERGROUND_FRAMING`, whose
+    numbers the options' help repeats."""
+    from gait.synth import OVERGROUND_FRAMING
+
+    out = tmp_path / "s.mp4"
+    argv = ["synth", str(out), "--gait", gait, "--duration", "0.5"] + (
+        ["--overground"] if overground else [])
+    assert main(argv) == 0
+    truth = json.loads(out.with_suffix(".truth.json").read_text())
+    assert (truth["gait"], truth["params"]["overground"]) == (gait, overground)
+    assert truth["cadence_spm"] == pytest.approx(110.0 if gait == "walking" else 170.0)
+    wide = [OVERGROUND_FRAMING["width_px"], OVERGROUND_FRAMING["height_px"]]
+    assert truth["size_px"] == (wide if overground else [640, 480])
+    assert truth["camera"]["distance_m"] == (OVERGROUND_FRAMING["camera_distance_m"]
+                                             if overground else 4.0)
+    assert truth["duration_s"] == pytest.approx(0.5)
+    with pytest.raises(SystemExit):
+        main(["synth", "--help"])
+    helptext = " ".join(capsys.readouterr().out.split())
+    assert f"{wide[0]}x{wide[1]} with --overground" in helptext
+    assert f"{OVERGROUND_FRAMING['duration_s']:g} with --overground" in helptext
+    assert f"filmed from {OVERGROUND_FRAMING['camera_distance_m']:g} m" in helptext
+
+
 def test_synth_does_not_overwrite_an_existing_truth_file(tmp_path, capsys):
     out = tmp_path / "s.mp4"
     truth = out.with_suffix(".truth.json")
@@ -267,4 +294,6 @@ def test_synth_errors_name_the_option_typed(tmp_path, capsys):
     assert "duty_factor (--duty-factor) must be" in capsys.readouterr().err
     assert main(["synth", str(tmp_path / "s.mp4"), "--size", "10x10"]) == 2
     assert "(--size)" in capsys.readouterr().err
+    assert main(["synth", str(tmp_path / "s.mp4"), "--overground", "--occlusion"]) == 2
+    assert "occlusion must be False overground" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())

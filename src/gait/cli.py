@@ -225,18 +225,30 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_workers_option(ba)
 
     sy = sub.add_parser("synth", help="render a synthetic runner video with known truth",
-                        description="Render a synthetic treadmill runner (side view, or from "
-                                    "behind with --view rear) and write OUT plus OUT's "
-                                    ".truth.json with the exact gait events.")
+                        description="Render a synthetic runner or walker, on a treadmill (side "
+                                    "view, or from behind with --view rear) or crossing the "
+                                    "frame over still ground (--overground), and write OUT plus "
+                                    "OUT's .truth.json with the exact gait events.")
     sy.add_argument("out", type=_user_path, help="output video (.mp4 or .avi)")
-    sy.add_argument("--cadence", type=_positive_float, default=170.0, help="steps/min")
-    sy.add_argument("--belt-speed-kmh", type=_positive_float, default=10.0)
+    sy.add_argument("--gait", choices=tuple(SYNTH_GAIT_DEFAULTS), default="running")
+    sy.add_argument("--cadence", type=_positive_float,
+                    help="steps/min (default %s)" % _by_gait("cadence_spm"))
+    sy.add_argument("--belt-speed-kmh", type=_positive_float,
+                    help="belt speed, or the speed over the ground with --overground "
+                         "(default %s)" % _by_gait("belt_speed_kmh"))
     sy.add_argument("--asymmetry", type=float, default=0.0,
                     help="step-time symmetry index in %% (positive: longer left step)")
-    sy.add_argument("--duty-factor", type=_positive_float, default=0.36)
+    sy.add_argument("--duty-factor", type=_positive_float,
+                    help="share of the stride a foot is on the ground (default %s)"
+                         % _by_gait("duty_factor"))
+    sy.add_argument("--overground", action="store_true",
+                    help="side view: the person crosses the frame of a fixed camera over a "
+                         "still track, filmed from 8 m")
     sy.add_argument("--fps", type=_positive_float, default=30.0)
-    sy.add_argument("--duration", type=_positive_float, default=10.0, help="seconds")
-    sy.add_argument("--size", default="640x480", help="WIDTHxHEIGHT in pixels")
+    sy.add_argument("--duration", type=_positive_float,
+                    help="seconds (default 10, 6 with --overground)")
+    sy.add_argument("--size", help="WIDTHxHEIGHT in pixels (default 640x480, 1920x540 with "
+                                   "--overground)")
     sy.add_argument("--facing", choices=("left", "right"), default="left")
     sy.add_argument("--foot-strike", choices=("rear", "mid", "fore"), default="rear")
     sy.add_argument("--occlusion", action="store_true", help="draw a treadmill console in front")
@@ -421,17 +433,47 @@ SYNTH_FLAGS = {
     "duration_s": "--duration", "width_px": "--size", "height_px": "--size",
     "image_noise_std": "--image-noise", "pelvic_drop_left_deg": "--pelvic-drop",
     "pelvic_drop_right_deg": "--pelvic-drop", "step_width_m": "--step-width-cm / 100",
-    "camera_roll_deg": "--camera-roll",
+    "camera_roll_deg": "--camera-roll", "overground": "--overground",
 }
+
+
+#: `gait synth` defaults that depend on the gait: cadence (steps/min), belt speed (km/h),
+#: duty factor (inside `gait.synth.SynthParams`' ranges for that gait).
+SYNTH_GAIT_DEFAULTS = {
+    "running": {"cadence_spm": 170.0, "belt_speed_kmh": 10.0, "duty_factor": 0.36},
+    "walking": {"cadence_spm": 110.0, "belt_speed_kmh": 4.5, "duty_factor": 0.62},
+}
+
+
+def _by_gait(field: str) -> str:
+    """A gait-dependent `gait synth` default for its help, e.g. "170 running, 110 walking"."""
+    return ", ".join(f"{d[field]:g} {gait}" for gait, d in SYNTH_GAIT_DEFAULTS.items())
+
+
+def _synth_framing(args: argparse.Namespace) -> dict:
+    """Frame size, duration and camera of `gait synth`: the options given, else the defaults
+    of a treadmill clip or, with --overground, of a crossing (`gait.synth.OVERGROUND_FRAMING`;
+    its numbers are repeated in the options' help)."""
+    from .synth import OVERGROUND_FRAMING
+
+    framing = dict(OVERGROUND_FRAMING) if args.overground else {
+        "width_px": 640, "height_px": 480, "duration_s": 10.0}
+    if args.size is not None:
+        try:
+            framing["width_px"], framing["height_px"] = (int(v)
+                                                         for v in args.size.lower().split("x"))
+        except ValueError:
+            raise InvalidOptionError(f"--size must look like 640x480, got {args.size!r}") from None
+    if args.duration is not None:
+        framing["duration_s"] = args.duration
+    return framing
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
     from .synth import SynthParams, render_video, truth_path
 
-    try:
-        width, height = (int(v) for v in args.size.lower().split("x"))
-    except ValueError:
-        raise InvalidOptionError(f"--size must look like 640x480, got {args.size!r}") from None
+    framing = _synth_framing(args)
+    gait = SYNTH_GAIT_DEFAULTS[args.gait]
     truth = truth_path(args.out)
     for path in (args.out, truth):  # a folder in the way, or a folder that cannot be written
         check_writable_file(path, "OUT")
@@ -441,9 +483,12 @@ def _cmd_synth(args: argparse.Namespace) -> int:
                                 "overwrite")
     try:
         params = SynthParams(
-            cadence_spm=args.cadence, belt_speed_kmh=args.belt_speed_kmh,
-            step_time_asymmetry_pct=args.asymmetry, duty_factor=args.duty_factor, fps=args.fps,
-            duration_s=args.duration, width_px=width, height_px=height, facing=args.facing,
+            **framing, gait=args.gait, overground=args.overground,
+            cadence_spm=gait["cadence_spm"] if args.cadence is None else args.cadence,
+            belt_speed_kmh=(gait["belt_speed_kmh"] if args.belt_speed_kmh is None
+                            else args.belt_speed_kmh),
+            duty_factor=gait["duty_factor"] if args.duty_factor is None else args.duty_factor,
+            step_time_asymmetry_pct=args.asymmetry, fps=args.fps, facing=args.facing,
             foot_strike=args.foot_strike, occlusion=args.occlusion,
             image_noise_std=args.image_noise, seed=args.seed, view=args.view,
             pelvic_drop_left_deg=args.pelvic_drop[0], pelvic_drop_right_deg=args.pelvic_drop[1],
