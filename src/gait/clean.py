@@ -416,14 +416,21 @@ def estimate_noise_px(xy_px: np.ndarray, *, fs: float, cutoff_hz: float) -> floa
 def _stride_period_s(xy_px: np.ndarray, *, fs: float) -> float:
     """Stride period in seconds from both ankles' positions ahead of the hip.
 
-    Gaps are bridged linearly for this estimate only. NaN when an ankle is
-    missing in half the frames or more, or the clip is too short to hold a
-    stride.
+    Read over the tracked span, from the first frame in which both ankles
+    are found to the last: a runner crossing the frame is out of view
+    before and after it. Gaps inside the span are bridged linearly for this
+    estimate only. NaN when an ankle is missing in half the span's frames or
+    more, or the span is too short to hold a stride.
     """
+    both = np.isfinite(xy_px[:, [LEG[side][2] for side in ("left", "right")], 0]).all(axis=1)
+    if not both.any():
+        return float("nan")
+    first, last = np.flatnonzero(both)[[0, -1]]
+    span = xy_px[first:last + 1]
     ahead = []
     for side in ("left", "right"):
         hip, _, ankle = LEG[side][:3]
-        u = xy_px[:, ankle, 0] - xy_px[:, hip, 0]
+        u = span[:, ankle, 0] - span[:, hip, 0]
         ok = np.isfinite(u)
         if ok.sum() <= u.size / 2:
             return float("nan")
