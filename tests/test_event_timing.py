@@ -126,3 +126,11 @@ def test_rigid_coordinates_need_both_linear_terms():
     no_jump[3] = False  # the airborne side's linear term
     with pytest.raises(ValueError, match="linear"):
         et._solve_rigid(np.ones((5, 6)), np.ones((5, 2)), no_jump, 3)
+
+
+@pytest.mark.parametrize("fps, landing, kink", [
+    (30, True, False), (30, False, False), (60, True, True), (60, False, False),
+    (99, False, False), (100, False, True), (240, False, True)])
+def test_the_pooled_kink_times_lift_offs_from_100_fps_and_landings_from_50(fps, landing, kink):
+    """Eight frames a side of the 80 ms window for lift-offs, four for landings."""
+    assert et.uses_pooled_kink(fps, landing=landing) == kink

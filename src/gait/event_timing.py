@@ -688,8 +688,8 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
     -------
     dict of AlignedEvents
     """
-    frames = max(WINDOW_S, MIN_WINDOW_FRAMES / fs) * fs
-    kink = frames >= KINK_MIN_FRAMES or (landing and frames >= KINK_CHECKED_FRAMES)
+    frames = _window_frames(fs)
+    kink = uses_pooled_kink(fs, landing=landing)
     out = _align_jointly(t_s, y_px, first_s, fs=fs, use_kink=kink, trusted=trusted,
                          heights_px=heights_px, landing=landing, pinned=pinned,
                          rigid_axes=rigid_axes, scale=scale)
@@ -706,6 +706,34 @@ def align_feet(t_s: np.ndarray, y_px: dict[str, np.ndarray], first_s: dict[str, 
                              heights_px=None, landing=landing, pinned=pinned,
                              rigid_axes=rigid_axes, scale=scale)
     return out
+
+
+def _window_frames(fs: float) -> float:
+    """Frames on each side of an event in the fitted window."""
+    return max(WINDOW_S, MIN_WINDOW_FRAMES / fs) * fs
+
+
+def uses_pooled_kink(fs: float, *, landing: bool) -> bool:
+    """Whether `align_feet` first tries the pooled kink for the events' common timing.
+
+    From `KINK_MIN_FRAMES` frames a side of the window (100 fps), and for
+    landings from `KINK_CHECKED_FRAMES` (50 fps). Otherwise landings take the
+    pooled touch, and lift-offs keep the common timing of their first guesses
+    wherever the pooled touch would move it by more than a frame.
+
+    Parameters
+    ----------
+    fs : float
+        Sampling rate in Hz.
+    landing : bool
+        True for initial contacts, False for toe-offs.
+
+    Returns
+    -------
+    bool
+    """
+    frames = _window_frames(fs)
+    return frames >= KINK_MIN_FRAMES or (landing and frames >= KINK_CHECKED_FRAMES)
 
 
 def _moved_too_far(aligned: dict[str, AlignedEvents], fs: float, kink: bool) -> bool:

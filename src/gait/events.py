@@ -46,7 +46,8 @@ from . import landmarks as lm
 from .belt_lift_off import belt_lift_offs, belt_speed_px_s, cut_short
 from .clean import body_scale_px
 from .errors import TooFewStepsError
-from .event_timing import AlignedEvents, align_feet, predict_missing, touch_time
+from .event_timing import (AlignedEvents, align_feet, predict_missing, touch_time,
+                           uses_pooled_kink)
 from .identity import identity_breaks
 from .rhythm import estimate_stride_period
 from .track import PoseTrack
@@ -516,6 +517,22 @@ def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewI
     -------
     GaitEvents
 
+    Notes
+    -----
+    Each stance is first timed from the unfiltered foot height
+    (`_refine_contact`), then refined jointly (`_align_contacts`). For a
+    runner crossing the frame (`ViewInfo.crosses_frame`) filmed below 100 fps
+    the toe-offs' first guesses come from the low-pass filtered height
+    instead: there the lift-offs keep the common timing of their first
+    guesses (`event_timing.uses_pooled_kink`), and with only 5-8 of them in
+    view, and no belt to time them against, the unfiltered guesses' scatter
+    (SD about 20 ms at 60 fps with 2 px jitter) could put it a frame or more
+    late. On a treadmill the unfiltered guesses stay: there the filtered ones
+    put the bundled 30 fps sample's lift-offs 1.6 frames late through
+    MediaPipe; and from 100 fps on, where the pooled kink times the lift-offs,
+    they moved two rendered crossing runners' events 30-70 ms
+    (docs/rendered_accuracy.md).
+
     Raises
     ------
     TooFewStepsError
@@ -535,6 +552,9 @@ def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewI
                for f in SIDES}
     period = clip_stride_period_s(track, view=view, segment=(start, stop))
 
+    # few lift-offs and no belt: first guesses from the low-pass filtered height where
+    # their common timing is kept (see Notes)
+    smooth_lift_offs = view.crosses_frame and not uses_pooled_kink(fs, landing=False)
     contacts: list[FootEvent] = []
     notes = [f"stride period from autocorrelation: {period * 1000:.0f} ms"]
     for foot in SIDES:
@@ -559,6 +579,10 @@ def detect_events(track: PoseTrack, *, raw: PoseTrack | None = None, view: ViewI
             if ev is None:
                 continue
             ic_s, to_s = ev
+            if smooth_lift_offs:
+                smooth = _refine_contact(t, s["height"], k, nxt[0], threshold=threshold)
+                if smooth is not None and smooth[1] > ic_s:
+                    to_s = smooth[1]
             i0 = int(np.clip(np.searchsorted(t, ic_s), 0, t.size - 1))
             i1 = int(np.clip(np.searchsorted(t, to_s), 0, t.size - 1))
             vis = stance_visibility(track, foot, start + i0, start + i1)

@@ -747,10 +747,10 @@ CROSSING_CADENCE_ERROR_SPM = 1.7
 #: Verdict on a timing-based left/right difference of a runner crossing the frame.
 CROSSING_VERDICT = "not assessable for a runner crossing the frame"
 #: Why a runner crossing the frame has no timing-based left/right finding: the same ten
-#: runs read the step-time SI of a symmetric runner −43 to +20 points off (RMS 19).
+#: runs read the step-time SI of a symmetric runner −29 to +20 points off (RMS 16).
 CROSSING_ASYMMETRY_NOTE = (
     "runner crossing the frame: on rendered runners crossing the frame the pose model put the "
-    "step-time asymmetry of a symmetric runner up to 43 points off (legs' labels swapped for "
+    "step-time asymmetry of a symmetric runner up to 29 points off (legs' labels swapped for "
     "several frames, few steps), so this left/right difference is not a finding; film on a "
     "treadmill at 120 fps or more to compare sides")
 

@@ -42,7 +42,7 @@ VIEWS = ("auto", "side", "side-left", "side-right", "rear", "front")
 CROSSING_RUNNER_WARNING = (
     "runner crossing the frame: gait is less accurate here than on a treadmill; on rendered "
     "runners crossing the frame its pose model put the cadence up to 3.4 steps/min and the "
-    "step-time asymmetry up to 43 points off, and most landings 10-40 ms early; treat these "
+    "step-time asymmetry up to 29 points off, and landings up to 40 ms early; treat these "
     "numbers as rough and film on a treadmill (side view, 10 s or more) for numbers to act on")
 #: Belt speeds accepted, m/s (1.1-43 km/h, 0.7-26.8 mph).
 BELT_SPEED_RANGE_MS = (0.3, 12.0)
