@@ -266,7 +266,7 @@ def estimated_speed_ms(r: dict) -> float | None:
     float or None
         None with a belt speed, or without a body-height stride length.
     """
-    if r["options"].get("belt_speed_ms") or r["scale"].get("method") != "body height":
+    if r["options"].get("belt_speed_ms") or (r.get("scale") or {}).get("method") != "body height":
         return None
     stride = _value(r["summary"].get("stride_length_m"))
     cadence = _value(r["summary"].get("cadence_spm"))
