@@ -744,15 +744,28 @@ POSE_STEP_DIFFERENCE_MS = 22.0
 #: treadmill clips cut into 2.7 s pieces read 0.19 steps/min RMS, within their stated
 #: error, so the excess is the crossing's (leg-label swaps that last, few strides).
 CROSSING_CADENCE_ERROR_SPM = 1.7
-#: Error (one SD) of contact time (ms), flight time (ms) and duty factor (%) of a runner
-#: crossing the frame: the RMS errors over the same ten runs (contact time −68 to +160 ms,
-#: flight time −57 to +24 ms, duty factor −12.7 to +8.0 points), where gait stated 23-32 ms,
-#: 22-32 ms and 3.4-5.0 points (a toe-off given to the wrong foot, or timed 300 ms late).
-CROSSING_INTERVAL_ERROR = {"contact_time_ms": 60.0, "flight_time_ms": 32.0,
-                           "duty_factor_pct": 6.5}
-#: Why the contact intervals of a runner crossing the frame are approximate.
-CROSSING_INTERVAL_NOTE = ("runner crossing the frame: on rendered runners crossing the frame "
-                          "contact times read up to 160 ms off (RMS 60 ms)")
+#: Metrics of a runner crossing the frame whose stated error fell short on the same ten
+#: runs: (RMS error there, range of the errors), in the metric's unit. Gait had stated
+#: contact time 23-32 ms, flight time 22-32 ms, duty factor 3.4-5.0 points, overstride
+#: 2.2-2.4 cm (2.5-2.6 % of leg length), knee flexion at contact 1.2-1.5° and shin angle
+#: 2.6-2.8°: a toe-off given to the wrong foot or timed 300 ms late moves the contact
+#: intervals, and landings up to 40 ms early, seen obliquely near the frame's edges, the
+#: angles and the overstride at contact. Such a runner states at least the RMS error.
+CROSSING_ERRORS = {
+    "contact_time_ms": (60.0, "−68 to +160"), "flight_time_ms": (32.0, "−57 to +24"),
+    "duty_factor_pct": (6.5, "−12.7 to +8.0"), "overstride_cm": (4.3, "−5.7 to +7.8"),
+    "overstride_pct_leg": (5.5, "−5.8 to +9.9"), "knee_flexion_ic_deg": (3.8, "−8.1 to +4.1"),
+    "shin_angle_deg": (3.1, "−5.5 to +4.1"),
+}
+
+
+def crossing_note(name: str) -> str:
+    """Why metric `name` of a runner crossing the frame is approximate (`CROSSING_ERRORS`)."""
+    rms, errors = CROSSING_ERRORS[name]
+    return (f"runner crossing the frame: on rendered runners crossing the frame this read "
+            f"{errors} {_UNITS[name]} off (RMS {rms:g})")
+
+
 #: Verdict on a timing-based left/right difference of a runner crossing the frame.
 CROSSING_VERDICT = "not assessable for a runner crossing the frame"
 #: Why a runner crossing the frame has no timing-based left/right finding: the same ten
@@ -913,13 +926,13 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
         summary[name] = _with_systematic_errors(
             summarise(values, unit, pse, approx, note, shared), name, scale=scale, fps=fps,
             noise_px=noise_px, step_hz=2.0 * stride_f_hz)
-        if crossing_run and name in CROSSING_INTERVAL_ERROR:
+        if crossing_run and name in CROSSING_ERRORS:
             rough = summary[name]
             summary[name] = replace(
                 rough, approximate=True, expected_error=max(rough.expected_error,
-                                                            CROSSING_INTERVAL_ERROR[name]),
-                note=f"{rough.note}; {CROSSING_INTERVAL_NOTE}" if rough.note
-                else CROSSING_INTERVAL_NOTE)
+                                                            CROSSING_ERRORS[name][0]),
+                note=f"{rough.note}; {crossing_note(name)}" if rough.note
+                else crossing_note(name))
         for side in ("left", "right"):
             side_vals = np.array([r[name] for r in rows if r["foot"] == side], dtype=float)
             side_approx = approx or (name in IC_TO_INTERVALS and side == cut)
