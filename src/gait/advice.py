@@ -568,7 +568,7 @@ def cadence_prescription(
         ),
         _sd(
             "Change gradually with the cue 'shorter, quicker, lighter steps', keeping the same "
-            "treadmill speed.",
+            "speed (on a treadmill, the same belt speed).",
             "step_rate.barton_experts",
             "caution.same_speed",
         ),
@@ -617,8 +617,8 @@ def cadence_prescription(
             "caution.race_secondary",
         ),
         _sd(
-            "Will training and re-testing happen at the filmed treadmill speed? Cadence targets "
-            "are only valid at an unchanged speed.",
+            "Will training and re-testing happen at the filmed speed (on a treadmill, the same "
+            "belt speed)? Cadence targets are only valid at an unchanged speed.",
             "caution.same_speed",
             "load.petersen_same_speed",
         ),
@@ -1456,8 +1456,8 @@ def return_to_run_checklist(
     items.append(
         ChecklistItem(
             "baseline_at_speed",
-            "Is a baseline cadence recorded at the runner's usual treadmill speed, so later "
-            "sessions can be compared at the same speed?",
+            "Is a baseline cadence recorded at the runner's usual speed (on a treadmill, belt "
+            "speed), so later sessions can be compared at the same speed?",
             "met" if have_baseline else "unknown",
             (
                 f"measured {_fmt(cadence_spm)} steps/min at {_fmt(belt_speed_ms, 2)} m/s"
