@@ -202,6 +202,9 @@ class GaitMetrics:
     lost_foot : str or None
         The foot whose stances the pose model cut short (`short_stance_foot`):
         contact time, flight time and duty factor come from the other foot.
+    crossing_run : bool
+        A runner crossing the frame over still ground (`ViewInfo.crosses_frame`,
+        running): its errors are stated to at least `CROSSING_ERRORS`.
     """
 
     steps: tuple[dict, ...]
@@ -212,6 +215,7 @@ class GaitMetrics:
     cadence_check: dict
     warnings: tuple[str, ...] = field(default_factory=tuple)
     lost_foot: str | None = None
+    crossing_run: bool = False
 
 
 def _json_number(v):
@@ -997,7 +1001,7 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
     cadence_check = {"spectral_spm": cadence_spec, "from_contacts_spm": cadence_ev,
                      "contacts_used": n_ev}
     return GaitMetrics(tuple(rows), summary, per_side, asym, scale, cadence_check,
-                       tuple(warnings), lost_foot=cut)
+                       tuple(warnings), lost_foot=cut, crossing_run=crossing_run)
 
 
 def _with_systematic_errors(s: Summary, name: str, *, scale: Scale, fps: float,

@@ -181,7 +181,7 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
     warnings += _capture_warnings(track, metrics.summary["cadence_spm"].value,
                                   metrics.summary["duty_factor_pct"].value, options,
                                   walking=gait.mode == "walking", analysed_s=events.segment_s)
-    if view.crosses_frame and gait.mode == "running":
+    if metrics.crossing_run:
         warnings.append(CROSSING_RUNNER_WARNING)
     detected = float(track.detected.mean())
     return GaitResult(

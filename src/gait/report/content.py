@@ -325,7 +325,6 @@ def _speed_fact(r: dict) -> tuple[str, str]:
 
 def _clip_facts(r: dict) -> tuple[tuple[str, str], ...]:
     video, seg = r["video"], r["segment_s"]
-    belt = r["options"].get("belt_speed_ms")
     facts = [
         ("Clip", f"{r['source']}"),
         ("Duration", f"{video['duration_s']:.1f} s" if video.get("duration_s") else
