@@ -63,6 +63,12 @@ RENDERED_OVERGROUND = {
 }
 
 
+def whole_body_in_frame(xy_px: np.ndarray, width_px: int) -> np.ndarray:
+    """Frames in which every landmark of `xy_px` (shape (n, 33, 2), pixels) lies inside
+    a frame `width_px` wide, shape (n,)."""
+    return np.all((xy_px[..., 0] >= 0) & (xy_px[..., 0] < width_px), axis=1)
+
+
 def timeable_events(truth: dict, exact_xy_px: np.ndarray, t_s: np.ndarray,
                     width_px: int) -> list[dict]:
     """True contacts of a crossing runner whose timing samples show the whole runner.
@@ -78,7 +84,7 @@ def timeable_events(truth: dict, exact_xy_px: np.ndarray, t_s: np.ndarray,
     width_px : int
         Frame width, pixels.
     """
-    inside = np.all((exact_xy_px[..., 0] >= 0) & (exact_xy_px[..., 0] < width_px), axis=1)
+    inside = whole_body_in_frame(exact_xy_px, width_px)
     first, last = t_s[inside][[0, -1]]
     return [e for e in truth["events"]
             if e["ic_s"] - TIMING_MARGIN_S[0] >= first and e["to_s"] + TIMING_MARGIN_S[1] <= last]

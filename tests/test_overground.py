@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from accuracy import (CADENCE_TOL_SPM, CROSSING, EVENT_SHARE_MIN, SI_TOL_POINTS, match_events,
-                      timeable_events)
+                      timeable_events, whole_body_in_frame)
 from gait.events import FRONTAL_SHOULDER_RATIO, crosses_frame, crossing_scale, detect_view
 from gait.landmarks import LEG
 from gait.metrics import (CROSSING_ASYMMETRY_NOTE, CROSSING_CADENCE_ERROR_SPM,
@@ -241,7 +241,7 @@ def test_crossing_runner_contact_inside_a_dropout_is_recovered(fps):
     params = SynthParams(**CROSSING, fps=fps, cadence_spm=170.0, seed=1)
     track, truth = synthetic_track(params)
     xy, vis = track.xy_px.copy(), track.visibility.copy()
-    outside = ~np.all((xy[..., 0] >= 0) & (xy[..., 0] < params.width_px), axis=1)
+    outside = ~whole_body_in_frame(xy, params.width_px)
     xy[outside], vis[outside] = np.nan, np.nan
     assert outside.mean() > 0.5
     timeable = timeable_events(truth, track.xy_px, track.t_s, params.width_px)
