@@ -451,13 +451,12 @@ def _by_gait(field: str) -> str:
 
 
 def _synth_framing(args: argparse.Namespace) -> dict:
-    """Frame size, duration and camera of `gait synth`: the options given, else the defaults
-    of a treadmill clip or, with --overground, of a crossing (`gait.synth.OVERGROUND_FRAMING`;
-    its numbers are repeated in the options' help)."""
+    """Frame size, duration and camera of `gait synth`: the options given, else, with
+    --overground, a crossing's (`gait.synth.OVERGROUND_FRAMING`; its numbers are repeated in
+    the options' help), else `SynthParams`' own defaults (a treadmill clip)."""
     from .synth import OVERGROUND_FRAMING
 
-    framing = dict(OVERGROUND_FRAMING) if args.overground else {
-        "width_px": 640, "height_px": 480, "duration_s": 10.0}
+    framing = dict(OVERGROUND_FRAMING) if args.overground else {}
     if args.size is not None:
         try:
             framing["width_px"], framing["height_px"] = (int(v)
