@@ -757,8 +757,9 @@ CROSSING_CADENCE_ERROR_SPM = 1.7
 #: 2.6-2.8°, peak knee flexion 3.6-3.7° and foot-strike angle 4.1-4.2°: a toe-off given to
 #: the wrong foot or timed 300 ms late moves the contact intervals, and landings up to 40 ms
 #: early, seen obliquely near the frame's edges, the angles and the overstride. Such a
-#: runner states at least the RMS error. (On the rendered treadmill clips every one of these
-#: reads within its stated error: RMS 0.4-0.8 of it.)
+#: runner states at least the RMS error (``scripts/overground_accuracy.py`` prints these
+#: numbers). On the rendered treadmill clips every one of them reads within its stated
+#: error (RMS 0.4-0.9 of it).
 CROSSING_ERRORS = {
     "contact_time_ms": (60.0, "−68 to +160"), "flight_time_ms": (32.0, "−57 to +24"),
     "duty_factor_pct": (6.5, "−12.7 to +8.0"), "overstride_cm": (4.3, "−5.7 to +7.8"),
