@@ -253,10 +253,10 @@ def test_file_system_refusal_is_one_line_and_exit_11(monkeypatch, capsys):
 
 @pytest.mark.parametrize("gait, overground", [("walking", True), ("running", False)])
 def test_synth_renders_walkers_and_crossings_framed_for_them(tmp_path, capsys, gait, overground):
-    """Defaults follow the gait (a 170 steps/min runner would be refused as a walker) and
-    the framing the setting: a crossing gets the wide frame of `OVERGROUND_FRAMING`, whose
-    numbers the options' help repeats."""
-    from gait.synth import OVERGROUND_FRAMING
+    """Defaults follow the gait (`GAIT_DEFAULTS`: a 170 steps/min runner would be refused as a
+    walker) and the framing the setting: a crossing gets the wide frame of
+    `OVERGROUND_FRAMING`. The options' help repeats both."""
+    from gait.synth import GAIT_DEFAULTS, OVERGROUND_FRAMING
 
     out = tmp_path / "s.mp4"
     argv = ["synth", str(out), "--gait", gait, "--duration", "0.5"] + (
@@ -264,7 +264,8 @@ def test_synth_renders_walkers_and_crossings_framed_for_them(tmp_path, capsys, g
     assert main(argv) == 0
     truth = json.loads(out.with_suffix(".truth.json").read_text())
     assert (truth["gait"], truth["params"]["overground"]) == (gait, overground)
-    assert truth["cadence_spm"] == pytest.approx(110.0 if gait == "walking" else 170.0)
+    for field in ("cadence_spm", "duty_factor", "belt_speed_kmh", "vertical_oscillation_m"):
+        assert truth[field] == GAIT_DEFAULTS[gait][field]
     wide = [OVERGROUND_FRAMING["width_px"], OVERGROUND_FRAMING["height_px"]]
     assert truth["size_px"] == (wide if overground else [640, 480])
     assert truth["camera"]["distance_m"] == (OVERGROUND_FRAMING["camera_distance_m"]
@@ -276,6 +277,10 @@ def test_synth_renders_walkers_and_crossings_framed_for_them(tmp_path, capsys, g
     assert f"{wide[0]}x{wide[1]} with --overground" in helptext
     assert f"{OVERGROUND_FRAMING['duration_s']:g} with --overground" in helptext
     assert f"filmed from {OVERGROUND_FRAMING['camera_distance_m']:g} m" in helptext
+    for option, field in (("steps/min", "cadence_spm"), ("--overground", "belt_speed_kmh"),
+                          ("on the ground", "duty_factor")):
+        by_gait = ", ".join(f"{d[field]:g} {g}" for g, d in GAIT_DEFAULTS.items())
+        assert f"{option} (default {by_gait})" in helptext
 
 
 def test_synth_does_not_overwrite_an_existing_truth_file(tmp_path, capsys):

@@ -268,8 +268,7 @@ def _joined(*parts: SynthParams):
 
 
 START_UP_WALK = SynthParams(gait="walking", cadence_spm=100, duty_factor=0.64, belt_speed_kmh=4.5,
-                            overstride_m=0.25, vertical_oscillation_m=0.04, duration_s=4, fps=60,
-                            noise_px=0.5, seed=1)
+                            duration_s=4, fps=60, noise_px=0.5, seed=1)
 START_UP_RUN = SynthParams(cadence_spm=172, belt_speed_kmh=11.0, duration_s=12, fps=60,
                            noise_px=0.5, seed=3)
 

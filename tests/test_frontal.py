@@ -297,8 +297,7 @@ def test_rear_view_start_up_or_cool_down_is_left_out(order):
 
     fps = 30
     parts = {"walk": SynthParams(view="rear", fps=fps, gait="walking", cadence_spm=100,
-                                 duty_factor=0.64, belt_speed_kmh=4.5, overstride_m=0.25,
-                                 vertical_oscillation_m=0.04, duration_s=4, seed=1),
+                                 duty_factor=0.64, belt_speed_kmh=4.5, duration_s=4, seed=1),
              "run": SynthParams(view="rear", fps=fps, cadence_spm=172, belt_speed_kmh=11.0,
                                 duration_s=12, seed=3)}
     tracks = [rear_track(parts[name])[0] for name in order]
@@ -321,8 +320,7 @@ def test_rear_short_analysis_warning_gives_the_analysed_part_not_the_clip():
 
     fps = 30
     walk = rear_track(SynthParams(view="rear", fps=fps, gait="walking", cadence_spm=100,
-                                  duty_factor=0.64, belt_speed_kmh=4.5, overstride_m=0.25,
-                                  vertical_oscillation_m=0.04, duration_s=5, seed=1))[0]
+                                  duty_factor=0.64, belt_speed_kmh=4.5, duration_s=5, seed=1))[0]
     run = rear_track(SynthParams(view="rear", fps=fps, cadence_spm=172, belt_speed_kmh=11.0,
                                  duration_s=8, seed=3))[0]
     xy = np.concatenate([walk.xy_px, run.xy_px])

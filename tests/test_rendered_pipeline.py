@@ -213,7 +213,7 @@ def test_start_up_walking_is_cut_through_the_whole_pipeline(tmp_path):
     from gait.synth import SynthParams, render_video
 
     walk = SynthParams(gait="walking", cadence_spm=100, duty_factor=0.64, belt_speed_kmh=4.5,
-                       overstride_m=0.25, vertical_oscillation_m=0.04, duration_s=4, seed=1)
+                       duration_s=4, seed=1)
     run = dataclasses.replace(SynthParams(cadence_spm=172, belt_speed_kmh=11.0, seed=3),
                               duration_s=12)
     render_video(tmp_path / "walk.mp4", walk)

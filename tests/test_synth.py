@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -315,6 +316,31 @@ def test_truth_angles_at_initial_contact_match_the_landmarks():
     flex = 180 - math.degrees(math.acos(a @ b / np.linalg.norm(a) / np.linalg.norm(b)))
     assert side_truth["knee_flexion_deg"] == pytest.approx(flex, abs=1e-9)
     assert 5 < truth["knee_flexion_at_ic_deg"] < 60
+
+
+@pytest.mark.parametrize("kw", [{}, dict(cadence_spm=100, duty_factor=0.64),
+                                dict(cadence_spm=125, duty_factor=0.66),
+                                dict(cadence_spm=95, belt_speed_kmh=3.0),
+                                dict(cadence_spm=130, belt_speed_kmh=7.0, duty_factor=0.58)])
+def test_walker_lands_with_a_nearly_straight_knee_and_the_heel_well_ahead(kw):
+    """A walker's default heel-ahead distance is the one that lets the hip ride highest; it
+    lands as people walk, the knee nearly straight and the shin inclined forwards (it used to
+    land on a 65 deg knee with the shin tilted back 22 deg, 0.10 m ahead as a runner)."""
+    from gait.synth._model import highest_hip_overstride_m
+
+    p = SynthParams(gait="walking", **kw)
+    _, truth = synthetic_track(p)
+    assert truth["overstride_m"] == p.overstride_m == highest_hip_overstride_m(p)
+    assert 0.2 < p.overstride_m < 0.4
+    for side in ("left", "right"):
+        at_ic = truth["at_ic_by_foot"][side]
+        assert 5 < at_ic["knee_flexion_deg"] < 10
+        assert 12 < at_ic["shin_angle_deg"] < 25
+        assert at_ic["heel_ahead_of_hip_m"] == pytest.approx(p.overstride_m, abs=0.02)
+    # a centimetre either way lowers the hip
+    for moved in (p.overstride_m - 0.01, p.overstride_m + 0.01):
+        lower = RunnerModel(dataclasses.replace(p, overstride_m=moved)).hip_height_m
+        assert lower < truth["mean_hip_height_m"]
 
 
 # ----------------------------------------------------------------- parameters

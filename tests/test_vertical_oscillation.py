@@ -143,9 +143,10 @@ def test_walker_oscillation_in_cm_is_within_its_stated_error(where, cadence, dut
     sinusoid than a runner's, still read by the step harmonic. 30 fps, 1 px jitter; the
     treadmill walker scaled by belt speed (distant camera), the overground one by body height
     (10 m camera). Measured -1.8 to +3.0 % over eight such runs, against a stated error of
-    7-10 % (the pose model's amplitude error and the scale's)."""
-    base = dict(gait="walking", fps=30, cadence_spm=cadence, duty_factor=duty, overstride_m=0.25,
-                vertical_oscillation_m=0.04, noise_px=1.0, seed=seed)
+    7-12 % (the pose model's amplitude error and the scale's); the same range before the
+    walker landed with a straight knee."""
+    base = dict(gait="walking", fps=30, cadence_spm=cadence, duty_factor=duty, noise_px=1.0,
+                seed=seed)
     if where == "treadmill":
         params = SynthParams(**base, belt_speed_kmh=4.5, duration_s=10, camera_distance_m=INF)
     else:

@@ -230,17 +230,18 @@ def _build_parser() -> argparse.ArgumentParser:
                                     "frame over still ground (--overground), and write OUT plus "
                                     "OUT's .truth.json with the exact gait events.")
     sy.add_argument("out", type=_user_path, help="output video (.mp4 or .avi)")
-    sy.add_argument("--gait", choices=tuple(SYNTH_GAIT_DEFAULTS), default="running")
+    # the gait defaults below repeat gait.synth.GAIT_DEFAULTS (imported only to render)
+    sy.add_argument("--gait", choices=("running", "walking"), default="running")
     sy.add_argument("--cadence", type=_positive_float,
-                    help="steps/min (default %s)" % _by_gait("cadence_spm"))
+                    help="steps/min (default 170 running, 110 walking)")
     sy.add_argument("--belt-speed-kmh", type=_positive_float,
                     help="belt speed, or the speed over the ground with --overground "
-                         "(default %s)" % _by_gait("belt_speed_kmh"))
+                         "(default 10 running, 4.5 walking)")
     sy.add_argument("--asymmetry", type=float, default=0.0,
                     help="step-time symmetry index in %% (positive: longer left step)")
     sy.add_argument("--duty-factor", type=_positive_float,
-                    help="share of the stride a foot is on the ground (default %s)"
-                         % _by_gait("duty_factor"))
+                    help="share of the stride a foot is on the ground (default 0.36 running, "
+                         "0.62 walking)")
     sy.add_argument("--overground", action="store_true",
                     help="side view: the person crosses the frame of a fixed camera over a "
                          "still track, filmed from 8 m")
@@ -437,19 +438,6 @@ SYNTH_FLAGS = {
 }
 
 
-#: `gait synth` defaults that depend on the gait: cadence (steps/min), belt speed (km/h),
-#: duty factor (inside `gait.synth.SynthParams`' ranges for that gait).
-SYNTH_GAIT_DEFAULTS = {
-    "running": {"cadence_spm": 170.0, "belt_speed_kmh": 10.0, "duty_factor": 0.36},
-    "walking": {"cadence_spm": 110.0, "belt_speed_kmh": 4.5, "duty_factor": 0.62},
-}
-
-
-def _by_gait(field: str) -> str:
-    """A gait-dependent `gait synth` default for its help, e.g. "170 running, 110 walking"."""
-    return ", ".join(f"{d[field]:g} {gait}" for gait, d in SYNTH_GAIT_DEFAULTS.items())
-
-
 def _synth_framing(args: argparse.Namespace) -> dict:
     """Frame size, duration and camera of `gait synth`: the options given, else, with
     --overground, a crossing's (`gait.synth.OVERGROUND_FRAMING`; its numbers are repeated in
@@ -472,7 +460,6 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     from .synth import SynthParams, render_video, truth_path
 
     framing = _synth_framing(args)
-    gait = SYNTH_GAIT_DEFAULTS[args.gait]
     truth = truth_path(args.out)
     for path in (args.out, truth):  # a folder in the way, or a folder that cannot be written
         check_writable_file(path, "OUT")
@@ -483,10 +470,8 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     try:
         params = SynthParams(
             **framing, gait=args.gait, overground=args.overground,
-            cadence_spm=gait["cadence_spm"] if args.cadence is None else args.cadence,
-            belt_speed_kmh=(gait["belt_speed_kmh"] if args.belt_speed_kmh is None
-                            else args.belt_speed_kmh),
-            duty_factor=gait["duty_factor"] if args.duty_factor is None else args.duty_factor,
+            cadence_spm=args.cadence, belt_speed_kmh=args.belt_speed_kmh,
+            duty_factor=args.duty_factor,
             step_time_asymmetry_pct=args.asymmetry, fps=args.fps, facing=args.facing,
             foot_strike=args.foot_strike, occlusion=args.occlusion,
             image_noise_std=args.image_noise, seed=args.seed, view=args.view,

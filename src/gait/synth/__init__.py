@@ -32,13 +32,14 @@ ankle ahead of the knee.
 
 from ._camera import Camera
 from ._model import RunnerModel
-from ._params import OVERGROUND_FRAMING, SynthParams
+from ._params import GAIT_DEFAULTS, OVERGROUND_FRAMING, SynthParams
 from ._rear import RearCamera, RearModel, rear_track
 from ._render import render_frames, render_video
 from ._track import synthetic_track
 from ._truth import TRUTH_SCHEMA, truth_path
 
 __all__ = [
+    "GAIT_DEFAULTS",
     "OVERGROUND_FRAMING",
     "TRUTH_SCHEMA",
     "Camera",

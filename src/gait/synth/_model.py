@@ -11,7 +11,7 @@ Movement*, 4th ed. (2009), fig. 4.1.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.interpolate import CubicHermiteSpline
@@ -33,8 +33,11 @@ _HEEL_OFF_FRAC = 0.55
 # dipping through the belt at slow belts or short contacts).
 _MAX_SWING_OVERSHOOT_DEG = 30.0
 _MIN_TOE_CLEARANCE_M = 0.04
-# Largest hip-ankle distance during stance as a fraction of thigh + shank.
-_MAX_STANCE_REACH = 0.99
+# Largest hip-ankle distance during stance as a fraction of thigh + shank, per gait: a
+# runner's knee stays bent by at least 16 deg, a walker's straightens to 7 deg at contact
+# (about 5 deg in normal walking, Perry & Burnfield, *Gait Analysis*, 2nd ed., 2010; kept
+# off full extension, where the knee's direction is undefined).
+_MAX_STANCE_REACH = {"running": 0.99, "walking": 0.998}
 # Lowest mean hip height accepted, as a fraction of standing height (knee
 # flexion in mid-stance would exceed ~70 deg below it).
 _MIN_HIP_HEIGHT_FRAC = 0.45
@@ -323,7 +326,7 @@ class RunnerModel:
         dx, dy = self._hip_offset(self._model_time(t))
         st = foot["in_contact"]
         ax, ay = foot["ankle"][st, 0] - dx[st], foot["ankle"][st, 1] - dy[st]
-        reach = _MAX_STANCE_REACH * self.body.leg_m
+        reach = _MAX_STANCE_REACH[self.params.gait] * self.body.leg_m
         # highest hip with sqrt(ax^2 + (h - ay)^2) <= reach at every stance sample
         room = np.clip(reach**2 - ax**2, 0.0, None)
         height = float(np.min(ay + np.sqrt(room)))
@@ -454,3 +457,38 @@ class RunnerModel:
         """Mid-shoulder (x, y) in metres, shape (n, 2): the trunk leans `trunk_lean_deg` forwards."""
         lean = math.radians(self.params.trunk_lean_deg)
         return self.hip_m(t_s) + self.body.trunk_m * np.array([math.sin(lean), math.cos(lean)])
+
+
+def highest_hip_overstride_m(params: SynthParams) -> float:
+    """Heel-ahead-of-hip distance at contact (m) that lets `params`' hip ride highest.
+
+    The stance leg's reach limits the hip at both ends of the stance: a heel
+    landing further ahead lowers it at contact, one landing further back at
+    toe-off. The highest hip, found to the millimetre between 0 and 0.45 m,
+    has the leg at its full stance reach at both ends, as a walker's is.
+
+    Parameters
+    ----------
+    params : SynthParams
+        The walker; its own `overstride_m` is ignored.
+
+    Returns
+    -------
+    float
+        Overstride in metres, rounded to the millimetre.
+    """
+    def hip_height_m(overstride_m: float) -> float:
+        try:
+            return RunnerModel(replace(params, overstride_m=overstride_m)).hip_height_m
+        except InvalidOptionError:
+            return -math.inf
+
+    lo, hi = 0.0, 0.45
+    ratio = (math.sqrt(5.0) - 1.0) / 2.0
+    while hi - lo > 0.0005:  # golden-section search: the height has one maximum
+        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+        if hip_height_m(a) >= hip_height_m(b):
+            hi = b
+        else:
+            lo = a
+    return round((lo + hi) / 2, 3)

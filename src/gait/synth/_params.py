@@ -11,6 +11,13 @@ FACINGS = ("left", "right")
 VIEWS = ("side", "rear")
 FOOT_STRIKES = ("rear", "mid", "fore")
 GAITS = ("running", "walking")
+#: Defaults of the gait-dependent parameters (those left None), per gait.
+GAIT_DEFAULTS = {
+    "running": {"cadence_spm": 170.0, "belt_speed_kmh": 10.0, "duty_factor": 0.36,
+                "vertical_oscillation_m": 0.08},
+    "walking": {"cadence_spm": 110.0, "belt_speed_kmh": 4.5, "duty_factor": 0.62,
+                "vertical_oscillation_m": 0.04},
+}
 #: Camera and clip of a person crossing the frame over still ground (``overground=True``):
 #: a 1920 x 540 frame filmed from 8 m (a 58° lens), the person 70 % of the frame high, so
 #: about 3 s of a 6 s clip are in view at running speed, as in a clip of a runner passing
@@ -26,15 +33,19 @@ class SynthParams:
     All values are validated on construction; an impossible value raises
     `gait.errors.InvalidOptionError`.
 
+    Parameters left None take their gait's default (`GAIT_DEFAULTS`: 170
+    steps/min, 10 km/h, duty factor 0.36 and 8 cm running; 110 steps/min,
+    4.5 km/h, 0.62 and 4 cm walking) on construction.
+
     Parameters
     ----------
-    cadence_spm : float
+    cadence_spm : float or None
         Steps per minute (a stride is two steps). Stride time is
         ``120 / cadence_spm`` seconds.
-    belt_speed_kmh : float
+    belt_speed_kmh : float or None
         Treadmill belt speed in km/h; the belt moves backwards (against the
         running direction).
-    duty_factor : float
+    duty_factor : float or None
         Contact time of one foot divided by stride time. Running must leave
         a flight phase, i.e. be below ``0.5 * (1 - |step_time_asymmetry_pct|
         / 200)``; walking must leave a double-support phase before each
@@ -44,15 +55,19 @@ class SynthParams:
         Robinson symmetry index of step time in percent, signed: the left
         step (right initial contact -> left initial contact) lasts
         ``T/2 * (1 + a/200)``, the right step ``T/2 * (1 - a/200)``.
-    overstride_m : float
+    overstride_m : float or None
         Horizontal distance of the heel ahead of the mid-hip at initial
-        contact, in metres.
+        contact, in metres. None (the default) gives 0.10 m for running and,
+        for walking, the distance that lets the hip ride highest: the stance
+        then spans the hip and the knee straightens to about 7 deg at contact
+        (resolved on construction, rounded to the millimetre).
     trunk_lean_deg : float
         Forward lean of the mid-hip -> mid-shoulder line from vertical.
     height_m : float
         Standing body height; segment lengths follow from it (Winter 2009).
-    vertical_oscillation_m : float
-        Peak-to-trough vertical travel of the mid-hip within each step.
+    vertical_oscillation_m : float or None
+        Peak-to-trough vertical travel of the mid-hip within each step, in
+        metres.
     hip_sway_m : float
         Peak-to-trough fore-aft travel of the mid-hip within each step
         (most forward at initial contact).
@@ -125,14 +140,14 @@ class SynthParams:
         appears rising to the image right by this angle.
     """
 
-    cadence_spm: float = 170.0
-    belt_speed_kmh: float = 10.0
-    duty_factor: float = 0.36
+    cadence_spm: float | None = None
+    belt_speed_kmh: float | None = None
+    duty_factor: float | None = None
     step_time_asymmetry_pct: float = 0.0
-    overstride_m: float = 0.10
+    overstride_m: float | None = None
     trunk_lean_deg: float = 5.0
     height_m: float = 1.75
-    vertical_oscillation_m: float = 0.08
+    vertical_oscillation_m: float | None = None
     hip_sway_m: float = 0.02
     foot_strike: str = "rear"
     touchdown_vertical_speed_ms: float = 0.7
@@ -159,6 +174,9 @@ class SynthParams:
 
     def __post_init__(self) -> None:
         _check_choice("gait", self.gait, GAITS)
+        for name, value in GAIT_DEFAULTS[self.gait].items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, value)
         if self.gait == "running":
             _check_range("cadence_spm", self.cadence_spm, 100.0, 260.0)
             _check_range("belt_speed_kmh", self.belt_speed_kmh, 4.0, 25.0)
@@ -186,7 +204,8 @@ class SynthParams:
                 )
         if not isinstance(self.overground, bool):
             raise InvalidOptionError(f"overground must be True or False, got {self.overground!r}")
-        _check_range("overstride_m", self.overstride_m, -0.15, 0.30)
+        if self.overstride_m is not None:
+            _check_range("overstride_m", self.overstride_m, -0.15, 0.45)
         _check_range("trunk_lean_deg", self.trunk_lean_deg, -15.0, 30.0)
         _check_range("height_m", self.height_m, 1.2, 2.2)
         _check_range("vertical_oscillation_m", self.vertical_oscillation_m, 0.0, 0.15)
@@ -228,6 +247,16 @@ class SynthParams:
         _check_range("pelvic_drop_right_deg", self.pelvic_drop_right_deg, -5.0, 15.0)
         _check_range("step_width_m", self.step_width_m, -0.15, 0.35)
         _check_range("camera_roll_deg", self.camera_roll_deg, -10.0, 10.0)
+        if self.overstride_m is None:
+            object.__setattr__(self, "overstride_m", self._default_overstride_m())
+
+    def _default_overstride_m(self) -> float:
+        """`overstride_m` when not given: a runner's 0.10 m, or a walker's highest-hip one."""
+        if self.gait == "running":
+            return 0.10
+        from ._model import highest_hip_overstride_m  # the model needs these params
+
+        return highest_hip_overstride_m(self)
 
     @property
     def belt_speed_ms(self) -> float:
