@@ -35,6 +35,13 @@ METRICS = ("contact_time_ms", "flight_time_ms", "duty_factor_pct", "overstride_p
            "peak_knee_flexion_stance_deg", "foot_strike_angle_deg", "trunk_lean_deg")
 
 
+def _difference(seen: dict, exact: dict) -> float:
+    """`seen`'s value minus `exact`'s; NaN where either has none (a walker's flight time)."""
+    if seen["value"] is None or exact["value"] is None:
+        return float("nan")
+    return seen["value"] - exact["value"]
+
+
 def clip_errors(video: Path, cache_dir: Path | None) -> dict[str, dict[str, float]]:
     """``{metric: {"near": error, "far": error}}``: MediaPipe's median minus the exact one."""
     truth = truth_of(video)
@@ -51,7 +58,7 @@ def clip_errors(video: Path, cache_dir: Path | None) -> dict[str, dict[str, floa
             out[name] = {"near": err, "far": err}
             continue
         out[name] = {role: float("nan") if name in IC_TO_INTERVALS and foot == cut
-                     else seen["per_side"][foot][name]["value"] - exact["per_side"][foot][name]["value"]
+                     else _difference(seen["per_side"][foot][name], exact["per_side"][foot][name])
                      for role, foot in feet.items()}
     return out
 

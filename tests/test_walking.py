@@ -175,6 +175,24 @@ def test_walker_warnings_do_not_mention_flight_or_a_runner():
     assert any("walker was not found" in w for w in result["warnings"])
 
 
+def test_walker_states_the_pose_models_errors_measured_on_walkers():
+    """MediaPipe reads a walker's angles and contact times worse than a runner's (eight
+    rendered walkers, `WALKING_POSE_MODEL_ERROR`: a knee landing nearly straight reads 1-9°
+    bent); a walker's summary states those errors, a runner's the runners'."""
+    from gait.metrics import POSE_MODEL_ERROR, WALKING_POSE_MODEL_ERROR
+
+    walker, _ = _analyse(_walker("treadmill", fps=60, cadence_spm=100, duty_factor=0.64))
+    runner_track, truth = synthetic_track(SynthParams(fps=60, duration_s=10))
+    runner = analyze_track(runner_track, options=AnalysisOptions(
+        belt_speed_ms=truth["belt_speed_ms"])).to_dict()
+    for result, errors in ((walker, WALKING_POSE_MODEL_ERROR), (runner, POSE_MODEL_ERROR)):
+        for name in ("knee_flexion_ic_deg", "contact_time_ms", "shin_angle_deg"):
+            s = result["summary"][name]
+            assert s["pose_error"] == errors[name]
+            assert s["expected_error"] >= errors[name]
+    assert walker["summary"]["knee_flexion_ic_deg"]["expected_error"] >= 4.5
+
+
 def test_walker_crossing_a_narrow_frame_is_judged_from_the_frames_that_show_them():
     """Crossing the default 640 px frame, the walker is in the picture for under 2 s of 10.
     Far off to either side the camera sees the body obliquely, shoulders apart, and the view

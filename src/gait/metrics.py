@@ -12,7 +12,7 @@ Conventions
   positive forward. Foot-strike angle: heel→toe line at IC relative to the
   same foot's line when flat in mid-stance, positive toe-up.
 - Vertical oscillation of a step: peak-to-peak of the step-frequency
-  harmonic of the hip-and-shoulder height over the stride centred on the
+  harmonic of the shoulders' height over the stride centred on the
   step (`gait.oscillation`); robust to landmark jitter and to where the
   contacts fall.
 - Symmetry index (Robinson type): SI = (L − R) / (0.5 (L + R)) × 100 %; the
@@ -77,8 +77,8 @@ class Summary:
         Why it is approximate, or how it was measured.
     pose_error : float
         The part of `expected_error` that is the pose model's own error in
-        contact timing or at contact (`POSE_MODEL_ERROR`), same unit; 0
-        where none is known. It
+        contact timing or at contact (`POSE_MODEL_ERROR`, for a walker
+        `WALKING_POSE_MODEL_ERROR`), same unit; 0 where none is known. It
         depends on how the runner is filmed (which way they face, framing),
         so two sessions filmed alike share most of it and a before/after
         comparison leaves it out (`gait.history.sdc`).
@@ -713,14 +713,28 @@ POSE_MODEL_ERROR = {"contact_time_ms": 21.0, "flight_time_ms": 19.0, "duty_facto
                     "overstride_pct_leg": 2.5, "shin_angle_deg": 2.5, "knee_flexion_ic_deg": 1.0,
                     "peak_knee_flexion_stance_deg": 3.5, "foot_strike_angle_deg": 4.0,
                     "trunk_lean_deg": 0.5}
+#: The same for walkers: RMS over both feet of eight rendered treadmill walkers
+#: (``gait synth --gait walking``: 110 steps/min, 4.5 km/h, duty factor 0.62, 30 and
+#: 60 fps, both facing directions, seeds 1 and 2; ``scripts/pose_error_calibration.py``).
+#: Measured 37.6 ms contact time (every foot +10 to +73 ms: MediaPipe's lift-offs late),
+#: 3.4 % duty factor, 3.0 % of leg length overstride, 3.2° shin angle, 4.4° knee flexion
+#: at contact (every foot +1 to +9°: a knee landing nearly straight reads bent), 4.5° peak
+#: knee flexion, 6.9° foot-strike angle, 0.4° trunk lean; rounded up as above. A walker
+#: has no flight.
+WALKING_POSE_MODEL_ERROR = {"contact_time_ms": 38.0, "duty_factor_pct": 3.5,
+                            "overstride_pct_leg": 3.0, "shin_angle_deg": 3.5,
+                            "knee_flexion_ic_deg": 4.5, "peak_knee_flexion_stance_deg": 4.5,
+                            "foot_strike_angle_deg": 7.0, "trunk_lean_deg": 0.5}
 
 
-def _pose_error(name: str, scale: Scale) -> float:
-    """`POSE_MODEL_ERROR` of metric `name` in its own unit (0 when none is known)."""
+def _pose_error(name: str, scale: Scale, gait_mode: str) -> float:
+    """The pose model's error of metric `name` in its own unit (0 when none is known):
+    `POSE_MODEL_ERROR`, or `WALKING_POSE_MODEL_ERROR` for a walker."""
+    errors = WALKING_POSE_MODEL_ERROR if gait_mode == "walking" else POSE_MODEL_ERROR
     if name == "overstride_cm":
         leg_cm = 100.0 * scale.leg_length_px / scale.px_per_m
-        return POSE_MODEL_ERROR["overstride_pct_leg"] / 100.0 * leg_cm
-    return POSE_MODEL_ERROR.get(name, 0.0)
+        return errors["overstride_pct_leg"] / 100.0 * leg_cm
+    return errors.get(name, 0.0)
 
 
 def _with_pose_error(s: Summary, error: float) -> Summary:
@@ -936,7 +950,7 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
         values = np.array([r[name] for r in rows if r["foot"] in from_feet], dtype=float)
         summary[name] = _with_systematic_errors(
             summarise(values, unit, pse, approx, note, shared), name, scale=scale, fps=fps,
-            noise_px=noise_px, step_hz=2.0 * stride_f_hz)
+            noise_px=noise_px, step_hz=2.0 * stride_f_hz, gait_mode=gait_mode)
         if crossing_run and name in CROSSING_ERRORS:
             rough = summary[name]
             summary[name] = replace(
@@ -949,7 +963,7 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
             side_approx = approx or (name in IC_TO_INTERVALS and side == cut)
             per_side[side][name] = _with_systematic_errors(
                 summarise(side_vals, unit, pse, side_approx, note, shared), name, scale=scale,
-                fps=fps, noise_px=noise_px, step_hz=2.0 * stride_f_hz)
+                fps=fps, noise_px=noise_px, step_hz=2.0 * stride_f_hz, gait_mode=gait_mode)
     if speed_ms:
         # the mean step and stride over the clip follow from cadence, which is measured far more
         # precisely than any single step: speed × 60 / cadence (running-science.md §6.4, §7)
@@ -1006,23 +1020,24 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
 
 
 def _with_systematic_errors(s: Summary, name: str, *, scale: Scale, fps: float,
-                            noise_px: float, step_hz: float) -> Summary:
+                            noise_px: float, step_hz: float, gait_mode: str) -> Summary:
     """Summary `s` of metric `name` with the errors that do not average out over steps.
 
     Vertical oscillation gets its own expected error (`_vo_summary`), and in
     % of leg length the error of the pose model's leg length; lengths in cm
-    the scale's relative error; every metric its `POSE_MODEL_ERROR`.
+    the scale's relative error; every metric the pose model's error for its
+    gait (`_pose_error`).
     """
     if name in VO_METRICS:
         px_per_unit = (scale.px_per_m / 100.0 if name == "vertical_oscillation_cm"
                        else scale.leg_length_px / 100.0)
-        s = _vo_summary(s, fps, noise_px, step_hz, px_per_unit)
+        s = _vo_summary(s, fps, noise_px, step_hz, px_per_unit, gait_mode)
     if name == "vertical_oscillation_pct_leg":
         # divided by the pose model's leg length, which reads about 5 % short
         s = _with_scale_error(s, SCALE_POSE_REL_ERROR["body height"])
     if name.endswith("_cm"):
         s = _with_scale_error(s, scale.rel_error)
-    return _with_pose_error(s, _pose_error(name, scale))
+    return _with_pose_error(s, _pose_error(name, scale, gait_mode))
 
 
 def _with_scale_error(s: Summary, rel_error: float) -> Summary:
@@ -1033,12 +1048,13 @@ def _with_scale_error(s: Summary, rel_error: float) -> Summary:
 
 
 def _vo_summary(s: Summary, fps: float, noise_px: float, step_hz: float,
-                px_per_unit: float) -> Summary:
+                px_per_unit: float, gait_mode: str) -> Summary:
     """A vertical-oscillation summary with its own expected error and method note."""
     if s.n == 0:
         return s
-    error = oscillation.summary_error(s.value, s.n, noise_px, fps, step_hz, px_per_unit)
-    how = "step-frequency harmonic of the hip-and-shoulder height, one stride per step"
+    error = oscillation.summary_error(s.value, s.n, noise_px, fps, step_hz, px_per_unit,
+                                      gait_mode)
+    how = "step-frequency harmonic of the shoulders' height, one stride per step"
     return replace(s, expected_error=error, note=f"{s.note}; {how}" if s.note else how)
 
 

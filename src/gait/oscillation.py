@@ -1,8 +1,8 @@
-"""Vertical oscillation: the step-frequency harmonic of the trunk's height.
+"""Vertical oscillation: the step-frequency harmonic of the shoulders' height.
 
 Vertical oscillation (VO) is the peak-to-trough vertical travel of the body
-within a step. gait measures it on the *trunk height*: the mean image height
-of both hip and both shoulder landmarks (`TRUNK_POINTS`). Over a stride
+within a step. gait measures it on the *shoulder height*: the mean image
+height of both shoulder landmarks (`SHOULDER_POINTS`). Over a stride
 window centred on each step, that height is fitted by least squares with an
 offset, one harmonic of the stride frequency (a nuisance term that absorbs
 left/right differences) and one harmonic of the step frequency; the step's
@@ -27,13 +27,15 @@ Why this estimator (measured; numbers in the branch report)
   step-frequency amplitude was 0.5-14 % larger than the true hip's on
   seven rendered runners and differed by 9 % between two renders of the
   same runner, with the peaks alternating high and low from step to step
-  (they depend on which leg is forward); the shoulders' was within ±5 %,
-  with a quarter of the hips' jitter. The trunk above the
-  pelvis is nearly rigid, so its vertical travel equals the pelvis's
-  within a few millimetres (a 0.5 m trunk pitching ±3° about a 6° lean
-  moves the shoulders ±3 mm relative to the hips). The mean of hips and
-  shoulders halves the hip landmarks' error while keeping the pelvis in
-  the measurement.
+  (they depend on which leg is forward); on eight rendered walkers it was
+  69-92 % larger (the legs spread furthest in double support, when the
+  pelvis is lowest). The shoulders' was within ±5 % on the runners and
+  0-8 % larger on the walkers, with a quarter of the hips' jitter. The trunk
+  above the pelvis is nearly rigid, so its vertical travel equals the
+  pelvis's within a few millimetres (a 0.5 m trunk pitching ±3° about a 6°
+  lean moves the shoulders ±3 mm relative to the hips): the shoulders
+  measure the pelvis's travel without the hip landmarks' error. (The mean
+  of hips and shoulders, used until 2026-12-07, read walkers 39-56 % high.)
 
 References
 ----------
@@ -48,29 +50,29 @@ import numpy as np
 from . import landmarks as lm
 from .track import PoseTrack
 
-#: Landmarks whose mean image height is the trunk height.
-TRUNK_POINTS = (lm.LEFT_HIP, lm.RIGHT_HIP, lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER)
-#: Share of a window's frames that must hold the trunk for a fit.
+#: Landmarks whose mean image height is the shoulder height.
+SHOULDER_POINTS = (lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER)
+#: Share of a window's frames that must hold the shoulders for a fit.
 MIN_COVERAGE = 0.8
 #: Fewest samples for a fit (it has 5 coefficients).
 MIN_SAMPLES = 8
-#: Relative error (one SD) of the trunk's step-frequency amplitude from
-#: MediaPipe, measured on seven rendered runners (the two bundled samples, the
-#: 30 fps one at +8 % cadence, and four clips of
-#: ``scripts/rendered_accuracy.py --render``: 30 and 60 fps, both facing
-#: directions, 640x480 and 480x360) against their exact landmarks: +1.7 to
-#: +6.0 %, mean +3.8 %, RMS 4.1 %, rounded up. It does not average out over
-#: steps. (The hip midpoint alone: +0.5 to +14 %, RMS 9.5 %.)
-LANDMARK_REL_ERROR = 0.05
+#: Relative error (one SD) of the shoulders' step-frequency amplitude from
+#: MediaPipe, per gait, against the truth: on thirteen rendered runners (the two
+#: bundled samples and the eleven clips of ``scripts/rendered_accuracy.py
+#: --render``, 30-240 fps, both facing directions) -3.5 to +4.3 %, RMS 2.6 %; on
+#: eight rendered treadmill walkers (110 steps/min, 30 and 60 fps, both facing
+#: directions, two seeds) +0.4 to +9.0 %, RMS 6.4 %; rounded up to the half
+#: percent. It does not average out over steps.
+LANDMARK_REL_ERROR = {"running": 0.03, "walking": 0.065}
 
 
-def trunk_height_px(track: PoseTrack) -> np.ndarray:
-    """Mean image y of both hips and both shoulders per frame, in pixels (down).
+def shoulder_height_px(track: PoseTrack) -> np.ndarray:
+    """Mean image y of both shoulders per frame, in pixels (down).
 
-    NaN on frames where any of the four is missing: the mean of a subset
-    would jump by the hip-to-shoulder distance.
+    NaN on frames where either is missing: one shoulder alone would jump by
+    the shoulders' height difference.
     """
-    return track.xy_px[:, list(TRUNK_POINTS), 1].mean(axis=1)
+    return track.xy_px[:, list(SHOULDER_POINTS), 1].mean(axis=1)
 
 
 def step_harmonic_p2p_px(t_s: np.ndarray, height_px: np.ndarray, centres_s: np.ndarray,
@@ -133,21 +135,21 @@ def step_oscillation_px(track: PoseTrack, ic_s: np.ndarray, step_hz: float) -> n
         Step frequency in Hz.
     """
     centres = np.asarray(ic_s, dtype=float) + 0.5 / step_hz
-    return step_harmonic_p2p_px(track.t_s, trunk_height_px(track), centres, step_hz)
+    return step_harmonic_p2p_px(track.t_s, shoulder_height_px(track), centres, step_hz)
 
 
 def summary_error(value: float, n_steps: int, noise_px: float, fps: float, step_hz: float,
-                  px_per_unit: float) -> float:
+                  px_per_unit: float, gait_mode: str = "running") -> float:
     """Expected error (one SD) of the median VO, in the unit of `value`.
 
-    The random part is landmark jitter through the fit: the trunk height
-    averages four landmarks (jitter σ/2), and a least-squares amplitude
-    from N samples has SD (σ/2)·√(2/N), so one step's peak-to-peak has
-    SD σ·√(2/N). Stride windows of consecutive steps overlap by half, so
+    The random part is landmark jitter through the fit: the shoulder height
+    averages two landmarks (jitter σ/√2), and a least-squares amplitude
+    from N samples has SD (σ/√2)·√(2/N), so one step's peak-to-peak has
+    SD 2σ/√N. Stride windows of consecutive steps overlap by half, so
     n steps hold about n/2 independent ones, and the median has
-    1.25 × that SD / √(n/2). The systematic part, `LANDMARK_REL_ERROR` ×
-    `value`, is the pose model's amplitude error, which does not average
-    out.
+    1.25 × that SD / √(n/2). The systematic part, the gait's
+    `LANDMARK_REL_ERROR` × `value`, is the pose model's amplitude error,
+    which does not average out.
 
     Parameters
     ----------
@@ -163,11 +165,13 @@ def summary_error(value: float, n_steps: int, noise_px: float, fps: float, step_
         Step frequency in Hz.
     px_per_unit : float
         Pixels per unit of `value`.
+    gait_mode : {"running", "walking"}
+        Selects the pose model's amplitude error.
     """
     if n_steps < 1 or not np.isfinite(value):
         return float("nan")
     sigma = noise_px if np.isfinite(noise_px) else 2.0
     n_samples = max(2.0 * fps / step_hz, float(MIN_SAMPLES))
-    per_step = sigma * np.sqrt(2.0 / n_samples) / px_per_unit
+    per_step = 2.0 * sigma / np.sqrt(n_samples) / px_per_unit
     random = 1.25 * per_step / np.sqrt(max(n_steps / 2.0, 1.0))
-    return float(np.hypot(random, LANDMARK_REL_ERROR * value))
+    return float(np.hypot(random, LANDMARK_REL_ERROR[gait_mode] * value))
