@@ -325,7 +325,8 @@ def test_truth_angles_at_initial_contact_match_the_landmarks():
 def test_walker_lands_with_a_nearly_straight_knee_and_the_heel_well_ahead(kw):
     """A walker's default heel-ahead distance is the one that lets the hip ride highest; it
     lands as people walk, the knee nearly straight and the shin inclined forwards (it used to
-    land on a 65 deg knee with the shin tilted back 22 deg, 0.10 m ahead as a runner)."""
+    land on a 65 deg knee with the shin tilted back 22 deg, 0.10 m ahead as a runner), and the
+    knee stays within 10 deg of its contact angle from late swing to early stance."""
     from gait.synth._model import highest_hip_overstride_m
 
     p = SynthParams(gait="walking", **kw)
@@ -334,9 +335,19 @@ def test_walker_lands_with_a_nearly_straight_knee_and_the_heel_well_ahead(kw):
     assert 0.2 < p.overstride_m < 0.4
     for side in ("left", "right"):
         at_ic = truth["at_ic_by_foot"][side]
-        assert 5 < at_ic["knee_flexion_deg"] < 10
+        assert 5 < at_ic["knee_flexion_deg"] < 15
         assert 12 < at_ic["shin_angle_deg"] < 25
         assert at_ic["heel_ahead_of_hip_m"] == pytest.approx(p.overstride_m, abs=0.02)
+    # no sharp knee minimum at contact: within a twentieth of a stride either side of it
+    model = RunnerModel(p)
+    e = truth["events"][2]
+    t = e["ic_s"] + np.linspace(-0.05, 0.05, 41) * model.stride_s
+    lm = model.landmarks_m(t)
+    hip, knee, ankle = (lm[:, INDEX[f"{e['foot']}_{j}"], :2] for j in ("hip", "knee", "ankle"))
+    a, b = hip - knee, ankle - knee
+    cos = np.sum(a * b, axis=1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+    flexion = 180 - np.degrees(np.arccos(cos))
+    assert np.max(np.abs(flexion - flexion[20])) < 15
     # a centimetre either way lowers the hip
     for moved in (p.overstride_m - 0.01, p.overstride_m + 0.01):
         lower = RunnerModel(dataclasses.replace(p, overstride_m=moved)).hip_height_m

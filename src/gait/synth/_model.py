@@ -41,6 +41,9 @@ _MAX_STANCE_REACH = {"running": 0.99, "walking": 0.998}
 # Lowest mean hip height accepted, as a fraction of standing height (knee
 # flexion in mid-stance would exceed ~70 deg below it).
 _MIN_HIP_HEIGHT_FRAC = 0.45
+# When the swinging heel is highest, as a fraction of the swing, per gait (a walker's
+# knee flexes most early in swing and is nearly straight again before contact).
+_SWING_HEEL_PEAK_FRAC = {"running": 0.38, "walking": 0.2}
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,6 @@ class RunnerModel:
         self._setup_feet()
         self._setup_hip()
         self.hip_height_m = self._solve_hip_height()
-        self._check_reach()
 
     # ----------------------------------------------------------------- timing
     def _model_time(self, t_s: np.ndarray) -> np.ndarray:
@@ -184,9 +186,13 @@ class RunnerModel:
         """Extremes of mid-hip height within one stride of model time."""
         c, sr = self.contact_s, self.step_s["right"]
         t = self.stride_s
-        # mid-stance and mid-flight (mid-double-support when walking), alternating,
-        # from left mid-stance: a runner is lowest in mid-stance, a walker highest.
-        times = [c / 2, (c + sr) / 2, sr + c / 2, (sr + c + t) / 2, t + c / 2]
+        # mid-stance and mid-flight, alternating, from left mid-stance: a runner is
+        # lowest in mid-stance. A walker is highest in mid-stance and lowest at each
+        # initial contact, vaulting over the straight leg from there.
+        if self.params.gait == "walking":
+            times = [c / 2, sr, sr + c / 2, t, t + c / 2]
+        else:
+            times = [c / 2, (c + sr) / 2, sr + c / 2, (sr + c + t) / 2, t + c / 2]
         self._hip_knots_s = np.array(times)
         mid_stance = 0.5 if self.params.gait == "walking" else -0.5
         self._hip_knot_level = mid_stance * np.array([1.0, -1.0, 1.0, -1.0, 1.0])
@@ -242,7 +248,7 @@ class RunnerModel:
         vx_ic = p.touchdown_horizontal_speed_ms - v
         vy_ic = -p.touchdown_vertical_speed_ms
         s = self.swing_s
-        sb, sm, spk, sf = 0.12 * s, 0.25 * s, 0.38 * s, 0.85 * s
+        sb, sm, spk, sf = 0.12 * s, 0.25 * s, _SWING_HEEL_PEAK_FRAC[p.gait] * s, 0.85 * s
         # the foot keeps rotating toe-down after toe-off, decelerating to rest at
         # sm: by omega * sm / 2, capped (a shorter, harder stop for fast rolls).
         sm = min(sm, 2 * math.radians(_MAX_SWING_OVERSHOOT_DEG) / abs(omega))
@@ -320,36 +326,27 @@ class RunnerModel:
 
     # ------------------------------------------------------------------- legs
     def _solve_hip_height(self) -> float:
-        """Mean hip height such that the stance leg reaches at most _MAX_STANCE_REACH."""
+        """Mean hip height such that the leg reaches at most _MAX_STANCE_REACH, in stance
+        and in swing (a foot landing slower than the hip descends is further from it just
+        before contact than at it)."""
         t = np.linspace(0.0, self.stride_s, 2001) - self.phase_offset_s
         foot = self.foot_m(t, "left")
         dx, dy = self._hip_offset(self._model_time(t))
-        st = foot["in_contact"]
-        ax, ay = foot["ankle"][st, 0] - dx[st], foot["ankle"][st, 1] - dy[st]
+        ax, ay = foot["ankle"][:, 0] - dx, foot["ankle"][:, 1] - dy
         reach = _MAX_STANCE_REACH[self.params.gait] * self.body.leg_m
-        # highest hip with sqrt(ax^2 + (h - ay)^2) <= reach at every stance sample
+        # highest hip with sqrt(ax^2 + (h - ay)^2) <= reach at every sample
         room = np.clip(reach**2 - ax**2, 0.0, None)
         height = float(np.min(ay + np.sqrt(room)))
         if height < _MIN_HIP_HEIGHT_FRAC * self.params.height_m:
             stance = self.speed_ms * self.contact_s
+            person = "walker" if self.params.gait == "walking" else "runner"
             raise InvalidOptionError(
                 f"the foot travels {stance:.2f} m on the belt during contact, too far for a "
-                f"{self.params.height_m:g} m runner to reach with the hip at least "
+                f"{self.params.height_m:g} m {person} to reach with the hip at least "
                 f"{_MIN_HIP_HEIGHT_FRAC:g} x height above the belt; lower belt_speed_kmh, "
                 "duty_factor or |overstride_m|, or raise cadence_spm"
             )
         return height
-
-    def _check_reach(self) -> None:
-        t = np.linspace(0.0, self.stride_s, 2001)
-        hip = self.hip_m(t)
-        d = np.linalg.norm(self.foot_m(t, "left")["ankle"] - hip, axis=-1)
-        if d.max() >= self.body.leg_m:
-            raise InvalidOptionError(
-                "the swinging foot reaches further than the leg: lower overstride_m or "
-                "belt_speed_kmh, or raise touchdown_vertical_speed_ms (a foot that lands "
-                "slower than the hip descends is further from it just before contact)"
-            )
 
     def knee_m(self, hip: np.ndarray, ankle: np.ndarray) -> np.ndarray:
         """Knee (x, y) by two-link inverse kinematics, bending forwards; shape (n, 2)."""

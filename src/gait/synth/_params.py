@@ -14,9 +14,11 @@ GAITS = ("running", "walking")
 #: Defaults of the gait-dependent parameters (those left None), per gait.
 GAIT_DEFAULTS = {
     "running": {"cadence_spm": 170.0, "belt_speed_kmh": 10.0, "duty_factor": 0.36,
-                "vertical_oscillation_m": 0.08},
+                "vertical_oscillation_m": 0.08, "touchdown_vertical_speed_ms": 0.7,
+                "touchdown_horizontal_speed_ms": 0.5},
     "walking": {"cadence_spm": 110.0, "belt_speed_kmh": 4.5, "duty_factor": 0.62,
-                "vertical_oscillation_m": 0.04},
+                "vertical_oscillation_m": 0.04, "touchdown_vertical_speed_ms": 0.15,
+                "touchdown_horizontal_speed_ms": 0.8},
 }
 #: Camera and clip of a person crossing the frame over still ground (``overground=True``):
 #: a 1920 x 540 frame filmed from 8 m (a 58° lens), the person 70 % of the frame high, so
@@ -33,9 +35,11 @@ class SynthParams:
     All values are validated on construction; an impossible value raises
     `gait.errors.InvalidOptionError`.
 
-    Parameters left None take their gait's default (`GAIT_DEFAULTS`: 170
-    steps/min, 10 km/h, duty factor 0.36 and 8 cm running; 110 steps/min,
-    4.5 km/h, 0.62 and 4 cm walking) on construction.
+    Parameters left None take their gait's default on construction
+    (`GAIT_DEFAULTS`: 170 steps/min, 10 km/h, duty factor 0.36, 8 cm, and
+    touchdown at 0.7 m/s down and 0.5 m/s forward running; 110 steps/min,
+    4.5 km/h, 0.62, 4 cm, 0.15 and 0.8 m/s walking: a walker's heel lands
+    gently, still moving forwards).
 
     Parameters
     ----------
@@ -74,12 +78,12 @@ class SynthParams:
     foot_strike : {'rear', 'mid', 'fore'}
         Foot angle at initial contact: toe up 15 deg (heel lands first),
         flat, or toe down 8 deg (forefoot lands first).
-    touchdown_vertical_speed_ms : float
+    touchdown_vertical_speed_ms : float or None
         Downward speed, relative to the belt, of the first-contacting point
         at initial contact: the heel ('rear'), the whole sole ('mid') or the
         toe ('fore'). The impact stops it within the instant of contact.
         0 gives a tangential touchdown.
-    touchdown_horizontal_speed_ms : float
+    touchdown_horizontal_speed_ms : float or None
         Forward speed of the foot relative to the belt just before initial
         contact; friction cancels it at the impact, after which the contact
         point moves with the belt. 0 gives a foot already at belt speed.
@@ -89,7 +93,7 @@ class SynthParams:
     gait : {'running', 'walking'}
         Running has a flight phase and the mid-hip lowest in mid-stance
         (spring-mass); walking has double support and the mid-hip highest
-        in mid-stance (inverted pendulum). Walking takes cadences of 60-140
+        in mid-stance and lowest at each initial contact (inverted pendulum). Walking takes cadences of 60-140
         steps/min and belt speeds of 1-8 km/h (running: 100-260 and 4-25).
     overground : bool
         Side view only: the ground stands still and the body moves over it
@@ -150,8 +154,8 @@ class SynthParams:
     vertical_oscillation_m: float | None = None
     hip_sway_m: float = 0.02
     foot_strike: str = "rear"
-    touchdown_vertical_speed_ms: float = 0.7
-    touchdown_horizontal_speed_ms: float = 0.5
+    touchdown_vertical_speed_ms: float | None = None
+    touchdown_horizontal_speed_ms: float | None = None
     liftoff_vertical_speed_ms: float = 0.4
     gait: str = "running"
     overground: bool = False
