@@ -177,8 +177,8 @@ def test_walker_warnings_do_not_mention_flight_or_a_runner():
 
 def test_walker_states_the_pose_models_errors_measured_on_walkers():
     """MediaPipe reads a walker's angles and contact times worse than a runner's (eight
-    rendered walkers, `WALKING_POSE_MODEL_ERROR`: a knee landing nearly straight reads 1-9°
-    bent); a walker's summary states those errors, a runner's the runners'."""
+    rendered walkers, `WALKING_POSE_MODEL_ERROR`: a knee landing nearly straight reads up to
+    7° more bent); a walker's summary states those errors, a runner's the runners'."""
     from gait.metrics import POSE_MODEL_ERROR, WALKING_POSE_MODEL_ERROR
 
     walker, _ = _analyse(_walker("treadmill", fps=60, cadence_spm=100, duty_factor=0.64))
@@ -190,7 +190,8 @@ def test_walker_states_the_pose_models_errors_measured_on_walkers():
             s = result["summary"][name]
             assert s["pose_error"] == errors[name]
             assert s["expected_error"] >= errors[name]
-    assert walker["summary"]["knee_flexion_ic_deg"]["expected_error"] >= 4.5
+    knee = "knee_flexion_ic_deg"
+    assert walker["summary"][knee]["expected_error"] > 2 * runner["summary"][knee]["expected_error"]
 
 
 def test_walker_crossing_a_narrow_frame_is_judged_from_the_frames_that_show_them():

@@ -27,15 +27,16 @@ Why this estimator (measured; numbers in the branch report)
   step-frequency amplitude was 0.5-14 % larger than the true hip's on
   seven rendered runners and differed by 9 % between two renders of the
   same runner, with the peaks alternating high and low from step to step
-  (they depend on which leg is forward); on eight rendered walkers it was
-  69-92 % larger (the legs spread furthest in double support, when the
-  pelvis is lowest). The shoulders' was within ±5 % on the runners and
-  0-8 % larger on the walkers, with a quarter of the hips' jitter. The trunk
+  (they depend on which leg is forward); on rendered walkers it was 57-92 %
+  larger (the legs spread furthest in double support, when the pelvis is
+  lowest). The shoulders' was within ±5 % on the runners and 0-11 % larger
+  on the walkers, with a quarter of the hips' jitter. The trunk
   above the pelvis is nearly rigid, so its vertical travel equals the
   pelvis's within a few millimetres (a 0.5 m trunk pitching ±3° about a 6°
   lean moves the shoulders ±3 mm relative to the hips): the shoulders
   measure the pelvis's travel without the hip landmarks' error. (The mean
   of hips and shoulders, used until 2026-12-07, read walkers 39-56 % high.)
+  Measured in ``docs/rendered_accuracy.md``, "Rendered walkers".
 
 References
 ----------
@@ -60,10 +61,10 @@ MIN_SAMPLES = 8
 #: MediaPipe, per gait, against the truth: on thirteen rendered runners (the two
 #: bundled samples and the eleven clips of ``scripts/rendered_accuracy.py
 #: --render``, 30-240 fps, both facing directions) -3.5 to +4.3 %, RMS 2.6 %; on
-#: eight rendered treadmill walkers (110 steps/min, 30 and 60 fps, both facing
-#: directions, two seeds) +0.4 to +9.0 %, RMS 6.4 %; rounded up to the half
-#: percent. It does not average out over steps.
-LANDMARK_REL_ERROR = {"running": 0.03, "walking": 0.065}
+#: eight rendered treadmill walkers (``gait synth --gait walking``, 110 steps/min,
+#: 30 and 60 fps, both facing directions, two seeds) +7.8 to +9.6 %, RMS 8.7 %;
+#: rounded up to the half percent. It does not average out over steps.
+LANDMARK_REL_ERROR = {"running": 0.03, "walking": 0.09}
 
 
 def shoulder_height_px(track: PoseTrack) -> np.ndarray:
