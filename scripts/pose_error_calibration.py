@@ -10,7 +10,9 @@ model cut short, the result's ``lost_foot``, is left out, as gait leaves
 it out of these summaries),
 overstride (% of leg length), shin angle, knee flexion at initial contact,
 peak knee flexion in stance, foot-strike angle and trunk lean. The RMS over
-all feet and clips is what `gait.metrics.POSE_MODEL_ERROR` states.
+all feet and clips is what `gait.metrics.POSE_MODEL_ERROR` states (for walkers,
+`WALKING_POSE_MODEL_ERROR`, with the error against the truth where larger; walkers
+have no flight time, left blank).
 
 The default clips are those of ``scripts/rendered_accuracy.py --render``
 (``/tmp/gait-rendered-accuracy``, rendered by today's `gait.synth`); the
