@@ -41,6 +41,10 @@ _MAX_STANCE_REACH = {"running": 0.99, "walking": 0.998}
 # Lowest mean hip height accepted, as a fraction of standing height (knee
 # flexion in mid-stance would exceed ~70 deg below it).
 _MIN_HIP_HEIGHT_FRAC = 0.45
+# Largest hip-ankle distance in swing of a walker, as a fraction of thigh + shank (its
+# swinging knee straightens to 7 deg at most, lowering the hip if need be; a runner
+# whose swinging foot would reach further than the leg is refused).
+_MAX_WALKER_SWING_REACH = 0.998
 # When the swinging heel is highest, as a fraction of the swing, per gait (a walker's
 # knee flexes most early in swing and is nearly straight again before contact).
 _SWING_HEEL_PEAK_FRAC = {"running": 0.38, "walking": 0.2}
@@ -326,17 +330,25 @@ class RunnerModel:
 
     # ------------------------------------------------------------------- legs
     def _solve_hip_height(self) -> float:
-        """Mean hip height such that the leg reaches at most _MAX_STANCE_REACH, in stance
-        and in swing (a foot landing slower than the hip descends is further from it just
-        before contact than at it)."""
+        """Mean hip height such that the leg reaches at most _MAX_STANCE_REACH in stance
+        and, for a walker, _MAX_WALKER_SWING_REACH in swing (a foot landing slower than the
+        hip descends is further from it just before contact than at it)."""
         t = np.linspace(0.0, self.stride_s, 2001) - self.phase_offset_s
         foot = self.foot_m(t, "left")
         dx, dy = self._hip_offset(self._model_time(t))
         ax, ay = foot["ankle"][:, 0] - dx, foot["ankle"][:, 1] - dy
-        reach = _MAX_STANCE_REACH[self.params.gait] * self.body.leg_m
-        # highest hip with sqrt(ax^2 + (h - ay)^2) <= reach at every sample
-        room = np.clip(reach**2 - ax**2, 0.0, None)
-        height = float(np.min(ay + np.sqrt(room)))
+        walking = self.params.gait == "walking"
+        st = foot["in_contact"]
+
+        def highest(sel: np.ndarray, reach_frac: float) -> float:
+            """Highest hip with sqrt(ax^2 + (h - ay)^2) <= reach at every selected sample."""
+            room = np.clip((reach_frac * self.body.leg_m) ** 2 - ax[sel] ** 2, 0.0, None)
+            return float(np.min(ay[sel] + np.sqrt(room)))
+
+        height = highest(st, _MAX_STANCE_REACH[self.params.gait])
+        swing_height = highest(~st, _MAX_WALKER_SWING_REACH if walking else 1.0)
+        if walking:
+            height = min(height, swing_height)
         if height < _MIN_HIP_HEIGHT_FRAC * self.params.height_m:
             stance = self.speed_ms * self.contact_s
             person = "walker" if self.params.gait == "walking" else "runner"
@@ -345,6 +357,12 @@ class RunnerModel:
                 f"{self.params.height_m:g} m {person} to reach with the hip at least "
                 f"{_MIN_HIP_HEIGHT_FRAC:g} x height above the belt; lower belt_speed_kmh, "
                 "duty_factor or |overstride_m|, or raise cadence_spm"
+            )
+        if not walking and swing_height <= height:
+            raise InvalidOptionError(
+                "the swinging foot reaches further than the leg: lower overstride_m or "
+                "belt_speed_kmh, or raise touchdown_vertical_speed_ms (a foot that lands "
+                "slower than the hip descends is further from it just before contact)"
             )
         return height
 
