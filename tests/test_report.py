@@ -651,6 +651,13 @@ def test_walking_clip_gets_no_running_advice(report_dir, tmp_path):
     assert "No measure differs" not in page
     assert "Walking gait report" in pypdf.PdfReader(tmp_path / "report.pdf").pages[0].extract_text()
     assert "Stance and double support" in page and "flight phases" not in page
+    # the left/right comparison stands without the runners' asymmetry evidence or reference ranges
+    assert content.asymmetry_caveat == () and "Left and right comparison" in page
+    for runners_only in ("Healthy trained runners", "recreational runners", "reference range"):
+        assert runners_only not in page
+    running = build_content(GaitResult.load_json(report_dir / "results.json"))
+    assert [s.claims for s in running.asymmetry_caveat] == [("asymmetry.healthy",),
+                                                            ("asymmetry.not_predictor",)]
 
 
 def test_double_support_is_the_overlap_of_left_and_right_stance():

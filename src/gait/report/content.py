@@ -487,7 +487,9 @@ def build_content(result: GaitResult, *, inputs: RunnerInputs = RunnerInputs(),
         prescription=prescription,
         findings=_finding_rows(r) if running else (),
         bilateral=_bilateral(r),
-        asymmetry_caveat=(statement("asymmetry.healthy"), statement("asymmetry.not_predictor")),
+        # both statements are about runners: a walker's comparison stands on its own
+        asymmetry_caveat=(statement("asymmetry.healthy"), statement("asymmetry.not_predictor"))
+        if running else (),
         checklist=tuple(checklist),
         rules=tuple(listening_rules()),
         inputs=inputs,

@@ -17,6 +17,7 @@ from .html import (Section, audio, bullet_list, esc, figure, paragraph, render_p
                    status_badge, table, tile, video)
 from .wording import (BILATERAL_NOTE, DETECTABLE_NOTE, GROUP_TITLES,
                       bilateral_comparison, bilateral_values, checklist_status, clip_footer, effect_text, finding_groups,
+                      findings_title,
                       frontal_facts, frontal_intro, headline_tiles, measurement_notes,
                       overlay_note, target_rows)
 
@@ -104,7 +105,7 @@ def _prescription(c: ReportContent, refs: CitationIndex) -> Section:
 
 def _findings(c: ReportContent, refs: CitationIndex) -> Section:
     body = [paragraph("Each measure is read against a reference range from the evidence. "
-                      + DETECTABLE_NOTE, cls="small")]
+                      + DETECTABLE_NOTE, cls="small")] if c.findings else []
     for group, rows in finding_groups(c):
         if not rows:
             continue
@@ -125,12 +126,13 @@ def _findings(c: ReportContent, refs: CitationIndex) -> Section:
     if c.bilateral:
         rows = [[esc(b["label"]), *bilateral_values(b), esc(b["unit"]),
                  *bilateral_comparison(b), esc(b["verdict"])] for b in c.bilateral]
-        body.append("<h3>Left and right</h3>" + table(
+        heading = "<h3>Left and right</h3>" if c.findings else ""
+        body.append(heading + table(
             ["Measure", "Left", "Right", "Unit", "Left − right", "Symmetry index (%)", "Verdict"],
             rows, numeric_cols=(1, 2, 4, 5)))
         body.append(paragraph(BILATERAL_NOTE, cls="small"))
         body.append(_cited_list(c.asymmetry_caveat, refs))
-    return Section("Form findings", "".join(body), anchor="findings", page_break_before=True)
+    return Section(findings_title(c), "".join(body), anchor="findings", page_break_before=True)
 
 
 def _figures(c: ReportContent, assets: ReportAssets) -> Section:

@@ -21,6 +21,7 @@ from .pdf import (FRAME_WIDTH_PT, PdfSection, ShrinkToFit, bullets, image, marku
                   render_pdf, table, text, tiles)
 from .wording import (BILATERAL_NOTE, DETECTABLE_NOTE, GROUP_TITLES,
                       bilateral_comparison, bilateral_values, checklist_status, clip_footer, effect_text, finding_groups,
+                      findings_title,
                       frontal_facts, frontal_intro, headline_tiles, measurement_notes,
                       overlay_note, page_footer, target_rows)
 
@@ -117,7 +118,7 @@ def _prescription(c: ReportContent, refs: CitationIndex) -> PdfSection:
 def _findings(c: ReportContent, refs: CitationIndex) -> PdfSection:
     out: list[Flowable] = [para(
         "Each measure is read against a reference range from the evidence. " + DETECTABLE_NOTE,
-        style="small")]
+        style="small")] if c.findings else []
     for group, rows in finding_groups(c):
         if not rows:
             continue
@@ -138,15 +139,16 @@ def _findings(c: ReportContent, refs: CitationIndex) -> PdfSection:
     if c.bilateral:
         rows = [[b["label"], *bilateral_values(b), b["unit"], *bilateral_comparison(b),
                  b["verdict"]] for b in c.bilateral]
+        heading = [para("Left and right", style="h3")] if c.findings else []
         out.append(KeepTogether([
-            para("Left and right", style="h3"),
+            *heading,
             table(["Measure", "Left", "Right", "Unit", "Left − right", "Symmetry index (%)",
                    "Verdict"], rows,
                   col_widths_frac=(0.25, 0.08, 0.08, 0.06, 0.1, 0.12, 0.31),
                   numeric_cols=(1, 2, 4, 5)),
             para(BILATERAL_NOTE, style="small")]))
         out += bullets([cited(s, refs) for s in c.asymmetry_caveat])
-    return PdfSection("Form findings", out, page_break_before=True)
+    return PdfSection(findings_title(c), out, page_break_before=True)
 
 
 def _frontal(c: ReportContent, refs: CitationIndex) -> PdfSection:

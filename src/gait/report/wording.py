@@ -134,6 +134,11 @@ def target_rows(c: ReportContent) -> list[dict]:
     return rows
 
 
+def findings_title(c: ReportContent) -> str:
+    """Title of the findings section: a walker's holds only the left/right comparison."""
+    return "Form findings" if c.findings else "Left and right comparison"
+
+
 def finding_groups(c: ReportContent) -> list[tuple[str, list[FindingRow]]]:
     """Findings split into real findings, no finding, and information only."""
     return [
