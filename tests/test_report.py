@@ -653,8 +653,13 @@ def test_walking_clip_gets_no_running_advice(report_dir, tmp_path):
     assert "Stance and double support" in page and "flight phases" not in page
     # the left/right comparison stands without the runners' asymmetry evidence or reference ranges
     assert content.asymmetry_caveat == () and "Left and right comparison" in page
-    for runners_only in ("Healthy trained runners", "recreational runners", "reference range"):
+    # (the return-to-run checklist keeps its running evidence: it is about returning to run)
+    for runners_only in ("Healthy trained runners", "recreational runners", "reference range",
+                         "measurement error. Asymmetry is not", "and the targets",
+                         "running cadence"):
         assert runners_only not in page
+    fps = walking.pose["fps"]
+    assert f"At {fps:.0f} fps single steps scatter by a frame (about ±{500 / fps:.0f} ms)" in page
     running = build_content(GaitResult.load_json(report_dir / "results.json"))
     assert [s.claims for s in running.asymmetry_caveat] == [("asymmetry.healthy",),
                                                             ("asymmetry.not_predictor",)]

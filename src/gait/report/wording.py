@@ -159,7 +159,7 @@ def overlay_note(assets: ReportAssets) -> str:
         return ""
     return (f"{assets.overlay_file} beside this report shows the whole clip with the skeleton, "
             "each foot contact (filled circle while the foot is on the belt, ring at initial "
-            "contact) and the running cadence over the last 4 steps (H.264 MP4, plays in any "
+            "contact) and the cadence over the last 4 steps (H.264 MP4, plays in any "
             "browser).")
 
 

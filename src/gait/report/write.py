@@ -133,17 +133,21 @@ def make_assets(content: ReportContent, track: PoseTrack | None,
             f"{phases}."))
     targets = {} if content.prescription is None else {
         f"+{t.increase_pct:g}%": t.target_spm for t in content.prescription.targets}
+    fps = float(result.pose["fps"])
     out.append(FigureAsset(
         "cadence_per_step", figs.to_png(figs.cadence_per_step(result, targets_spm=targets)),
         "Cadence of every step over the clip (60 / step time) and of every stride "
-        "(120 / stride time), with the clip's cadence and the targets. At 30 fps single steps "
-        "scatter by a frame (about ±17 ms); the stride values are steadier."))
+        f"(120 / stride time), with the clip's cadence{' and the targets' if targets else ''}. "
+        f"At {fps:.0f} fps single steps scatter by a frame (about ±{500 / fps:.0f} ms); the "
+        "stride values are steadier."))
     if content.bilateral:
+        # the injury-predictor study followed runners (asymmetry.not_predictor)
+        runners = (" Asymmetry is not, by itself, an injury predictor."
+                   if result.gait_mode == "running" else "")
         out.append(FigureAsset(
             "left_right", figs.to_png(figs.left_right(result, content.bilateral)),
             "Left vs right for each measure on both legs. The word under each panel says "
-            "whether the difference is larger than the measurement error. Asymmetry is not, by "
-            "itself, an injury predictor."))
+            f"whether the difference is larger than the measurement error.{runners}"))
     keyframes: list[KeyFrameAsset] = []
     note = ""
     if track is not None and video_path is not None:
