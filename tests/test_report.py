@@ -660,6 +660,12 @@ def test_walking_clip_gets_no_running_advice(report_dir, tmp_path):
         assert runners_only not in page
     fps = walking.pose["fps"]
     assert f"At {fps:.0f} fps single steps scatter by a frame (about ±{500 / fps:.0f} ms)" in page
+    # a walking cadence is no running baseline, and the step-time criterion is a runner's
+    items = {i.key: i for i in content.checklist}
+    for key in ("baseline_at_speed", "stride_symmetry"):
+        assert items[key].status == "unknown"
+        assert items[key].basis.startswith("this clip shows walking; a clip of the runner running")
+    assert "walking cadence" in items["baseline_at_speed"].basis
     running = build_content(GaitResult.load_json(report_dir / "results.json"))
     assert [s.claims for s in running.asymmetry_caveat] == [("asymmetry.healthy",),
                                                             ("asymmetry.not_predictor",)]

@@ -464,13 +464,24 @@ def build_content(result: GaitResult, *, inputs: RunnerInputs = RunnerInputs(),
     step_si = None
     if a.get("symmetry_index_pct") is not None and (a["detectable"] or not a["approximate"]):
         step_si = abs(a["symmetry_index_pct"])
+    # the checklist's cadence baseline and step-time criterion are about running
     checklist = return_to_run_checklist(
-        cadence_spm=cadence, belt_speed_ms=belt, step_time_asymmetry_pct=step_si,
+        cadence_spm=cadence if running else None, belt_speed_ms=belt,
+        step_time_asymmetry_pct=step_si if running else None,
         weekly_distance_km=inputs.weekly_distance_km, pain_0_10=inputs.pain_0_10,
         pain_settled_next_morning=inputs.pain_settled_next_morning,
         two_week_distance_increase_pct=inputs.two_week_distance_increase_pct,
         strength_sessions_per_week=inputs.strength_sessions_per_week)
-    if a.get("symmetry_index_pct") is not None and step_si is None:
+    if not running:
+        walked = {"baseline_at_speed": f"walking cadence {cadence:.0f} steps/min"
+                  if cadence is not None else "",
+                  "stride_symmetry": f"walking step-time symmetry index "
+                  f"{typeset(a['symmetry_index_pct'], 1, signed=True)}%"
+                  if a.get("symmetry_index_pct") is not None else ""}
+        checklist = [replace(i, basis="this clip shows walking; a clip of the runner running "
+                             "answers this" + (f" ({walked[i.key]})" if walked[i.key] else ""))
+                     if i.key in walked else i for i in checklist]
+    elif a.get("symmetry_index_pct") is not None and step_si is None:
         why = (f"{not_assessable_reason('step_time_ms', a.get('note', ''))} "
                f"({r['pose']['fps']:.0f} fps, side view); film on a treadmill at 120 fps or more "
                "to compare sides")
