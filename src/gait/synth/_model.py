@@ -190,15 +190,14 @@ class RunnerModel:
         """Extremes of mid-hip height within one stride of model time."""
         c, sr = self.contact_s, self.step_s["right"]
         t = self.stride_s
-        # mid-stance and mid-flight, alternating, from left mid-stance: a runner is
-        # lowest in mid-stance. A walker is highest in mid-stance and lowest at each
-        # initial contact, vaulting over the straight leg from there.
+        # alternating from left mid-stance: a walker is highest in mid-stance and lowest
+        # at each initial contact, vaulting over the straight leg from there; a runner is
+        # lowest in mid-stance and highest in mid-flight.
         if self.params.gait == "walking":
-            times = [c / 2, sr, sr + c / 2, t, t + c / 2]
+            times, mid_stance = [c / 2, sr, sr + c / 2, t, t + c / 2], 0.5
         else:
-            times = [c / 2, (c + sr) / 2, sr + c / 2, (sr + c + t) / 2, t + c / 2]
+            times, mid_stance = [c / 2, (c + sr) / 2, sr + c / 2, (sr + c + t) / 2, t + c / 2], -0.5
         self._hip_knots_s = np.array(times)
-        mid_stance = 0.5 if self.params.gait == "walking" else -0.5
         self._hip_knot_level = mid_stance * np.array([1.0, -1.0, 1.0, -1.0, 1.0])
 
     def _hip_offset(self, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -351,7 +350,7 @@ class RunnerModel:
             height = min(height, swing_height)
         if height < _MIN_HIP_HEIGHT_FRAC * self.params.height_m:
             stance = self.speed_ms * self.contact_s
-            person = "walker" if self.params.gait == "walking" else "runner"
+            person = "walker" if walking else "runner"
             raise InvalidOptionError(
                 f"the foot travels {stance:.2f} m on the belt during contact, too far for a "
                 f"{self.params.height_m:g} m {person} to reach with the hip at least "
@@ -498,12 +497,19 @@ def highest_hip_overstride_m(params: SynthParams) -> float:
         except InvalidOptionError:
             return -math.inf
 
+    # golden-section search (the height has one maximum): each step keeps one of the two
+    # inner points, and its height, as an inner point of the narrower bracket
     lo, hi = 0.0, 0.45
     ratio = (math.sqrt(5.0) - 1.0) / 2.0
-    while hi - lo > 0.0005:  # golden-section search: the height has one maximum
-        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
-        if hip_height_m(a) >= hip_height_m(b):
-            hi = b
+    a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+    height_a, height_b = hip_height_m(a), hip_height_m(b)
+    while hi - lo > 0.0005:
+        if height_a >= height_b:
+            hi, b, height_b = b, a, height_a
+            a = hi - ratio * (hi - lo)
+            height_a = hip_height_m(a)
         else:
-            lo = a
+            lo, a, height_a = a, b, height_b
+            b = lo + ratio * (hi - lo)
+            height_b = hip_height_m(b)
     return round((lo + hi) / 2, 3)
