@@ -141,9 +141,9 @@ def make_assets(content: ReportContent, track: PoseTrack | None,
         f"At {fps:.0f} fps single steps scatter by a frame (about ±{500 / fps:.0f} ms); the "
         "stride values are steadier."))
     if content.bilateral:
-        # the injury-predictor study followed runners (asymmetry.not_predictor)
+        # a study of runners: said where the report cites it (a runner's, `build_content`)
         runners = (" Asymmetry is not, by itself, an injury predictor."
-                   if result.gait_mode == "running" else "")
+                   if content.asymmetry_caveat else "")
         out.append(FigureAsset(
             "left_right", figs.to_png(figs.left_right(result, content.bilateral)),
             "Left vs right for each measure on both legs. The word under each panel says "
