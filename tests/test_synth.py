@@ -326,7 +326,7 @@ def test_walker_lands_with_a_nearly_straight_knee_and_the_heel_well_ahead(kw):
     """A walker's default heel-ahead distance is the one that lets the hip ride highest; it
     lands as people walk, the knee nearly straight and the shin inclined forwards (it used to
     land on a 65 deg knee with the shin tilted back 22 deg, 0.10 m ahead as a runner), and the
-    knee stays within 10 deg of its contact angle from late swing to early stance."""
+    knee stays within 15 deg of its contact angle from late swing to early stance."""
     from gait.synth._model import highest_hip_overstride_m
 
     p = SynthParams(gait="walking", **kw)
