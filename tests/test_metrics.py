@@ -237,3 +237,23 @@ def test_a_capture_rate_still_too_low_suggests_a_faster_one():
     warning = [w for w in result["warnings"] if "capture rate too low" in w]
     assert warning and ("the 60 fps given as capture frame rate (--capture-fps), about 240 fps "
                         "here") in warning[0], result["warnings"]
+
+
+@pytest.mark.parametrize("gait, asymmetry", [("walking", 0.0), ("running", 10.0)])
+def test_short_clip_with_two_contacts_a_foot_states_a_cadence_error(gait, asymmetry):
+    """With two contacts a foot no foot gives a stride time on its own; the contacts of both
+    feet still cross-check the cadence (it read 'counting contacts gives nan' and ± 0.0
+    steps/min, as on the real `walk_side_normal.mp4`)."""
+    params = SynthParams(gait=gait, duration_s=2.2, seed=1, noise_px=1.0,
+                         step_time_asymmetry_pct=asymmetry)
+    track, truth = synthetic_track(params)
+    result = analyze_track(track, options=AnalysisOptions(
+        belt_speed_ms=truth["belt_speed_ms"])).to_dict()
+    feet = [e["foot"] for e in result["events"]]
+    assert feet.count("left") == feet.count("right") == 2
+    cadence = result["summary"]["cadence_spm"]
+    counted = result["cadence_check"]["from_contacts_spm"]
+    assert counted == pytest.approx(truth["cadence_spm"], rel=0.03)
+    assert cadence["expected_error"] >= abs(cadence["value"] - counted)
+    assert abs(cadence["value"] - truth["cadence_spm"]) <= 2 * cadence["expected_error"]
+    assert "gives nan" not in cadence["note"]

@@ -461,21 +461,36 @@ def _event_stride_time_s(events: GaitEvents) -> tuple[float, float, int]:
     """Mean stride time from each foot's IC times (slope vs cycle number).
 
     Returns (stride time s, standard error s, number of contacts used).
+    Where neither foot has three contacts (a short clip: two a foot), the
+    contacts of both feet are fitted against their step number instead, so a
+    left/right difference in step time shows in the standard error rather
+    than the cross-check going missing.
     """
     slopes, ses, n = [], [], 0
     for foot in ("left", "right"):
         ic = np.array([c.ic_s for c in events.for_foot(foot)])
         if ic.size < 3:
             continue
-        cycle = np.round((ic - ic[0]) / events.stride_period_s)
-        coef, cov = np.polyfit(cycle, ic, 1, cov=True)
-        slopes.append(coef[0])
-        ses.append(np.sqrt(cov[0, 0]))
+        slope, se = _ic_slope_s(ic, events.stride_period_s)
+        slopes.append(slope)
+        ses.append(se)
         n += ic.size
     if not slopes:
-        return float("nan"), float("nan"), 0
+        ic = np.sort([c.ic_s for c in events.contacts])
+        if ic.size < 3:
+            return float("nan"), float("nan"), 0
+        step_s, step_se = _ic_slope_s(ic, 0.5 * events.stride_period_s)
+        return 2.0 * step_s, 2.0 * step_se, int(ic.size)
     w = 1.0 / np.square(np.maximum(ses, 1e-9))
     return float(np.sum(w * slopes) / np.sum(w)), float(1.0 / np.sqrt(np.sum(w))), n
+
+
+def _ic_slope_s(ic_s: np.ndarray, period_s: float) -> tuple[float, float]:
+    """Period (s) and its standard error (s) of contacts `ic_s` a whole number of
+    `period_s` apart, from a straight-line fit against their cycle number."""
+    cycle = np.round((ic_s - ic_s[0]) / period_s)
+    coef, cov = np.polyfit(cycle, ic_s, 1, cov=True)
+    return float(coef[0]), float(np.sqrt(cov[0, 0]))
 
 
 # ------------------------------------------------------------------ per step
