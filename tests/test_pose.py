@@ -163,7 +163,7 @@ def test_too_few_frames_with_person(clip, tmp_path):
     with pytest.raises(
         NoPersonError,
         match=r"clip\.mp4: pose found in 3 of 10 frames \(30 %, 0\.1 s; need 50 % or 2\.0 s\); "
-        r"is the runner's whole body in frame and well lit\?",
+        r"is the person's whole body in frame and well lit\?",
     ):
         estimate_pose(probe_video(clip), backend=backend, cache_dir=tmp_path, progress=False)
     track = estimate_pose(

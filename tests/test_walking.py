@@ -175,6 +175,13 @@ def test_walker_warnings_do_not_mention_flight_or_a_runner():
     assert any("walker was not found" in w for w in result["warnings"])
 
 
+def test_walker_too_short_to_analyse_is_not_called_a_runner():
+    """Refusals come before the gait is known, so they speak of the person."""
+    with pytest.raises(TooFewStepsError, match="person's legs are fully tracked") as error:
+        _analyse(_walker("treadmill", duration_s=2.0))
+    assert "runner" not in str(error.value)
+
+
 def test_walker_states_the_pose_models_errors_measured_on_walkers():
     """MediaPipe reads a walker's angles and contact times worse than a runner's (eight
     rendered walkers, `WALKING_POSE_MODEL_ERROR`: a knee landing nearly straight reads up to

@@ -352,7 +352,7 @@ def select_steady_segment(track: PoseTrack, *, min_duration_s: float = 2.0,
     duration = track.t_s[stop - 1] - track.t_s[start] if stop > start else 0.0
     if duration < min_duration_s:
         raise TooFewStepsError(
-            f"{track.source or 'clip'}: the runner's legs are fully tracked and in frame for "
+            f"{track.source or 'clip'}: the person's legs are fully tracked and in frame for "
             f"only {np.floor(duration * 10) / 10:.1f} s at a stretch (need "
             f"{min_duration_s:.1f} s); film the whole body side-on, feet included, for at least "
             "10 s"

@@ -159,7 +159,7 @@ def analyze_track(track: PoseTrack, *, options: AnalysisOptions = AnalysisOption
         elif segment is not None:
             lost = 1.0 - float(track.detected[segment[0]:segment[1]].mean())
             if lost > LOST_FRAMES_BLAMED:
-                hint = (f"; the runner was not found in {lost:.0%} of its frames (occlusion, "
+                hint = (f"; the person was not found in {lost:.0%} of its frames (occlusion, "
                         "poor light or leaving the frame)")
             else:
                 too_slow = _slow_motion_hint(filtered, view, segment, options)

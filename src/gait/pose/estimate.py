@@ -234,5 +234,5 @@ def _require_person(track: PoseTrack, min_detected_fraction: float, min_detected
             f"{track.source}: pose found in {n_found} of {track.n_frames} frames "
             f"({100.0 * n_found / track.n_frames:.0f} %, {found_s:.1f} s; need "
             f"{100.0 * min_detected_fraction:.0f} % or {min_detected_s:.1f} s); "
-            "is the runner's whole body in frame and well lit?"
+            "is the person's whole body in frame and well lit?"
         )
