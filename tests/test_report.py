@@ -830,3 +830,45 @@ def test_stance_timeline_states_the_contact_time_error_not_half_a_frame(report_d
     title = stance_timeline(result).axes[0].get_title(loc="left")
     assert f"contact time ±{error:.0f} ms" in title
     assert f"{result.pose['fps']:.0f} fps" in title
+
+
+def test_a_clip_over_still_ground_speaks_of_the_ground_not_a_belt(report_dir, tmp_path):
+    """A person crossing the frame stands on the ground: the figures, their captions, the
+    overlay note and a missing step length say so (they spoke of a belt on every clip)."""
+    from gait.report.assets import ReportAssets
+    from gait.report.figures import foot_trajectories
+    from gait.report.wording import headline_tiles, overlay_note
+
+    params = SynthParams(gait="walking", overground=True, belt_speed_kmh=4.0, duration_s=7,
+                         width_px=1920, height_px=540, body_height_frac=0.5,
+                         camera_distance_m=10.0)
+    track, _ = synthetic_track(params)
+    result = analyze_track(track)
+    assert result.view["crosses_frame"] and result.stance_surface == "ground"
+    write_report(tmp_path, result, track=track, metronome_duration_s=5.0)
+    page = _html(tmp_path)
+    assert "above the ground" in page and "when each foot is on the ground" in page
+    assert "belt" not in page.replace("belt speed", "")
+    axes = foot_trajectories(result, track).axes
+    assert "ground" in axes[0].get_title(loc="left") and "ground" in axes[1].get_xlabel()
+    content = build_content(result)
+    assert "foot is on the ground" in overlay_note(content, ReportAssets(overlay_file="o.mp4"))
+    tiles = {label: spread for label, _, _, spread in headline_tiles(content)}
+    assert tiles["Step length"] == "not measured (no body height given)"
+    assert "when each foot is on the belt" in _html(report_dir)  # a treadmill keeps its belt
+
+
+def test_foot_height_is_measured_from_each_stances_own_ground_level():
+    """Where the ground's image row drifts over the clip (a person walking nearer the camera,
+    a tilted camera), each stance sits at height zero, not only the clip's lowest one."""
+    from gait.report.figures import _stance_level_px
+
+    t = np.arange(0.0, 6.0, 1 / 30)
+    ground = 400.0 + 12.0 * t  # px: the ground line moves down the image by 12 px/s
+    contacts = [{"ic_s": a, "to_s": a + 0.6} for a in np.arange(0.2, 5.5, 1.1)]
+    stance = np.any([(t >= c["ic_s"]) & (t <= c["to_s"]) for c in contacts], axis=0)
+    low_y = np.where(stance, ground, ground - 40.0 * np.abs(np.sin(3 * t)) - 5.0)
+    level = _stance_level_px(t, low_y, contacts)
+    assert np.max(np.abs((level - low_y)[stance & (t > 0.5) & (t < 5.3)])) < 4.0
+    one = _stance_level_px(t, low_y, contacts[:1])
+    assert np.all(one == np.percentile(low_y, 95))

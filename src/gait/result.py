@@ -115,6 +115,12 @@ class GaitResult:
     #: its toe-offs are not measured, and contact timing comes from the other foot.
     lost_foot: str | None = None
 
+    @property
+    def stance_surface(self) -> str:
+        """What a foot in stance stands on, as the report words it: "ground" when the
+        person crosses the frame over still ground, else "belt" (a treadmill)."""
+        return "ground" if self.view.get("crosses_frame") else "belt"
+
     def to_dict(self) -> dict:
         """JSON-safe dictionary."""
         return _clean(asdict(self))

@@ -88,9 +88,34 @@ def time_window_s(result: GaitResult, *, window_s: float = WINDOW_S) -> tuple[fl
     return float(start), float(min(end, start + window_s))
 
 
+def _stance_level_px(t_s: np.ndarray, low_y_px: np.ndarray, contacts: list[dict]
+                     ) -> np.ndarray:
+    """Image row (px) of the surface under one foot at each time.
+
+    The foot's lowest point (`low_y_px`, the larger image y of heel and toe) at
+    the 90th percentile of each of its stances, interpolated in time between
+    stances: a person crossing the frame moves nearer or farther from the
+    camera, or a camera not square to the ground sees it slope, so a single
+    level over the clip would tilt every height after it. Without two timed
+    stances, the 95th percentile of the whole clip.
+    """
+    mids, levels = [], []
+    for e in contacts:
+        if e.get("to_s") is None:
+            continue
+        inside = (t_s >= e["ic_s"]) & (t_s <= e["to_s"]) & np.isfinite(low_y_px)
+        if inside.any():
+            mids.append(0.5 * (e["ic_s"] + e["to_s"]))
+            levels.append(np.percentile(low_y_px[inside], 90))
+    if len(mids) < 2:
+        return np.full_like(t_s, np.nanpercentile(low_y_px[np.isfinite(low_y_px)], 95))
+    return np.interp(t_s, mids, levels)
+
+
 def foot_trajectories(result: GaitResult, track: PoseTrack, *,
                       filtered: PoseTrack | None = None, window_s: float = WINDOW_S) -> Figure:
-    """Heel and toe height above the belt for each foot, with initial contacts and toe-offs.
+    """Heel and toe height above the belt (or ground) for each foot, with initial contacts
+    and toe-offs.
 
     Parameters
     ----------
@@ -122,7 +147,8 @@ def foot_trajectories(result: GaitResult, track: PoseTrack, *,
         _, _, _, heel, toe = LEG[side]
         y_heel = filtered.xy_px[:, heel, 1]
         y_toe = filtered.xy_px[:, toe, 1]
-        ground = np.nanpercentile(np.fmax(y_heel, y_toe)[np.isfinite(y_heel)], 95)
+        ground = _stance_level_px(filtered.t_s, np.fmax(y_heel, y_toe),
+                                  [e for e in result.events if e["foot"] == side])
         h_heel = (ground - y_heel) * to_unit
         h_toe = (ground - y_toe) * to_unit
         t = filtered.t_s
@@ -142,10 +168,11 @@ def foot_trajectories(result: GaitResult, track: PoseTrack, *,
             end = e["to_s"] if e.get("to_s") is not None else e["ic_s"]
             ax.axvspan(e["ic_s"], min(end, t1), color="#e3e3e3", zorder=0)
         ax.set_ylabel(f"{side} foot\nheight ({unit})")
-    axes[1].set_xlabel("time (s); shaded: foot on the belt (stance)")
+    surface = result.stance_surface
+    axes[1].set_xlabel(f"time (s); shaded: foot on the {surface} (stance)")
     axes[1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.38), ncol=4, fontsize=7.5,
                    frameon=False)
-    axes[0].set_title("Foot height above the belt with detected contacts", fontsize=10,
+    axes[0].set_title(f"Foot height above the {surface} with detected contacts", fontsize=10,
                       loc="left")
     _apply_style(fig)
     fig.tight_layout()
@@ -254,7 +281,7 @@ def left_right(result: GaitResult, rows: tuple[dict, ...]) -> Figure:
 
 
 def stance_timeline(result: GaitResult, *, window_s: float = WINDOW_S) -> Figure:
-    """Stance (foot on belt) periods for each foot over time, with the flight phases (both
+    """Stance (foot down) periods for each foot over time, with the flight phases (both
     feet off) of a runner or the double-support phases (both feet on) of a walker.
 
     Parameters

@@ -139,7 +139,7 @@ def _figures(c: ReportContent, assets: ReportAssets) -> Section:
     body = []
     for fig in assets.figures:
         body.append(figure(fig.png, fig.caption))
-    note = overlay_note(assets)
+    note = overlay_note(c, assets)
     if note:
         body.append(video(assets.overlay_file, note))
     return Section("Figures", "".join(body), anchor="figures", page_break_before=True)

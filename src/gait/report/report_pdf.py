@@ -189,7 +189,7 @@ def _figures(c: ReportContent, assets: ReportAssets) -> PdfSection:
     out: list[Flowable] = []
     for fig in assets.figures:
         out.append(image(fig.png, caption=fig.caption, width_frac=0.92, max_height_mm=110))
-    note = overlay_note(assets)
+    note = overlay_note(c, assets)
     if note:
         out.append(para(note, style="small"))
     return PdfSection("Figures", out, page_break_before=True)

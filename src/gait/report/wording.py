@@ -91,7 +91,9 @@ def headline_tiles(c: ReportContent) -> list[tuple[str, str, str, str]]:
                             f"{h.n} steps per side"))
             continue
         if h.value is None:
-            out.append((h.label, "—", "", "not measured (no belt speed or height given)"))
+            out.append((h.label, "—", "", "not measured (no body height given)"
+                        if c.result.view.get("crosses_frame")
+                        else "not measured (no belt speed or height given)"))
             continue
         spread = f"± {error_text(h.expected_error, h.decimals)} (1 SD)"
         if h.q1 is not None and h.q3 is not None and h.q3 - h.q1 > 10 ** -h.decimals:
@@ -153,14 +155,14 @@ def checklist_status(status: str) -> str:
     return _CHECK_STATUS.get(status, status)
 
 
-def overlay_note(assets: ReportAssets) -> str:
+def overlay_note(c: ReportContent, assets: ReportAssets) -> str:
     """Sentence pointing to the overlay video, "" if none was written."""
     if not assets.overlay_file:
         return ""
     return (f"{assets.overlay_file} beside this report shows the whole clip with the skeleton, "
-            "each foot contact (filled circle while the foot is on the belt, ring at initial "
-            "contact) and the cadence over the last 4 steps (H.264 MP4, plays in any "
-            "browser).")
+            f"each foot contact (filled circle while the foot is on the "
+            f"{c.result.stance_surface}, ring at initial contact) and the cadence over the last "
+            "4 steps (H.264 MP4, plays in any browser).")
 
 
 def measurement_notes(c: ReportContent) -> list[str]:

@@ -122,14 +122,16 @@ def make_assets(content: ReportContent, track: PoseTrack | None,
             "foot_trajectories",
             figs.to_png(figs.foot_trajectories(result, track, filtered=filtered)),
             f"Foot trajectories ({window}): heel (solid) and toe (dotted) height above the "
-            "belt; ▼ initial contact, △ toe-off; shaded while the foot is on the belt."))
+            f"{result.stance_surface}; ▼ initial contact, △ toe-off; shaded while the foot is on "
+            f"the {result.stance_surface}."))
     if side_view:
         phase, phases = (("double support", "double-support phases with both feet down")
                          if result.gait_mode == "walking"
                          else ("flight", "flight phases with both feet off"))
         out.append(FigureAsset(
             "stance_timeline", figs.to_png(figs.stance_timeline(result)),
-            f"Stance and {phase} ({window}): when each foot is on the belt, and the "
+            f"Stance and {phase} ({window}): when each foot is on the {result.stance_surface}, "
+            "and the "
             f"{phases}."))
     targets = {} if content.prescription is None else {
         f"+{t.increase_pct:g}%": t.target_spm for t in content.prescription.targets}
