@@ -872,3 +872,14 @@ def test_foot_height_is_measured_from_each_stances_own_ground_level():
     assert np.max(np.abs((level - low_y)[stance & (t > 0.5) & (t < 5.3)])) < 4.0
     one = _stance_level_px(t, low_y, contacts[:1])
     assert np.all(one == np.percentile(low_y, 95))
+
+
+def test_a_rear_view_says_step_length_needs_a_side_view_not_a_belt_speed():
+    from gait.report.wording import headline_tiles
+    from gait.synth import rear_track
+
+    track, truth = rear_track(SynthParams(view="rear", width_px=480, height_px=640,
+                                          duration_s=8.0, seed=1))
+    result = analyze_track(track, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]))
+    tiles = {label: spread for label, _, _, spread in headline_tiles(build_content(result))}
+    assert tiles["Step length"] == "not measured from the rear (film from the side)"

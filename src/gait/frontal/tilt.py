@@ -119,12 +119,12 @@ def check_tilt(track: PoseTrack, events: GaitEvents) -> TiltCheck:
             f"camera tilt: the pelvis line at foot contact leans {abs(roll):.1f}° "
             f"({'rising to the right' if roll > 0 else 'rising to the left'}); pelvic drop and "
             "trunk lean are measured from that line, but level the camera (or check that the "
-            "runner does not hold the pelvis oblique) for a cleaner recording")
+            "person does not hold the pelvis oblique) for a cleaner recording")
     if np.isfinite(pelvis) and np.isfinite(shoulders) and \
             abs(pelvis - shoulders) > REFERENCE_DISAGREE_DEG:
         warnings.append(
             f"the pelvis at contact ({pelvis:+.1f}°) and the shoulders over whole strides "
             f"({shoulders:+.1f}°) disagree about level by {abs(pelvis - shoulders):.1f}°: the "
-            "runner may hold the pelvis or the shoulders oblique; read pelvic drop and trunk "
+            "person may hold the pelvis or the shoulders oblique; read pelvic drop and trunk "
             "lean with care")
     return TiltCheck(pelvis, shoulders, roll, tuple(warnings))

@@ -91,9 +91,7 @@ def headline_tiles(c: ReportContent) -> list[tuple[str, str, str, str]]:
                             f"{h.n} steps per side"))
             continue
         if h.value is None:
-            out.append((h.label, "—", "", "not measured (no body height given)"
-                        if c.result.view.get("crosses_frame")
-                        else "not measured (no belt speed or height given)"))
+            out.append((h.label, "—", "", _why_not_measured(c.result.view)))
             continue
         spread = f"± {error_text(h.expected_error, h.decimals)} (1 SD)"
         if h.q1 is not None and h.q3 is not None and h.q3 - h.q1 > 10 ** -h.decimals:
@@ -104,6 +102,15 @@ def headline_tiles(c: ReportContent) -> list[tuple[str, str, str, str]]:
                 "" if c.result.view.get("crosses_frame") else " (give the belt speed)")
         out.append((h.label, h.fmt(h.value), h.unit, spread))
     return out
+
+
+def _why_not_measured(view: dict) -> str:
+    """Why a headline length is missing, for a clip seen as `view` (`GaitResult.view`)."""
+    if view.get("view") in ("rear", "front"):
+        return f"not measured from the {view['view']} (film from the side)"
+    if view.get("crosses_frame"):
+        return "not measured (no body height given)"
+    return "not measured (no belt speed or height given)"
 
 
 def effect_text(e: LoadEffect) -> str:
