@@ -883,3 +883,21 @@ def test_a_rear_view_says_step_length_needs_a_side_view_not_a_belt_speed():
     result = analyze_track(track, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]))
     tiles = {label: spread for label, _, _, spread in headline_tiles(build_content(result))}
     assert tiles["Step length"] == "not measured from the rear (film from the side)"
+
+
+def test_left_right_chart_stands_under_the_left_right_table(report_dir):
+    """The chart of the legs' values follows their table (it was pages later among the
+    figures, leaving a walker's one-table section alone on its page)."""
+    page = _html(report_dir)
+    findings, figures = _section(page, "findings"), _section(page, "figures")
+    chart = "Left vs right for each measure on both legs"
+    assert chart in findings and chart not in figures
+    assert findings.index("Symmetry index") < findings.index(chart)
+    assert "Foot trajectories" in figures and "Stance and flight" in figures
+    pages = pypdf.PdfReader(report_dir / "report.pdf").pages
+    texts = [p.extract_text() for p in pages]
+    table_at = max(i for i, t in enumerate(texts) if "Symmetry" in t)
+    figures_at = next(i for i, t in enumerate(texts) if "\nFigures\n" in t[:200])
+    images = [len(p["/Resources"].get("/XObject", {})) for p in pages]
+    assert table_at < figures_at and sum(images[table_at:figures_at]) == 1
+    assert images[figures_at] == 3  # foot heights, stances, cadence

@@ -68,6 +68,10 @@ class KeyFrameAsset:
     caption: str
 
 
+#: Name of the figure that compares the legs (`FigureAsset.name`).
+LEFT_RIGHT_CHART = "left_right"
+
+
 @dataclass(frozen=True)
 class ReportAssets:
     """Everything besides text that the report pages show or link.
@@ -87,3 +91,13 @@ class ReportAssets:
     keyframes: tuple[KeyFrameAsset, ...] = ()
     overlay_file: str | None = None
     keyframes_note: str = ""
+
+    @property
+    def left_right_chart(self) -> FigureAsset | None:
+        """The left/right chart, shown under the left/right table; None without one."""
+        return next((f for f in self.figures if f.name == LEFT_RIGHT_CHART), None)
+
+    @property
+    def figures_section(self) -> tuple[FigureAsset, ...]:
+        """The figures of the report's Figures section: all but the left/right chart."""
+        return tuple(f for f in self.figures if f.name != LEFT_RIGHT_CHART)

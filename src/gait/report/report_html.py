@@ -103,7 +103,7 @@ def _prescription(c: ReportContent, refs: CitationIndex) -> Section:
                    page_break_before=True)
 
 
-def _findings(c: ReportContent, refs: CitationIndex) -> Section:
+def _findings(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> Section:
     body = [paragraph("Each measure is read against a reference range from the evidence. "
                       + DETECTABLE_NOTE, cls="small")] if c.findings else []
     for group, rows in finding_groups(c):
@@ -132,12 +132,15 @@ def _findings(c: ReportContent, refs: CitationIndex) -> Section:
             rows, numeric_cols=(1, 2, 4, 5)))
         body.append(paragraph(BILATERAL_NOTE, cls="small"))
         body.append(_cited_list(c.asymmetry_caveat, refs))
+        chart = assets.left_right_chart
+        if chart is not None:
+            body.append(figure(chart.png, chart.caption))
     return Section(findings_title(c), "".join(body), anchor="findings", page_break_before=True)
 
 
 def _figures(c: ReportContent, assets: ReportAssets) -> Section:
     body = []
-    for fig in assets.figures:
+    for fig in assets.figures_section:
         body.append(figure(fig.png, fig.caption))
     note = overlay_note(c, assets)
     if note:
@@ -222,7 +225,7 @@ def report_html(content: ReportContent, assets: ReportAssets) -> str:
     sections = [_overview(content, refs, assets)]
     if content.prescription is not None:
         sections.append(_prescription(content, refs))
-    sections.append(_findings(content, refs))
+    sections.append(_findings(content, refs, assets))
     if content.result.frontal:
         sections.append(_frontal(content, refs))
     sections += [_figures(content, assets), _return_to_run(content, refs), _method(content),

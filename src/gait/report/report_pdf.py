@@ -115,7 +115,7 @@ def _prescription(c: ReportContent, refs: CitationIndex) -> PdfSection:
     return PdfSection("Cadence prescription", out, page_break_before=True)
 
 
-def _findings(c: ReportContent, refs: CitationIndex) -> PdfSection:
+def _findings(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> PdfSection:
     out: list[Flowable] = [para(
         "Each measure is read against a reference range from the evidence. " + DETECTABLE_NOTE,
         style="small")] if c.findings else []
@@ -148,6 +148,10 @@ def _findings(c: ReportContent, refs: CitationIndex) -> PdfSection:
                   numeric_cols=(1, 2, 4, 5)),
             para(BILATERAL_NOTE, style="small")]))
         out += bullets([cited(s, refs) for s in c.asymmetry_caveat])
+        chart = assets.left_right_chart
+        if chart is not None:
+            out.append(image(chart.png, caption=chart.caption, width_frac=0.92,
+                             max_height_mm=110))
     return PdfSection(findings_title(c), out, page_break_before=True)
 
 
@@ -187,7 +191,7 @@ def _frontal(c: ReportContent, refs: CitationIndex) -> PdfSection:
 
 def _figures(c: ReportContent, assets: ReportAssets) -> PdfSection:
     out: list[Flowable] = []
-    for fig in assets.figures:
+    for fig in assets.figures_section:
         out.append(image(fig.png, caption=fig.caption, width_frac=0.92, max_height_mm=110))
     note = overlay_note(c, assets)
     if note:
@@ -237,7 +241,7 @@ def report_pdf(path: str | Path, content: ReportContent, assets: ReportAssets) -
     sections = [_overview(content, refs, assets)]
     if content.prescription is not None:
         sections.append(_prescription(content, refs))
-    sections.append(_findings(content, refs))
+    sections.append(_findings(content, refs, assets))
     if content.result.frontal:
         sections.append(_frontal(content, refs))
     sections += [_figures(content, assets), _return_to_run(content, refs), _method(content),

@@ -12,7 +12,8 @@ from ..metronome import write_metronome
 from ..output_paths import remove_if_empty, replacing
 from ..result import GaitResult
 from ..track import PoseTrack
-from .assets import FigureAsset, KeyFrameAsset, ReportAssets, cleaned_track
+from .assets import (LEFT_RIGHT_CHART, FigureAsset, KeyFrameAsset, ReportAssets,
+                     cleaned_track)
 from .content import ReportContent, RunnerInputs, build_content, metronome_file_name
 from .wording import signed
 
@@ -142,14 +143,11 @@ def make_assets(content: ReportContent, track: PoseTrack | None,
         f"(120 / stride time), with the clip's cadence{' and the targets' if targets else ''}. "
         f"At {fps:.0f} fps single steps scatter by a frame (about ±{500 / fps:.0f} ms); the "
         "stride values are steadier."))
-    if content.bilateral:
-        # a study of runners: said where the report cites it (a runner's, `build_content`)
-        runners = (" Asymmetry is not, by itself, an injury predictor."
-                   if content.asymmetry_caveat else "")
+    if content.bilateral:  # shown under the left/right table and its cited caveats
         out.append(FigureAsset(
-            "left_right", figs.to_png(figs.left_right(result, content.bilateral)),
+            LEFT_RIGHT_CHART, figs.to_png(figs.left_right(result, content.bilateral)),
             "Left vs right for each measure on both legs. The word under each panel says "
-            f"whether the difference is larger than the measurement error.{runners}"))
+            "whether the difference is larger than the measurement error."))
     keyframes: list[KeyFrameAsset] = []
     note = ""
     if track is not None and video_path is not None:
