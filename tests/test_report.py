@@ -883,6 +883,9 @@ def test_a_rear_view_says_step_length_needs_a_side_view_not_a_belt_speed():
     result = analyze_track(track, options=AnalysisOptions(belt_speed_ms=truth["belt_speed_ms"]))
     tiles = {label: spread for label, _, _, spread in headline_tiles(build_content(result))}
     assert tiles["Step length"] == "not measured from the rear (film from the side)"
+    unknown_belt = analyze_track(track)
+    facts = dict(build_content(unknown_belt).clip_facts)
+    assert facts["Belt speed"] == "not given"  # giving it would not measure step length either
 
 
 def test_left_right_chart_stands_under_the_left_right_table(report_dir):

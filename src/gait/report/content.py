@@ -319,6 +319,8 @@ def _speed_fact(r: dict) -> tuple[str, str]:
     if r["view"].get("crosses_frame"):
         return "Speed", ("over ground, not measured (give the body height)" if speed is None else
                          f"over ground, about {speed:.1f} m/s (estimated from body height)")
+    if r["view"].get("view") in ("rear", "front"):  # no step length from this view at all
+        return "Belt speed", "not given"
     return "Belt speed", "not given (step length " + (
         "scaled from body height" if r["options"].get("height_m") else "not measured") + ")"
 
