@@ -257,3 +257,21 @@ def test_short_clip_with_two_contacts_a_foot_states_a_cadence_error(gait, asymme
     assert cadence["expected_error"] >= abs(cadence["value"] - counted)
     assert abs(cadence["value"] - truth["cadence_spm"]) <= 2 * cadence["expected_error"]
     assert "gives nan" not in cadence["note"]
+    assert cadence["q1"] is None and cadence["q3"] is None  # no spread from two strides
+
+
+def test_cadence_spread_is_that_of_each_strides_cadence():
+    """The cadence is one estimate for the clip; its interquartile range is that of the
+    strides' cadences (120000 / stride time in ms), not the value repeated."""
+    params = SynthParams(fps=60, cadence_spm=170, noise_px=1.5, duration_s=10, seed=2)
+    track, truth = synthetic_track(params)
+    result = analyze_track(track, options=AnalysisOptions(
+        belt_speed_ms=truth["belt_speed_ms"])).to_dict()
+    stride_ms = np.array([s["stride_time_ms"] for s in result["steps"]
+                          if s["stride_time_ms"] is not None])
+    cadence = result["summary"]["cadence_spm"]
+    assert stride_ms.size >= 20
+    assert [cadence["q1"], cadence["q3"]] == pytest.approx(
+        np.percentile(120000.0 / stride_ms, [25, 75]).tolist())
+    assert cadence["q1"] < cadence["q3"]
+    assert cadence["q1"] <= truth["cadence_spm"] <= cadence["q3"]

@@ -60,7 +60,8 @@ class Summary:
         median but averages out the frame quantisation of timing metrics,
         so left/right comparisons use it.
     q1, q3 : float
-        Interquartile range of the per-step values.
+        Interquartile range of the per-step values (cadence: of each stride's
+        120000 / stride time in ms; NaN with fewer than four strides).
     n : int
         Number of steps (or strides) used.
     expected_error : float
@@ -909,8 +910,11 @@ def compute_metrics(track: PoseTrack, events: GaitEvents, *, belt_speed_ms: floa
     crossing_run = events.view.crosses_frame and gait_mode == "running"
     if crossing_run:
         cad_err = max(cad_err, CROSSING_CADENCE_ERROR_SPM)
+    stride_cadences = 120000.0 / strides  # steps/min of each stride, for the spread
+    q1, q3 = (np.percentile(stride_cadences, [25, 75]) if stride_cadences.size >= 4
+              else (np.nan, np.nan))
     summary: dict[str, Summary] = {
-        "cadence_spm": Summary(cadence_spec, cadence_spec, cadence_spec, cadence_spec, len(rows),
+        "cadence_spm": Summary(cadence_spec, cadence_spec, float(q1), float(q3), len(rows),
                                cad_err,
                                "steps/min", False,
                                f"stride frequency of the foot motion over {duration_s:.1f} s; "

@@ -61,7 +61,7 @@ def format_summary(result: GaitResult) -> str:
         s = r["summary"].get(key)
         if not s or s["value"] is None:
             continue
-        iqr = f"{_fmt(s['q1'], dec)}–{_fmt(s['q3'], dec)}"
+        iqr = "—" if s["q1"] is None else f"{_fmt(s['q1'], dec)}–{_fmt(s['q3'], dec)}"
         mark = " ~" if s["approximate"] else ""
         lines.append(f"{label:44s} {_fmt(s['value'], dec):>8s} {_fmt(s['expected_error'], dec):>6s}"
                      f"  {iqr:>17s} {s['n']:>4d}  {s['unit']}{mark}")

@@ -95,7 +95,8 @@ def headline_tiles(c: ReportContent) -> list[tuple[str, str, str, str]]:
             continue
         spread = f"± {error_text(h.expected_error, h.decimals)} (1 SD)"
         if h.q1 is not None and h.q3 is not None and h.q3 - h.q1 > 10 ** -h.decimals:
-            spread += f" · IQR {h.fmt(h.q1)}–{h.fmt(h.q3)}"
+            spread += (" · stride IQR " if h.key == "cadence_spm" else " · IQR ") + (
+                f"{h.fmt(h.q1)}–{h.fmt(h.q3)}")
         spread += f" · {h.n} steps"
         if h.approximate:
             spread += " · approximate: scaled from body height" + (
