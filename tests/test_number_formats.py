@@ -50,3 +50,27 @@ def test_the_text_summary_never_prints_a_negative_zero():
     line = next(t for t in text.splitlines() if t.strip().startswith("Shin angle at contact")
                 and " L " in t)
     assert "L    0.0 deg  R    0.0 deg" in line
+
+
+def test_an_error_below_the_printed_precision_is_not_printed_as_zero():
+    """A cadence known to ±0.05 steps/min printed "166.0 0.0" in the terminal, as if exact;
+    the report already said "< 0.1". Both now follow `error_text`."""
+    from dataclasses import replace
+
+    from gait.number_text import error_text
+    from gait.pipeline import AnalysisOptions, analyze_track
+    from gait.summary import format_summary
+    from gait.synth import SynthParams, synthetic_track
+
+    assert error_text(0.048, 1) == "< 0.1" and error_text(0.05, 1) == "0.1"
+    assert error_text(0.0003, 2) == "< 0.01" and error_text(None, 1) == "?"
+    result = analyze_track(synthetic_track(SynthParams(duration_s=6.0, fps=60))[0],
+                           options=AnalysisOptions(belt_speed_ms=10 / 3.6))
+    summary = {**result.summary,
+               "cadence_spm": {**result.summary["cadence_spm"], "expected_error": 0.048},
+               "trunk_lean_deg": {**result.summary["trunk_lean_deg"], "expected_error": None}}
+    lines = format_summary(replace(result, summary=summary)).splitlines()
+    cadence = next(t for t in lines if t.startswith("Cadence")).split()
+    assert cadence[2:4] == ["<", "0.1"]
+    trunk = next(t for t in lines if t.startswith("Trunk lean")).split()
+    assert trunk[3] == "—"

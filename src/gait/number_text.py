@@ -27,3 +27,12 @@ MINUS = "\u2212"
 def typeset(value: float, decimals: int, *, signed: bool = False) -> str:
     """`fixed` with a true minus sign: ``−3.6``, ``+0.0``, for HTML, PDF and web pages."""
     return fixed(value, decimals, signed=signed).replace("-", MINUS)
+
+
+def error_text(err: float | None, decimals: int) -> str:
+    """An expected error at the value's precision, or "< 0.01" when it rounds to zero (an
+    error printed as "0.00" would claim a perfect measurement); "?" when unknown."""
+    if err is None:
+        return "?"
+    step = 10.0 ** -decimals
+    return f"< {step:.{decimals}f}" if err < step / 2 else f"{err:.{decimals}f}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .frame_region import region_text
 from .metrics import SYMMETRY_INDEX_METRICS, not_assessable_reason
-from .number_text import fixed
+from .number_text import error_text, fixed
 from .result import GaitResult
 
 #: (key in result.summary, label, decimals) in the order a clinician reads them.
@@ -63,7 +63,8 @@ def format_summary(result: GaitResult) -> str:
             continue
         iqr = "—" if s["q1"] is None else f"{_fmt(s['q1'], dec)}–{_fmt(s['q3'], dec)}"
         mark = " ~" if s["approximate"] else ""
-        lines.append(f"{label:44s} {_fmt(s['value'], dec):>8s} {_fmt(s['expected_error'], dec):>6s}"
+        err = "—" if s["expected_error"] is None else error_text(s["expected_error"], dec)
+        lines.append(f"{label:44s} {_fmt(s['value'], dec):>8s} {err:>6s}"
                      f"  {iqr:>17s} {s['n']:>4d}  {s['unit']}{mark}")
     asym = []
     # a rear or front clip's left/right step times are in its frontal table

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..advice import LoadEffect
 from ..frontal.findings import VIEW_PHRASE
 from ..metrics import CROSSING_VERDICT
-from ..number_text import typeset
+from ..number_text import error_text, typeset
 from ..summary import ROWS as SUMMARY_ROWS
 from .assets import ReportAssets
 from .content import FindingRow, ReportContent
@@ -63,14 +63,6 @@ def bilateral_comparison(row: dict) -> tuple[str, str]:
 def unit_text(unit: str) -> str:
     """Unit as printed: degrees as "°", others unchanged."""
     return "°" if unit == "deg" else unit
-
-
-def error_text(err: float | None, decimals: int) -> str:
-    """An expected error at the value's precision, or "< 0.01" when it rounds to zero."""
-    if err is None:
-        return "?"
-    step = 10.0 ** -decimals
-    return f"< {step:.{decimals}f}" if err < step / 2 else f"{err:.{decimals}f}"
 
 
 def headline_tiles(c: ReportContent) -> list[tuple[str, str, str, str]]:
