@@ -904,3 +904,18 @@ def test_left_right_chart_stands_under_the_left_right_table(report_dir):
     images = [len(p["/Resources"].get("/XObject", {})) for p in pages]
     assert table_at < figures_at and sum(images[table_at:figures_at]) == 1
     assert images[figures_at] == 3  # foot heights, stances, cadence
+
+
+def test_step_lengths_from_a_belt_speed_say_they_rest_on_it(report_dir, tmp_path):
+    """A treadmill display can be well off the belt's real speed (evidence §6.4), and every
+    step length and steps-per-km figure scales with it: the report says so, with its source,
+    next to the belt speed; without a belt speed there is nothing to say."""
+    page = _html(report_dir)
+    overview = _section(page, "overview")
+    assert "Step lengths are only as right as the belt speed given" in _text(overview)
+    assert 'data-claims="measure.belt_speed_display_secondary"' in overview
+    first = pypdf.PdfReader(report_dir / "report.pdf").pages[0].extract_text()
+    assert "only as right as the belt speed" in " ".join(first.split())
+    track, _ = synthetic_track(SynthParams(duration_s=6.0))
+    without = build_content(analyze_track(track))
+    assert without.belt_speed_caveat == ()

@@ -701,6 +701,16 @@ _SOURCE_LIST: tuple[Source, ...] = (
         label="2D versus 3D frontal plane study in 15 elite runners",
         complete_authors=False,
     ),
+    # §6 measurement
+    Source(
+        "fellrnr_treadmill",
+        (),
+        None,
+        None,
+        "S",
+        label="fellrnr.com page on treadmill belt-speed calibration",
+        url="fellrnr.com",
+    ),
     Source(
         "arithmetic",
         (),
@@ -1508,6 +1518,17 @@ _CLAIM_LIST: tuple[Claim, ...] = (
         ("souza2016", "dingenen2018", "bramah2018"),
         "4.2",
         "A",
+    ),
+    Claim(
+        "measure.belt_speed_display_secondary",
+        "Step lengths are only as right as the belt speed given, and a treadmill's display can "
+        "be off (secondary source only: one owner measured 6.09 mph on a treadmill set to "
+        "7.0 mph, about 13% slow); timing a mark on the belt over several turns on video "
+        "checks it.",
+        (6.09, 7.0, 13),
+        ("fellrnr_treadmill",),
+        "6.4",
+        "S",
     ),
 )
 

@@ -209,6 +209,9 @@ class ReportContent:
         Increase label (e.g. "+5%") -> metronome track (MP3) beside the report.
     lengths_note : str
         Why the targets come without step lengths (no belt speed); "" with one.
+    belt_speed_caveat : tuple of Statement
+        That step lengths rest on the belt speed given, which a treadmill display can get
+        wrong; empty when no step length comes from a belt speed.
     """
 
     result: GaitResult
@@ -227,6 +230,7 @@ class ReportContent:
     notes: tuple[str, ...] = ()
     metronome_files: dict = field(default_factory=dict)
     lengths_note: str = ""
+    belt_speed_caveat: tuple[Statement, ...] = ()
 
 
 #: Under the cadence targets, why they come without step lengths.
@@ -512,4 +516,6 @@ def build_content(result: GaitResult, *, inputs: RunnerInputs = RunnerInputs(),
             for t in prescription.targets},
         lengths_note="" if belt else (NO_SPEED_OVER_GROUND if r["view"].get("crosses_frame")
                                       else NO_BELT_SPEED),
+        belt_speed_caveat=(statement("measure.belt_speed_display_secondary"),)
+        if belt and _value(r["summary"].get("step_length_m")) is not None else (),
     )

@@ -54,6 +54,7 @@ def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> Se
             f'<div class="warn">{esc(w)}</div>' for w in c.warnings))
     body.append("<h3>The clip</h3>" + table(
         [], [[f"<b>{esc(k)}</b>", esc(v)] for k, v in c.clip_facts]))
+    body += [f'<p class="small">{cited(s, refs)}</p>' for s in c.belt_speed_caveat]
     if assets.keyframes:
         body.append('<div class="keep"><h3>At initial contact</h3><div class="figrow">'
                     + "".join(figure(k.png, k.caption) for k in assets.keyframes)

@@ -62,6 +62,7 @@ def _overview(c: ReportContent, refs: CitationIndex, assets: ReportAssets) -> Pd
     out.append(para("The clip", style="h3"))
     out.append(table([], [[markup(f"<b>{text(k)}</b>", style="cell"), v] for k, v in c.clip_facts],
                      col_widths_frac=(0.25, 0.75)))
+    out += [cited(s, refs, style="small") for s in c.belt_speed_caveat]
     if assets.keyframes:
         out.append(ShrinkToFit(lambda height_mm: _keyframes(assets, height_mm),
                                largest=54, smallest=30))
