@@ -170,10 +170,10 @@ def draw_overlay(frame_bgr: np.ndarray, xy_px: np.ndarray, *, result: GaitResult
     _label(img, "cadence: counting steps" if not np.isfinite(cadence_spm)
            else f"cadence {cadence_spm:.0f} steps/min", (10, y), scale)
     if clip is not None:
-        _label(img, f"clip median {clip:.1f}", (10, int(y * 2.1)), scale * 0.8)
+        _label(img, f"whole clip {clip:.1f}", (10, int(y * 2.1)), scale * 0.8)
     _label(img, f"t {t_s:5.2f} s", (10, h - 12), scale * 0.7)
     if bridged:
-        _label(img, "runner not found in this frame: pose filled in",
+        _label(img, "person not found in this frame: pose filled in",
                (10, int(y * 3.1)), scale * 0.7)
     return img
 
