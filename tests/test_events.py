@@ -143,7 +143,8 @@ def test_runner_lost_most_of_the_time_is_refused_with_a_clear_error():
     for first in range(10, track.n_frames - 10, 22):  # 14 of every 22 frames lost
         xy[first:first + 14] = np.nan
         vis[first:first + 14] = np.nan
-    with pytest.raises(TooFewStepsError, match=r"person was not found in 6\d% of its frames") as error:
+    with pytest.raises(TooFewStepsError,
+                       match=r"person was not found in 6\d% of its frames") as error:
         analyze_track(track.with_changes("lost", xy_px=xy, visibility=vis))
     assert "slow motion" not in str(error.value)
 

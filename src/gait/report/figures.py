@@ -108,7 +108,7 @@ def _stance_level_px(t_s: np.ndarray, low_y_px: np.ndarray, contacts: list[dict]
             mids.append(0.5 * (e["ic_s"] + e["to_s"]))
             levels.append(np.percentile(low_y_px[inside], 90))
     if len(mids) < 2:
-        return np.full_like(t_s, np.nanpercentile(low_y_px[np.isfinite(low_y_px)], 95))
+        return np.full_like(t_s, np.nanpercentile(low_y_px, 95))
     return np.interp(t_s, mids, levels)
 
 

@@ -93,8 +93,9 @@ class SynthParams:
     gait : {'running', 'walking'}
         Running has a flight phase and the mid-hip lowest in mid-stance
         (spring-mass); walking has double support and the mid-hip highest
-        in mid-stance and lowest at each initial contact (inverted pendulum). Walking takes cadences of 60-140
-        steps/min and belt speeds of 1-8 km/h (running: 100-260 and 4-25).
+        in mid-stance and lowest at each initial contact (inverted pendulum).
+        Walking takes cadences of 60-140 steps/min and belt speeds of 1-8 km/h
+        (running: 100-260 and 4-25).
     overground : bool
         Side view only: the ground stands still and the body moves over it
         at `belt_speed_kmh` (as on a walkway in front of a fixed camera),
